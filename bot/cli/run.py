@@ -1,0 +1,96 @@
+"""`factcheck run`: migrate, then serve Slack over HTTP or Socket Mode until SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from types import FrameType
+from typing import Any
+
+from bot.config import load_settings
+from bot.logging_setup import configure_logging
+
+logger = logging.getLogger(__name__)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="start the bot (migrates the database first)",
+        description="Start the bot. Socket Mode when SLACK_APP_TOKEN is set (or --socket), "
+        "else HTTP on PORT (default 3000). GET /healthz answers in both modes.",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--http", action="store_true", help="serve Slack's requests over HTTP")
+    mode.add_argument("--socket", action="store_true", help="connect to Slack over Socket Mode")
+    parser.add_argument("--port", type=int, help="HTTP port (default: PORT or 3000)")
+    parser.add_argument("--host", default="0.0.0.0", help="interface to listen on (default 0.0.0.0)")  # noqa: S104
+    parser.set_defaults(handler=run)
+
+
+class _Stop(SystemExit):
+    """Raised in the main thread by SIGTERM/SIGINT so waitress and our loop unwind cleanly."""
+
+
+def _raise_stop(signum: int, _frame: FrameType | None) -> None:
+    logger.info("received %s; shutting down", signal.Signals(signum).name)
+    raise _Stop(0)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    socket_mode = bool(args.socket or (not args.http and settings.slack_app_token is not None))
+    settings.require_slack(socket_mode=socket_mode)
+    configure_logging(settings.log_level)
+    port = args.port or settings.port
+    mode = "socket" if socket_mode else "http"
+
+    # Imported here so `factcheck --help` and the light commands stay quick.
+    from waitress.server import create_server
+
+    from bot.app import create_app
+    from bot.runtime import build_services, start_background_jobs
+    from bot.web import build_wsgi_app
+
+    services = build_services(settings)
+
+    bolt_app = create_app(services)
+    server = create_server(
+        build_wsgi_app(services.engine, mode, None if socket_mode else bolt_app),
+        host=args.host,
+        port=port,
+        threads=8,
+        ident="factcheck",
+    )
+    signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
+    background = start_background_jobs(services)
+    logger.info("factcheck-bot listening on %s:%s (%s mode)", args.host, port, mode)
+    try:
+        if socket_mode:
+            _serve_socket_mode(bolt_app, settings.slack_app_token, server)
+        else:
+            server.run()
+    except _Stop:
+        pass
+    finally:
+        background.stop()
+        server.close()
+        services.engine.dispose()
+        logger.info("factcheck-bot stopped")
+    return 0
+
+
+def _serve_socket_mode(bolt_app: Any, app_token: Any, server: Any) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    handler = SocketModeHandler(bolt_app, app_token.get_secret_value())
+    health = threading.Thread(target=server.run, name="healthz", daemon=True)
+    health.start()
+    handler.connect()
+    try:
+        threading.Event().wait()
+    finally:
+        handler.close()

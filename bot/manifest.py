@@ -1,0 +1,79 @@
+"""The Slack app manifest: everything the desk needs from Slack, in one dict."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK, MESSAGE_SHORTCUT_NAME, SLASH_COMMAND
+
+BOT_SCOPES = (
+    "app_mentions:read",  # articles pasted with a mention of the bot
+    "channels:history",  # articles pasted in public channels
+    "groups:history",  # ... and in private channels the bot was invited to
+    "channels:read",  # conversations.info: channel names in the digest
+    "groups:read",
+    "chat:write",  # ticket threads, cards, digests
+    "commands",  # /factcheck
+    "im:write",  # conversations.open for reminder DMs
+    "im:history",  # App Home messages tab
+    "reactions:write",  # the :eyes: reaction while an article is read
+    "users:read",  # users.info: time zones for quiet hours
+)
+
+BOT_EVENTS = ("app_mention", "message.channels", "message.groups", "app_home_opened")
+
+
+def build_manifest(*, request_url: str | None = None) -> dict[str, Any]:
+    """Socket Mode when `request_url` is None (no public URL needed), else HTTP to that URL."""
+    slash: dict[str, Any] = {
+        "command": SLASH_COMMAND,
+        "description": "Fact-check desk: claim, verify, flag and more",
+        "usage_hint": "help | claim 12 | verify 12 https://source | mine | queue",
+        "should_escape": False,
+    }
+    events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
+    interactivity: dict[str, Any] = {"is_enabled": True}
+    if request_url:
+        slash["url"] = request_url
+        events["request_url"] = request_url
+        interactivity["request_url"] = request_url
+    return {
+        "_metadata": {"major_version": 1, "minor_version": 1},
+        "display_information": {
+            "name": "Fact-check desk",
+            "description": "Turns pasted articles into claim and quote tickets for the desk",
+            "long_description": (
+                "Paste an article (text or a link) into a watched channel and the bot splits it "
+                "into check-worthy claims and attributed quotes, one ticket each, in the article's "
+                "thread. Checkers claim tickets with a button or /factcheck, record a verdict with "
+                "sources, and get reminders until every ticket is verified, flagged or dismissed. "
+                "Editors see stalled work and a daily digest of where the desk stands."
+            ),
+            "background_color": "#1d3557",
+        },
+        "features": {
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": True,
+            },
+            "bot_user": {"display_name": "factcheck", "always_online": True},
+            "shortcuts": [
+                {
+                    "name": MESSAGE_SHORTCUT_NAME,
+                    "type": "message",
+                    "callback_id": MESSAGE_SHORTCUT_CALLBACK,
+                    "description": "Split this message into claim and quote tickets",
+                }
+            ],
+            "slash_commands": [slash],
+        },
+        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": request_url is None,
+            "token_rotation_enabled": False,
+        },
+    }

@@ -1,0 +1,41 @@
+"""Start-up wiring shared by `factcheck run` and the tests: migrate, connect, start the clock."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.config import Settings
+from bot.services import Services
+from bot.slack_client import build_web_client
+from storage.db import make_engine
+from storage.migrate import upgrade
+
+logger = logging.getLogger(__name__)
+
+
+def build_services(settings: Settings, *, migrate: bool = True) -> Services:
+    """Migrate first (a one-off, idempotent step), so no listener ever sees an old schema."""
+    if migrate:
+        upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    return Services(settings=settings, engine=engine, client=build_web_client(settings))
+
+
+@dataclass
+class BackgroundJobs:
+    """What `run` started beside the listeners, stopped in reverse order on shutdown."""
+
+    stoppers: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for stop in reversed(self.stoppers):
+            try:
+                stop()
+            except Exception:
+                logger.exception("error while stopping a background job")
+
+
+def start_background_jobs(services: Services) -> BackgroundJobs:
+    return BackgroundJobs()

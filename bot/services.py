@@ -1,0 +1,26 @@
+"""What every listener and job needs, built once at start and passed in (no module globals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.config import Settings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Services:
+    """The seams to the outside world; tests build one against the stand-in and a real database."""
+
+    settings: Settings
+    engine: Engine
+    client: WebClient
+    clock: Callable[[], datetime] = field(default=utc_now)
