@@ -1,0 +1,1 @@
+"""Alembic migration environment for the desk's schema (one history for SQLite and PostgreSQL)."""

@@ -1,0 +1,271 @@
+"""The desk's tables: articles, tickets, audit trail, roster, exactly-once bookkeeping."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Final
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names on both engines, so migrations can name what they alter or drop.
+NAMING_CONVENTION: Final[dict[str, str]] = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+STATUSES: Final = ("open", "claimed", "verified", "flagged", "dismissed")
+ACTIVE_STATUSES: Final = ("open", "claimed")
+FINISHED_STATUSES: Final = ("verified", "flagged", "dismissed")
+KINDS: Final = ("claim", "quote")
+ROLES: Final = ("checker", "editor")
+INTAKE_STATUSES: Final = ("processing", "ready", "failed")
+ACTIONS: Final = (
+    "create",
+    "claim",
+    "release",
+    "verify",
+    "flag",
+    "dismiss",
+    "assign",
+    "reopen",
+    "snooze",
+)
+DIGEST_RUN_STATUSES: Final = ("claimed", "posted")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in and out, on SQLite (which stores naive text) and PostgreSQL alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+        # SQLite compares datetimes as text: store one fixed form, without an offset.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Article(SQLModel, table=True):
+    """A pasted article; (team, channel, ts) is the Slack message it came from, unique."""
+
+    __tablename__ = "article"
+    __table_args__ = (
+        UniqueConstraint("team", "channel", "ts"),
+        CheckConstraint(_in("intake_status", INTAKE_STATUSES), name="intake_status"),
+        Index("ix_article_channel_created_at", "channel", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team: str = Field(max_length=32)
+    channel: str = Field(max_length=32)
+    ts: str = Field(max_length=32)
+    reply_ts: str | None = Field(default=None, max_length=32)
+    permalink: str | None = None
+    source_url: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    text: str = ""
+    posted_by: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    intake_status: str = Field(default="processing", max_length=16)
+    intake_started_at: datetime = Field(sa_type=UTCDateTime)
+    failure_reason: str | None = None
+    last_nudged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class Ticket(SQLModel, table=True):
+    """One claim or quote to check; `id` is the `#12` people type."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        CheckConstraint(_in("kind", KINDS), name="kind"),
+        CheckConstraint("start_offset >= 0 AND end_offset >= start_offset", name="offsets"),
+        CheckConstraint("status <> 'claimed' OR assignee IS NOT NULL", name="claimed_has_assignee"),
+        CheckConstraint("status <> 'open' OR assignee IS NULL", name="open_has_no_assignee"),
+        CheckConstraint("reminders_sent >= 0", name="reminders_sent"),
+        # The sweep: only claimed tickets carry next_reminder_at, so this index is the due work.
+        Index(
+            "ix_ticket_due",
+            "next_reminder_at",
+            sqlite_where=text("status = 'claimed'"),
+            postgresql_where=text("status = 'claimed'"),
+        ),
+        Index(
+            "ix_ticket_claimed_assignee",
+            "assignee",
+            "due_at",
+            sqlite_where=text("status = 'claimed'"),
+            postgresql_where=text("status = 'claimed'"),
+        ),
+        Index(
+            "ix_ticket_open_article",
+            "article_id",
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+        Index(
+            "ix_ticket_claimed_article",
+            "article_id",
+            sqlite_where=text("status = 'claimed'"),
+            postgresql_where=text("status = 'claimed'"),
+        ),
+        Index("ix_ticket_status_closed_at", "status", "closed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    kind: str = Field(max_length=8)
+    text: str
+    start_offset: int = 0
+    end_offset: int = 0
+    speaker: str | None = None
+    speaker_title: str | None = None
+    score: float | None = None
+    status: str = Field(default="open", max_length=16)
+    assignee: str | None = Field(default=None, max_length=32)
+    claim_number: int = 0
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    verdict: str | None = Field(default=None, max_length=64)
+    sources: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
+    note: str | None = None
+    reason: str | None = None
+    reminders_sent: int = 0
+    next_reminder_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    escalated: bool = False
+    card_channel: str | None = Field(default=None, max_length=32)
+    card_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One row per change to a ticket, written in the transaction that made the change."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        CheckConstraint(_in("action", ACTIONS), name="action"),
+        Index("ix_audit_event_ticket_at", "ticket_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False)
+    )
+    actor: str = Field(max_length=32)
+    action: str = Field(max_length=16)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RosterMember(SQLModel, table=True):
+    """A Slack user on the desk and their role."""
+
+    __tablename__ = "roster_member"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    user_id: str = Field(primary_key=True, max_length=32)
+    role: str = Field(max_length=16)
+    active: bool = True
+    added_by: str | None = Field(default=None, max_length=32)
+    added_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ReminderDelivery(SQLModel, table=True):
+    """A reminder Slack accepted; the unique key makes recording it idempotent."""
+
+    __tablename__ = "reminder_delivery"
+    __table_args__ = (UniqueConstraint("ticket_id", "claim_number", "reminder_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False)
+    )
+    claim_number: int
+    reminder_number: int
+    assignee: str = Field(max_length=32)
+    owner: str = Field(max_length=64)
+    message_ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class DigestRun(SQLModel, table=True):
+    """One daily digest per channel and local date; whoever inserts the row posts it."""
+
+    __tablename__ = "digest_run"
+    __table_args__ = (
+        UniqueConstraint("channel", "local_date"),
+        CheckConstraint(_in("status", DIGEST_RUN_STATUSES), name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    local_date: date
+    status: str = Field(default="claimed", max_length=16)
+    owner: str = Field(max_length=64)
+    claimed_at: datetime = Field(sa_type=UTCDateTime)
+    posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    message_ts: str | None = Field(default=None, max_length=32)
+
+
+__all__ = [
+    "ACTIONS",
+    "ACTIVE_STATUSES",
+    "FINISHED_STATUSES",
+    "KINDS",
+    "ROLES",
+    "STATUSES",
+    "Article",
+    "AuditEvent",
+    "DigestRun",
+    "ReminderDelivery",
+    "RosterMember",
+    "SQLModel",
+    "Ticket",
+    "UTCDateTime",
+    "utcnow",
+]
