@@ -1,0 +1,1 @@
+"""Tests for factcheck-bot: storage on SQLite and PostgreSQL, Slack through a local stand-in."""
