@@ -1,4 +1,4 @@
-"""Replays the Dockerfile's COPY and RUN install steps in a fresh venv, since no Docker engine runs here.
+"""Replays the Dockerfile's COPY and RUN install steps in a fresh venv (no Docker engine here).
 
 Usage: python .ci/replay_dockerfile.py  (from the repo root). The image's `useradd` is skipped;
 everything else that installs runs exactly as written, then the installed CLI is exercised.
@@ -33,7 +33,9 @@ def instructions(dockerfile: Path) -> list[tuple[str, str]]:
 def copy_path(source: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            source, target, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True
+        )
     else:
         shutil.copy2(source, target)
 
