@@ -2,6 +2,62 @@
 
 from __future__ import annotations
 
-SLASH_COMMAND = "/factcheck"
-MESSAGE_SHORTCUT_CALLBACK = "factcheck_message"
-MESSAGE_SHORTCUT_NAME = "Fact-check this message"
+import re
+from typing import Final
+
+SLASH_COMMAND: Final = "/factcheck"
+MESSAGE_SHORTCUT_CALLBACK: Final = "factcheck_message"
+MESSAGE_SHORTCUT_NAME: Final = "Fact-check this message"
+
+# Buttons and menus on ticket cards, in reminder DMs and on the App Home. The value of each
+# button (and of each overflow option, as "<verb>:<ticket id>") is the ticket id.
+ACTION_CLAIM: Final = "ticket_claim"
+ACTION_RELEASE: Final = "ticket_release"
+ACTION_VERIFY: Final = "ticket_verify"
+ACTION_FLAG: Final = "ticket_flag"
+ACTION_DISMISS: Final = "ticket_dismiss"
+ACTION_TICKET_MENU: Final = "ticket_menu"
+
+# Overflow options carry "<verb>:<ticket id>"; the verbs below.
+MENU_VERIFY: Final = "verify"
+MENU_FLAG: Final = "flag"
+MENU_DISMISS: Final = "dismiss"
+MENU_RELEASE: Final = "release"
+
+# Modals: the callback id; private_metadata holds the ticket id (and where the button was).
+VIEW_VERIFY: Final = "ticket_verify_modal"
+VIEW_FLAG: Final = "ticket_flag_modal"
+
+# Input blocks and elements inside the modals (errors are keyed by block id).
+BLOCK_VERDICT: Final = "verdict"
+ELEMENT_VERDICT: Final = "verdict_select"
+BLOCK_SOURCES: Final = "sources"
+ELEMENT_SOURCES: Final = "sources_input"
+BLOCK_NOTE: Final = "note"
+ELEMENT_NOTE: Final = "note_input"
+BLOCK_REASON_LABEL: Final = "reason_label"
+ELEMENT_REASON_LABEL: Final = "reason_label_select"
+BLOCK_REASON: Final = "reason"
+ELEMENT_REASON: Final = "reason_input"
+
+# Card blocks carry the ticket id so a card's block can be found in a thread message.
+TICKET_BLOCK_PREFIX: Final = "ticket-"
+_TICKET_BLOCK = re.compile(r"^ticket-(\d+)(?:-\w+)?$")
+
+
+def ticket_block_id(ticket_id: int, part: str = "card") -> str:
+    return f"{TICKET_BLOCK_PREFIX}{ticket_id}-{part}"
+
+
+def ticket_id_of_block(block_id: str) -> int | None:
+    match = _TICKET_BLOCK.match(block_id)
+    return int(match.group(1)) if match else None
+
+
+def menu_value(verb: str, ticket_id: int) -> str:
+    return f"{verb}:{ticket_id}"
+
+
+def parse_menu_value(value: str) -> tuple[str, int] | None:
+    verb, _, raw = value.partition(":")
+    return (verb, int(raw)) if raw.isdigit() else None
