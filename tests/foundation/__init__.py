@@ -1,0 +1,1 @@
+"""Tests of the foundation: settings, the CLI frame, the manifest, logging."""
