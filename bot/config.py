@@ -24,7 +24,9 @@ def parse_duration(value: str) -> timedelta:
     """Read `30s`, `15m`, `4h` or `1d`; the one format operators type in the contract."""
     match = _DURATION.match(value)
     if not match or int(match.group(1)) == 0:
-        raise ValueError(f"{value!r} is not a duration; write a positive number and a unit: 30s, 15m, 4h or 1d")
+        raise ValueError(
+            f"{value!r} is not a duration; write a positive number and a unit: 30s, 15m, 4h or 1d"
+        )
     return timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
 
 
@@ -70,7 +72,9 @@ class Settings(BaseSettings):
     channels: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="FACTCHECK_CHANNELS"
     )
-    min_article_chars: int = Field(default=400, ge=1, validation_alias="FACTCHECK_MIN_ARTICLE_CHARS")
+    min_article_chars: int = Field(
+        default=400, ge=1, validation_alias="FACTCHECK_MIN_ARTICLE_CHARS"
+    )
     reminder_interval: timedelta = Field(
         default=timedelta(hours=4), validation_alias="FACTCHECK_REMINDER_INTERVAL"
     )
@@ -87,7 +91,9 @@ class Settings(BaseSettings):
         default=None, validation_alias="FACTCHECK_QUIET_HOURS"
     )
     scheduler: bool = Field(default=True, validation_alias="FACTCHECK_SCHEDULER")
-    extractor: Literal["rules", "llm"] = Field(default="rules", validation_alias="FACTCHECK_EXTRACTOR")
+    extractor: Literal["rules", "llm"] = Field(
+        default="rules", validation_alias="FACTCHECK_EXTRACTOR"
+    )
     llm_url: str | None = Field(default=None, validation_alias="FACTCHECK_LLM_URL")
     llm_model: str | None = Field(default=None, validation_alias="FACTCHECK_LLM_MODEL")
     llm_api_key: SecretStr | None = Field(default=None, validation_alias="FACTCHECK_LLM_API_KEY")

@@ -56,7 +56,7 @@ def build_wsgi_app(engine: Engine, mode: str, bolt_app: App | None) -> WSGIApp:
         if path == EVENTS_PATH and slack_handler is not None:
             if method != "POST":
                 return respond(start_response, "405 Method Not Allowed", {"ok": False})
-            return slack_handler(environ, start_response)  # type: ignore[no-any-return]
+            return slack_handler(environ, start_response)
         return respond(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
 
     return application
