@@ -1,0 +1,561 @@
+"""The desk's rules: who may claim, release, verify, flag, dismiss, assign, reopen and snooze.
+
+Plain functions, no Slack objects: the listeners, the scheduler and the CLI call them inside
+`storage.db.session_scope(engine)` (one transaction per action, state change plus audit row).
+Each takes `session`, `actor` (a Slack user id), `now` (aware UTC) and a `DeskPolicy`
+keyword-only, returns the changed ticket(s), and raises a `bot.errors.UserError` subclass
+whose message the person can act on. Concurrency is handled below this module:
+`storage.tickets.transition` is a conditional UPDATE, so a refusal is explained from the
+state the winner committed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col
+
+from bot.config import Settings
+from bot.errors import BadInput, Conflict, NotAllowed, NotFound, UserError
+from bot.verdicts import DEFAULT_SCALE, VerdictScale
+from storage import roster
+from storage.models import FINISHED_STATUSES, RosterMember, Ticket
+from storage.tickets import get_ticket, transition
+
+# What people read. Tests assert against these.
+NO_TICKET = "no ticket #{id}"
+ALREADY_CLAIMED = "#{id} is already claimed by <@{assignee}> since {since}"
+ALREADY_YOURS = "#{id} is already yours (claimed {since})"
+FINISHED = "#{id} is {status}; an editor can reopen it"
+NOT_CLAIMED = "#{id} is not claimed by anyone"
+HELD_BY_OTHER = "#{id} is claimed by <@{assignee}>; only they or an editor can {action} it"
+NOT_ON_ROSTER = (
+    "only checkers on the desk's roster can claim tickets; ask an editor to run "
+    "`/factcheck roster add @you`"
+)
+EDITORS_ONLY = "only an editor can {action}"
+NOT_FINISHED = "#{id} is {status}, not finished; there is nothing to reopen"
+NEED_SOURCE = "verifying #{id} needs at least one source link starting with http:// or https://"
+BAD_SOURCE = "{url!r} is not a link; a source must start with http:// or https://"
+NEED_VERDICT = "verifying #{id} needs a verdict: one of {labels}"
+NEED_REASON = "flagging #{id} needs a reason, e.g. `flag {id} Misleading: the figure is from 2019`"
+SNOOZE_IN_PAST = "a snooze must end in the future"
+NO_IDS = "name at least one ticket, e.g. `claim 12` or `claim 12 13`"
+BAD_ID = "{text!r} is not a ticket number; write 12 or #12"
+BAD_ROLE = "{role!r} is not a role; use checker or editor"
+NOT_A_MEMBER = "<@{user}> is not on the roster"
+
+_ID = re.compile(r"^#?(\d{1,9})$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DeskPolicy:
+    """The settings the rules read; build one with `DeskPolicy.from_settings(settings)`."""
+
+    open_desk: bool = True
+    reminder_interval: timedelta = timedelta(hours=4)
+    timezone: str = "UTC"
+    editors: frozenset[str] = frozenset()
+    scale: VerdictScale = field(default=DEFAULT_SCALE)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, scale: VerdictScale = DEFAULT_SCALE) -> DeskPolicy:
+        return cls(
+            open_desk=settings.open_desk,
+            reminder_interval=settings.reminder_interval,
+            timezone=settings.timezone,
+            editors=frozenset(settings.editors),
+            scale=scale,
+        )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class ClaimOutcome:
+    """One id of a multi-id claim: the claimed ticket, or the refusal to show."""
+
+    ticket_id: int
+    ticket: Ticket | None = None
+    error: UserError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.ticket is not None
+
+
+def parse_ticket_id(text: str) -> int:
+    """`12` or `#12` -> 12; BadInput otherwise."""
+    match = _ID.match(text.strip())
+    if not match:
+        raise BadInput(BAD_ID.format(text=text))
+    return int(match.group(1))
+
+
+def format_local_time(moment: datetime, *, now: datetime, zone: ZoneInfo) -> str:
+    """`10:42` today in the desk's zone, `3 Mar 10:42` on another day."""
+    local, today = moment.astimezone(zone), now.astimezone(zone)
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    return f"{local.day} {local.strftime('%b %H:%M')}"
+
+
+def is_editor(session: Session, user_id: str, *, policy: DeskPolicy) -> bool:
+    return user_id in policy.editors or roster.role_of(session, user_id) == "editor"
+
+
+def may_claim(session: Session, user_id: str, *, policy: DeskPolicy) -> bool:
+    """Open desk: anyone; otherwise only active roster members (and configured editors)."""
+    return (
+        policy.open_desk
+        or user_id in policy.editors
+        or roster.role_of(session, user_id) is not None
+    )
+
+
+def _refusal(
+    session: Session,
+    ticket_id: int,
+    *,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+    action: str,
+) -> UserError:
+    """Explain, from the state now committed, why `action` on `ticket_id` did not happen."""
+    ticket = get_ticket(session, ticket_id)
+    if ticket is None:
+        return NotFound(NO_TICKET.format(id=ticket_id))
+    since = format_local_time(ticket.claimed_at or ticket.updated_at, now=now, zone=policy.zone)
+    if ticket.status in FINISHED_STATUSES:
+        return Conflict(FINISHED.format(id=ticket_id, status=ticket.status))
+    if ticket.status == "claimed":
+        if action == "claim":
+            if ticket.assignee == actor:
+                return Conflict(ALREADY_YOURS.format(id=ticket_id, since=since))
+            return Conflict(
+                ALREADY_CLAIMED.format(id=ticket_id, assignee=ticket.assignee, since=since)
+            )
+        return NotAllowed(
+            HELD_BY_OTHER.format(id=ticket_id, assignee=ticket.assignee, action=action)
+        )
+    if ticket.status == "open" and action in ("release", "snooze"):
+        return Conflict(NOT_CLAIMED.format(id=ticket_id))
+    if ticket.status == "open" and not may_claim(session, actor, policy=policy):
+        return NotAllowed(NOT_ON_ROSTER)
+    # The state moved between our UPDATE and this read (it can only be a race): say so plainly.
+    return Conflict(f"#{ticket_id} changed while you acted (it is now {ticket.status}); try again")
+
+
+def _claim_values(assignee: str, *, now: datetime, policy: DeskPolicy) -> dict[str, Any]:
+    due = now + policy.reminder_interval
+    return {
+        "status": "claimed",
+        "assignee": assignee,
+        "claim_number": col(Ticket.claim_number) + 1,
+        "claimed_at": now,
+        "due_at": due,
+        "next_reminder_at": due,
+        "reminders_sent": 0,
+        "escalated": False,
+        "lease_owner": None,
+        "snoozed_until": None,
+        "closed_at": None,
+    }
+
+
+_STOP_REMINDERS: dict[str, Any] = {
+    "next_reminder_at": None,
+    "lease_owner": None,
+    "snoozed_until": None,
+}
+
+
+def claim_ticket(
+    ticket_id: int, *, session: Session, actor: str, now: datetime, policy: DeskPolicy
+) -> Ticket:
+    """`actor` takes an open ticket; due (and first reminder) one reminder interval from now.
+
+    Exactly one of any number of concurrent claimers wins; the others get Conflict naming the
+    holder and since when ("#12 is already claimed by <@U123> since 10:42", desk time zone).
+    NotAllowed when the desk is closed (FACTCHECK_OPEN_DESK=false) and `actor` is not on the
+    roster; NotFound for an unknown id; Conflict for a finished ticket.
+    """
+    if not may_claim(session, actor, policy=policy):
+        raise NotAllowed(NOT_ON_ROSTER)
+    ticket = transition(
+        session,
+        ticket_id,
+        action="claim",
+        actor=actor,
+        now=now,
+        from_statuses=("open",),
+        values=_claim_values(actor, now=now, policy=policy),
+    )
+    if ticket is None:
+        raise _refusal(session, ticket_id, actor=actor, now=now, policy=policy, action="claim")
+    return ticket
+
+
+def claim_tickets(
+    ticket_ids: Sequence[int],
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+) -> list[ClaimOutcome]:
+    """Claim several tickets in one go; each id succeeds or fails on its own (per-id outcome).
+
+    Duplicated ids are claimed once. BadInput when no id is given; NotAllowed (for all) when
+    the actor may not claim at all.
+    """
+    ids = list(dict.fromkeys(ticket_ids))
+    if not ids:
+        raise BadInput(NO_IDS)
+    if not may_claim(session, actor, policy=policy):
+        raise NotAllowed(NOT_ON_ROSTER)
+    outcomes: list[ClaimOutcome] = []
+    for ticket_id in ids:
+        try:
+            ticket = claim_ticket(ticket_id, session=session, actor=actor, now=now, policy=policy)
+        except UserError as error:
+            outcomes.append(ClaimOutcome(ticket_id, error=error))
+        else:
+            outcomes.append(ClaimOutcome(ticket_id, ticket=ticket))
+    return outcomes
+
+
+def _holders(session: Session, actor: str, *, policy: DeskPolicy) -> list[str] | None:
+    """None (anyone's ticket) for editors, else only tickets the actor holds."""
+    return None if is_editor(session, actor, policy=policy) else [actor]
+
+
+def release_ticket(
+    ticket_id: int, *, session: Session, actor: str, now: datetime, policy: DeskPolicy
+) -> Ticket:
+    """Hand a claimed ticket back to the queue; the holder or an editor. Reminders stop."""
+    ticket = transition(
+        session,
+        ticket_id,
+        action="release",
+        actor=actor,
+        now=now,
+        from_statuses=("claimed",),
+        assignee_in=_holders(session, actor, policy=policy),
+        values={
+            "status": "open",
+            "assignee": None,
+            "claimed_at": None,
+            "due_at": None,
+            **_STOP_REMINDERS,
+        },
+    )
+    if ticket is None:
+        raise _refusal(session, ticket_id, actor=actor, now=now, policy=policy, action="release")
+    return ticket
+
+
+def validate_sources(sources: Iterable[str], *, ticket_id: int) -> list[str]:
+    """Trimmed, de-duplicated http(s) URLs; BadInput naming the first bad one, or if none."""
+    cleaned = [s.strip().strip("<>") for s in sources if s and s.strip()]
+    for url in cleaned:
+        if not _URL.match(url):
+            raise BadInput(BAD_SOURCE.format(url=url))
+    if not cleaned:
+        raise BadInput(NEED_SOURCE.format(id=ticket_id))
+    return list(dict.fromkeys(cleaned))
+
+
+def _finish(
+    ticket_id: int,
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+    action: str,
+    status: str,
+    values: dict[str, Any],
+    detail: dict[str, Any],
+) -> Ticket:
+    """Close a ticket held by the actor (or any, for an editor); an open one is taken at once."""
+    holders = _holders(session, actor, policy=policy)
+    common = {"status": status, "closed_at": now, **_STOP_REMINDERS, **values}
+    ticket = transition(
+        session,
+        ticket_id,
+        action=action,
+        actor=actor,
+        now=now,
+        from_statuses=("claimed",),
+        assignee_in=holders,
+        values=common,
+        detail=detail,
+    )
+    if ticket is None and may_claim(session, actor, policy=policy):
+        ticket = transition(
+            session,
+            ticket_id,
+            action=action,
+            actor=actor,
+            now=now,
+            from_statuses=("open",),
+            values={**common, "assignee": actor, "claimed_at": now},
+            detail=detail,
+        )
+    if ticket is None:
+        raise _refusal(session, ticket_id, actor=actor, now=now, policy=policy, action=action)
+    return ticket
+
+
+def _kind_of(session: Session, ticket_id: int) -> str:
+    ticket = get_ticket(session, ticket_id)
+    if ticket is None:
+        raise NotFound(NO_TICKET.format(id=ticket_id))
+    return ticket.kind
+
+
+def verify_ticket(
+    ticket_id: int,
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+    sources: Sequence[str],
+    verdict: str,
+    note: str | None = None,
+) -> Ticket:
+    """Record a verdict with at least one http(s) source; the ticket becomes `verified`.
+
+    The holder or an editor may verify a claimed ticket; anyone who may claim may verify an
+    open one directly (it is claimed and verified in one step). BadInput for a missing or
+    unknown verdict or no/bad source; reminders stop.
+    """
+    urls = validate_sources(sources, ticket_id=ticket_id)
+    kind = _kind_of(session, ticket_id)
+    if not verdict or not verdict.strip():
+        raise BadInput(
+            NEED_VERDICT.format(id=ticket_id, labels=", ".join(policy.scale.labels(kind)))
+        )
+    label = policy.scale.parse(verdict, kind=kind)
+    clean_note = note.strip() if note and note.strip() else None
+    return _finish(
+        ticket_id,
+        session=session,
+        actor=actor,
+        now=now,
+        policy=policy,
+        action="verify",
+        status="verified",
+        values={"verdict": label, "sources": urls, "note": clean_note},
+        detail={"verdict": label, "sources": urls, "note": clean_note},
+    )
+
+
+def flag_ticket(
+    ticket_id: int,
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+    reason: str,
+    verdict: str | None = None,
+    sources: Sequence[str] = (),
+    note: str | None = None,
+) -> Ticket:
+    """Flag a ticket for the editors with a reason (required).
+
+    When `verdict` is not given and the reason starts with a label of the scale
+    ("Misleading: the figure is from 2019"), that label is recorded as the verdict and the
+    rest as the reason. Sources are optional here but must be http(s) links if given.
+    """
+    if not reason or not reason.strip():
+        raise BadInput(NEED_REASON.format(id=ticket_id))
+    kind = _kind_of(session, ticket_id)
+    if verdict:
+        label: str | None = policy.scale.parse(verdict, kind=kind)
+        text = reason.strip()
+    else:
+        label, text = policy.scale.split_reason(reason, kind=kind)
+        text = text or reason.strip()
+    urls = validate_sources(sources, ticket_id=ticket_id) if any(s.strip() for s in sources) else []
+    clean_note = note.strip() if note and note.strip() else None
+    return _finish(
+        ticket_id,
+        session=session,
+        actor=actor,
+        now=now,
+        policy=policy,
+        action="flag",
+        status="flagged",
+        values={"verdict": label, "reason": text, "sources": urls, "note": clean_note},
+        detail={"verdict": label, "reason": text, "sources": urls},
+    )
+
+
+def dismiss_ticket(
+    ticket_id: int,
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+    reason: str | None = None,
+) -> Ticket:
+    """Not check-worthy: close the ticket with an optional reason; reminders stop."""
+    text = reason.strip() if reason and reason.strip() else None
+    return _finish(
+        ticket_id,
+        session=session,
+        actor=actor,
+        now=now,
+        policy=policy,
+        action="dismiss",
+        status="dismissed",
+        values={"reason": text},
+        detail={"reason": text},
+    )
+
+
+def assign_ticket(
+    ticket_id: int,
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+    assignee: str,
+) -> Ticket:
+    """Editor only: give an open or claimed ticket to `assignee`; the due clock restarts."""
+    if not is_editor(session, actor, policy=policy):
+        raise NotAllowed(EDITORS_ONLY.format(action="assign tickets"))
+    ticket = transition(
+        session,
+        ticket_id,
+        action="assign",
+        actor=actor,
+        now=now,
+        from_statuses=("open", "claimed"),
+        values=_claim_values(assignee, now=now, policy=policy),
+        detail={"assignee": assignee},
+    )
+    if ticket is None:
+        raise _refusal(session, ticket_id, actor=actor, now=now, policy=policy, action="assign")
+    return ticket
+
+
+def reopen_ticket(
+    ticket_id: int, *, session: Session, actor: str, now: datetime, policy: DeskPolicy
+) -> Ticket:
+    """Editor only: put a verified, flagged or dismissed ticket back in the open queue.
+
+    The verdict, sources, note and reason are cleared on the ticket; the audit trail keeps
+    what they were.
+    """
+    if not is_editor(session, actor, policy=policy):
+        raise NotAllowed(EDITORS_ONLY.format(action="reopen tickets"))
+    before = get_ticket(session, ticket_id)
+    if before is None:
+        raise NotFound(NO_TICKET.format(id=ticket_id))
+    ticket = transition(
+        session,
+        ticket_id,
+        action="reopen",
+        actor=actor,
+        now=now,
+        from_statuses=FINISHED_STATUSES,
+        values={
+            "status": "open",
+            "assignee": None,
+            "claimed_at": None,
+            "due_at": None,
+            "closed_at": None,
+            "verdict": None,
+            "sources": [],
+            "note": None,
+            "reason": None,
+            **_STOP_REMINDERS,
+        },
+        detail={
+            "previous_verdict": before.verdict,
+            "previous_sources": before.sources,
+            "previous_assignee": before.assignee,
+            "previous_reason": before.reason,
+        },
+    )
+    if ticket is None:
+        current = get_ticket(session, ticket_id)
+        status = current.status if current is not None else "gone"
+        raise Conflict(NOT_FINISHED.format(id=ticket_id, status=status))
+    return ticket
+
+
+def snooze_ticket(
+    ticket_id: int,
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+    until: datetime,
+) -> Ticket:
+    """No reminder for a claimed ticket before `until` (the holder or an editor)."""
+    if until <= now:
+        raise BadInput(SNOOZE_IN_PAST)
+    ticket = transition(
+        session,
+        ticket_id,
+        action="snooze",
+        actor=actor,
+        now=now,
+        from_statuses=("claimed",),
+        assignee_in=_holders(session, actor, policy=policy),
+        values={"snoozed_until": until, "next_reminder_at": until, "lease_owner": None},
+        detail={"until": until.isoformat()},
+    )
+    if ticket is None:
+        raise _refusal(session, ticket_id, actor=actor, now=now, policy=policy, action="snooze")
+    return ticket
+
+
+def add_to_roster(
+    user_id: str,
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+    role: str = "checker",
+) -> RosterMember:
+    """Editor only: put `user_id` on the desk as `checker` or `editor`."""
+    if not is_editor(session, actor, policy=policy):
+        raise NotAllowed(EDITORS_ONLY.format(action="change the roster"))
+    clean = role.strip().lower()
+    if clean not in ("checker", "editor"):
+        raise BadInput(BAD_ROLE.format(role=role))
+    return roster.add_member(session, user_id=user_id, role=clean, added_by=actor, now=now)
+
+
+def remove_from_roster(
+    user_id: str, *, session: Session, actor: str, now: datetime, policy: DeskPolicy
+) -> None:
+    """Editor only: take `user_id` off the desk (their claimed tickets stay theirs)."""
+    if not is_editor(session, actor, policy=policy):
+        raise NotAllowed(EDITORS_ONLY.format(action="change the roster"))
+    if not roster.remove_member(session, user_id=user_id):
+        raise NotFound(NOT_A_MEMBER.format(user=user_id))
+
+
+def list_roster(*, session: Session) -> list[RosterMember]:
+    return roster.list_members(session)

@@ -1,0 +1,226 @@
+"""Article intake: claim a Slack message exactly once, then store its tickets in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Insert, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from storage.models import Article, AuditEvent, Ticket
+from storage.tickets import TicketDraft, tickets_for_article
+
+INTAKE_ACTOR = "factcheck"
+
+
+def _insert(session: Session, table: Any) -> Insert:
+    """INSERT for this engine's dialect, which knows ON CONFLICT DO NOTHING."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    return insert(table)  # pragma: no cover - only the two engines above are supported
+
+
+def get_article(session: Session, article_id: int) -> Article | None:
+    return session.get(Article, article_id, populate_existing=True)
+
+
+def find_article(session: Session, *, team: str, channel: str, ts: str) -> Article | None:
+    return session.scalars(
+        select(Article)
+        .where(col(Article.team) == team, col(Article.channel) == channel, col(Article.ts) == ts)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def claim_article_intake(
+    session: Session,
+    *,
+    team: str,
+    channel: str,
+    ts: str,
+    now: datetime,
+    text: str = "",
+    permalink: str | None = None,
+    source_url: str | None = None,
+    title: str | None = None,
+    byline: str | None = None,
+    posted_by: str | None = None,
+    stale_after: timedelta | None = None,
+) -> tuple[Article, bool]:
+    """Record that this Slack message is being ingested; `created` says whether we won.
+
+    One `INSERT ... ON CONFLICT (team, channel, ts) DO NOTHING RETURNING id`: a retried event
+    or a second replica handling the same message gets `(existing_article, False)` and must
+    not extract or post again. On PostgreSQL a concurrent second insert waits for the first
+    transaction and then does nothing, so commit this claim in its own short transaction
+    before the slow work (fetching, extraction, posting).
+
+    With `stale_after`, an intake left `processing` for longer than that (the replica died
+    mid-way) is taken over by one caller (a conditional UPDATE), who gets `created=True`.
+    """
+    values: dict[str, Any] = {
+        "team": team,
+        "channel": channel,
+        "ts": ts,
+        "text": text,
+        "permalink": permalink,
+        "source_url": source_url,
+        "title": title,
+        "byline": byline,
+        "posted_by": posted_by,
+        "created_at": now,
+        "intake_status": "processing",
+        "intake_started_at": now,
+    }
+    statement = (
+        _insert(session, Article)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["team", "channel", "ts"])  # type: ignore[attr-defined]
+        .returning(col(Article.id))
+    )
+    new_id = session.scalar(statement)
+    if new_id is not None:
+        article = get_article(session, int(new_id))
+        assert article is not None
+        return article, True
+    existing = find_article(session, team=team, channel=channel, ts=ts)
+    if existing is None:  # pragma: no cover - the conflicting row cannot vanish (no deletes)
+        raise RuntimeError(f"article {channel}/{ts} conflicted but is not readable")
+    if stale_after is not None and existing.intake_status == "processing":
+        retaken = session.scalar(
+            update(Article)
+            .where(
+                col(Article.id) == existing.id,
+                col(Article.intake_status) == "processing",
+                col(Article.intake_started_at) <= now - stale_after,
+            )
+            .values(intake_started_at=now)
+            .returning(col(Article.id))
+        )
+        if retaken is not None:
+            article = get_article(session, int(retaken))
+            assert article is not None
+            return article, True
+    return existing, False
+
+
+def store_tickets(
+    session: Session,
+    *,
+    article_id: int,
+    drafts: Sequence[TicketDraft],
+    now: datetime,
+    text: str | None = None,
+    title: str | None = None,
+    byline: str | None = None,
+    source_url: str | None = None,
+) -> list[Ticket]:
+    """Mark the intake `ready` and insert its tickets with their `create` audit rows, once.
+
+    The conditional `UPDATE article SET intake_status='ready' WHERE status='processing'` is
+    the gate: a second call (a retry that got past intake) stores nothing and returns the
+    tickets already stored. Text, title, byline and source URL, when given, replace what the
+    intake recorded (a fetched link has them only after extraction). Never commits.
+    """
+    changes: dict[str, Any] = {"intake_status": "ready", "failure_reason": None}
+    for name, value in (
+        ("text", text),
+        ("title", title),
+        ("byline", byline),
+        ("source_url", source_url),
+    ):
+        if value is not None:
+            changes[name] = value
+    won = session.scalar(
+        update(Article)
+        .where(col(Article.id) == article_id, col(Article.intake_status) == "processing")
+        .values(changes)
+        .returning(col(Article.id))
+    )
+    if won is None:
+        return tickets_for_article(session, article_id)
+    tickets = [
+        Ticket(
+            article_id=article_id,
+            kind=draft.kind,
+            text=draft.text,
+            start_offset=draft.start,
+            end_offset=draft.end,
+            speaker=draft.speaker,
+            speaker_title=draft.speaker_title,
+            score=draft.score,
+            status="open",
+            created_at=now,
+            updated_at=now,
+        )
+        for draft in drafts
+    ]
+    session.add_all(tickets)
+    session.flush()
+    session.add_all(
+        AuditEvent(
+            ticket_id=ticket.id,  # type: ignore[arg-type]
+            actor=INTAKE_ACTOR,
+            action="create",
+            from_status=None,
+            to_status="open",
+            detail={"article_id": article_id},
+            at=now,
+        )
+        for ticket in tickets
+    )
+    session.flush()
+    return tickets
+
+
+def mark_article_failed(session: Session, *, article_id: int, reason: str) -> bool:
+    """Record why intake gave up (fetch failed, nothing found); True if it was processing."""
+    won = session.scalar(
+        update(Article)
+        .where(col(Article.id) == article_id, col(Article.intake_status) == "processing")
+        .values(intake_status="failed", failure_reason=reason)
+        .returning(col(Article.id))
+    )
+    return won is not None
+
+
+def set_article_reply(
+    session: Session, *, article_id: int, reply_ts: str, permalink: str | None = None
+) -> None:
+    """Remember the bot's thread reply (and the article's permalink once known)."""
+    values: dict[str, Any] = {"reply_ts": reply_ts}
+    if permalink is not None:
+        values["permalink"] = permalink
+    session.execute(
+        update(Article)
+        .where(col(Article.id) == article_id)
+        .values(values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def articles_by_ids(session: Session, article_ids: Sequence[int]) -> dict[int, Article]:
+    if not article_ids:
+        return {}
+    rows = session.scalars(select(Article).where(col(Article.id).in_(list(article_ids))))
+    return {a.id: a for a in rows if a.id is not None}
+
+
+def recent_articles(
+    session: Session, *, channel: str | None = None, since: datetime | None = None, limit: int = 50
+) -> list[Article]:
+    statement = select(Article)
+    conditions: list[ColumnElement[bool]] = []
+    if channel is not None:
+        conditions.append(col(Article.channel) == channel)
+    if since is not None:
+        conditions.append(col(Article.created_at) >= since)
+    if conditions:
+        statement = statement.where(*conditions)
+    return list(session.scalars(statement.order_by(col(Article.created_at).desc()).limit(limit)))

@@ -1,0 +1,232 @@
+"""The digest's and App Home's figures, computed by aggregate SQL over the active desk only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, case, func, select, union
+from sqlmodel import Session, col
+
+from storage.models import Article, Ticket
+
+_S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
+
+
+@dataclass(frozen=True)
+class FlaggedItem:
+    ticket_id: int
+    text: str
+    verdict: str | None
+    reason: str | None
+    assignee: str | None
+    article_permalink: str | None
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    ticket_id: int
+    text: str
+    assignee: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class CheckerLoad:
+    assignee: str
+    claimed: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class ArticleProgress:
+    article_id: int
+    title: str | None
+    permalink: str | None
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class DigestFigures:
+    """Where the desk stands: counts now, what happened since `since`, and bounded lists."""
+
+    channel: str | None
+    since: datetime
+    now: datetime
+    open: int
+    claimed: int
+    overdue: int
+    new_articles: int
+    new_tickets: int
+    verified_since: int
+    flagged_since: int
+    dismissed_since: int
+    flagged: list[FlaggedItem]
+    overdue_tickets: list[OverdueItem]
+    load: list[CheckerLoad]
+    progress: list[ArticleProgress]
+    articles_in_progress: int
+
+
+def _in_channel(statement: _S, channel: str | None) -> _S:
+    if channel is None:
+        return statement
+    return statement.join(Article, col(Article.id) == col(Ticket.article_id)).where(
+        col(Article.channel) == channel
+    )
+
+
+def _count_tickets(channel: str | None, *conditions: Any) -> Any:
+    statement = select(func.count()).select_from(Ticket).where(*conditions)
+    return _in_channel(statement, channel).scalar_subquery()
+
+
+def digest_figures(
+    session: Session,
+    *,
+    channel: str | None,
+    since: datetime,
+    now: datetime,
+    list_limit: int = 10,
+) -> DigestFigures:
+    """Figures for `channel`'s articles (None: the whole desk), each list at most `list_limit`.
+
+    Every query is an aggregate or a LIMITed list that the partial indexes on active tickets
+    (`status = 'open'` / `'claimed'`) or the closing/creation times answer, so the cost follows
+    the active desk and the day's work, not the number of tickets ever stored.
+    """
+    status, closed_at = col(Ticket.status), col(Ticket.closed_at)
+    article_count = (
+        select(func.count()).select_from(Article).where(col(Article.created_at) >= since)
+    )
+    if channel is not None:
+        article_count = article_count.where(col(Article.channel) == channel)
+    counts = session.execute(
+        select(
+            _count_tickets(channel, status == "open"),
+            _count_tickets(channel, status == "claimed"),
+            _count_tickets(channel, status == "claimed", col(Ticket.due_at) < now),
+            article_count.scalar_subquery(),
+            _count_tickets(channel, col(Ticket.created_at) >= since),
+            _count_tickets(channel, status == "verified", closed_at >= since),
+            _count_tickets(channel, status == "flagged", closed_at >= since),
+            _count_tickets(channel, status == "dismissed", closed_at >= since),
+        )
+    ).one()
+    (open_, claimed, overdue, new_articles, new_tickets, verified, flagged, dismissed) = (
+        int(value or 0) for value in counts
+    )
+
+    flagged_rows = session.execute(
+        _in_channel(
+            select(
+                col(Ticket.id),
+                col(Ticket.text),
+                col(Ticket.verdict),
+                col(Ticket.reason),
+                col(Ticket.assignee),
+                col(Ticket.article_id),
+            ).where(status == "flagged", closed_at >= since),
+            channel,
+        )
+        .order_by(closed_at, col(Ticket.id))
+        .limit(list_limit)
+    ).tuples()
+    flagged_list = list(flagged_rows)
+    permalinks = _permalinks(session, [row[5] for row in flagged_list])
+
+    overdue_rows = session.execute(
+        _in_channel(
+            select(
+                col(Ticket.id), col(Ticket.text), col(Ticket.assignee), col(Ticket.due_at)
+            ).where(status == "claimed", col(Ticket.due_at) < now),
+            channel,
+        )
+        .order_by(col(Ticket.due_at), col(Ticket.id))
+        .limit(list_limit)
+    ).tuples()
+
+    overdue_flag = func.sum(case((col(Ticket.due_at) < now, 1), else_=0))
+    load_rows = session.execute(
+        _in_channel(
+            select(col(Ticket.assignee), func.count(), overdue_flag).where(status == "claimed"),
+            channel,
+        )
+        .group_by(col(Ticket.assignee))
+        .order_by(func.count().desc(), col(Ticket.assignee))
+        .limit(max(list_limit, 50))
+    ).tuples()
+
+    active_articles = union(
+        select(col(Ticket.article_id)).where(status == "open"),
+        select(col(Ticket.article_id)).where(status == "claimed"),
+    ).subquery()
+    in_progress = select(active_articles.c.article_id)
+    if channel is not None:
+        in_progress = in_progress.join(
+            Article, col(Article.id) == active_articles.c.article_id
+        ).where(col(Article.channel) == channel)
+    in_progress_ids = in_progress.scalar_subquery()
+    articles_in_progress = int(
+        session.scalar(select(func.count()).select_from(in_progress.subquery())) or 0
+    )
+    done = func.sum(case((status.in_(("verified", "flagged", "dismissed")), 1), else_=0))
+    progress_rows = session.execute(
+        select(
+            col(Article.id),
+            col(Article.title),
+            col(Article.permalink),
+            done,
+            func.count(col(Ticket.id)),
+        )
+        .join(Ticket, col(Ticket.article_id) == col(Article.id))
+        .where(col(Article.id).in_(in_progress_ids))
+        .group_by(col(Article.id), col(Article.title), col(Article.permalink))
+        .order_by(col(Article.id))
+        .limit(list_limit)
+    ).tuples()
+
+    return DigestFigures(
+        channel=channel,
+        since=since,
+        now=now,
+        open=open_,
+        claimed=claimed,
+        overdue=overdue,
+        new_articles=new_articles,
+        new_tickets=new_tickets,
+        verified_since=verified,
+        flagged_since=flagged,
+        dismissed_since=dismissed,
+        flagged=[
+            FlaggedItem(tid, text, verdict, reason, assignee, permalinks.get(article_id))
+            for tid, text, verdict, reason, assignee, article_id in flagged_list
+            if tid is not None
+        ],
+        overdue_tickets=[
+            OverdueItem(tid, text, assignee or "", due_at)
+            for tid, text, assignee, due_at in overdue_rows
+            if tid is not None and due_at is not None
+        ],
+        load=[
+            CheckerLoad(assignee or "", int(count), int(late or 0))
+            for assignee, count, late in load_rows
+        ],
+        progress=[
+            ArticleProgress(aid, title, permalink, int(done_count or 0), int(total))
+            for aid, title, permalink, done_count, total in progress_rows
+            if aid is not None
+        ],
+        articles_in_progress=articles_in_progress,
+    )
+
+
+def _permalinks(session: Session, article_ids: list[int]) -> dict[int, str | None]:
+    if not article_ids:
+        return {}
+    rows = session.execute(
+        select(col(Article.id), col(Article.permalink)).where(col(Article.id).in_(article_ids))
+    ).tuples()
+    return {aid: link for aid, link in rows if aid is not None}

@@ -1,0 +1,421 @@
+"""Exactly-once bookkeeping for the scheduler: reminder leases, escalations, nudges, digest runs.
+
+The pattern throughout: a replica first *claims* a piece of work with one conditional
+statement that only one caller can win, then talks to Slack, then *records* the result.
+
+Reminders use a lease, so a failure to reach Slack is never lost:
+
+    acquire_due_reminders()   commit   -> send DM per checker ->   record_reminder_sent()   commit
+          (ticket leased: next_reminder_at pushed to now+lease, lease_owner = me)
+
+If Slack answers 429/5xx the reminder is simply not recorded; when the lease runs out the ticket
+is due again and a later sweep (of any replica) retries it. Escalations, nudges and digests are
+claimed once: claim, send and commit in one transaction (roll back if Slack refuses).
+
+The one window where a message can repeat: the process dies (or its database connection
+drops) after Slack accepted a message and before the recording transaction commits. The
+message is then sent again after the lease expires (reminders) or on the next sweep
+(escalation, nudge; a digest claimed but never marked posted is retried after `stale_after`).
+The window is one Slack round-trip plus one commit, milliseconds per sweep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Insert, and_, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from storage.models import Article, DigestRun, ReminderDelivery, Ticket
+
+
+def _insert(session: Session, table: Any) -> Insert:
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    return insert(table)  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """One leased reminder: what the DM needs, and the numbers `record_reminder_sent` takes."""
+
+    ticket_id: int
+    assignee: str
+    kind: str
+    text: str
+    claimed_at: datetime | None
+    due_at: datetime | None
+    claim_number: int
+    reminder_number: int
+    article_id: int
+    article_channel: str
+    article_ts: str
+    article_permalink: str | None
+    article_title: str | None
+
+
+def acquire_due_reminders(
+    session: Session, *, now: datetime, owner: str, lease: timedelta, limit: int
+) -> list[DueReminder]:
+    """Lease up to `limit` due reminders for `owner`; no two sweepers ever get the same one.
+
+    Due: status `claimed` and `next_reminder_at <= now` (a snooze or a lease pushes that time
+    forward). The lease is taken by pushing `next_reminder_at` to `now + lease` and setting
+    `lease_owner`, in one `UPDATE ... WHERE id IN (SELECT ... ORDER BY next_reminder_at LIMIT n
+    FOR UPDATE SKIP LOCKED) RETURNING id`: on PostgreSQL concurrent sweepers skip each other's
+    rows instead of waiting; on SQLite the transaction holds the single write lock (BEGIN
+    IMMEDIATE). Commit right after, before calling Slack, so the lease is visible to others.
+
+    If the lease expires before `record_reminder_sent` (Slack 429, crash), the ticket is due
+    again and will be leased by a later sweep. Results are ordered by assignee, then due time,
+    ready to be grouped into one DM per checker. Cost follows the due work (partial index
+    `ix_ticket_due`), not the size of the table.
+    """
+    candidates = (
+        select(col(Ticket.id))
+        .where(col(Ticket.status) == "claimed", col(Ticket.next_reminder_at) <= now)
+        .order_by(col(Ticket.next_reminder_at))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    leased_ids = list(
+        session.scalars(
+            update(Ticket)
+            .where(col(Ticket.id).in_(candidates.scalar_subquery()))
+            .values(next_reminder_at=now + lease, lease_owner=owner)
+            .returning(col(Ticket.id))
+            .execution_options(synchronize_session=False)
+        )
+    )
+    if not leased_ids:
+        return []
+    rows = session.execute(
+        select(
+            col(Ticket.id),
+            col(Ticket.assignee),
+            col(Ticket.kind),
+            col(Ticket.text),
+            col(Ticket.claimed_at),
+            col(Ticket.due_at),
+            col(Ticket.claim_number),
+            col(Ticket.reminders_sent),
+            col(Article.id),
+            col(Article.channel),
+            col(Article.ts),
+            col(Article.permalink),
+            col(Article.title),
+        )
+        .join(Article, col(Article.id) == col(Ticket.article_id))
+        .where(col(Ticket.id).in_(leased_ids))
+        .order_by(col(Ticket.assignee), col(Ticket.due_at), col(Ticket.id))
+    ).tuples()
+    return [
+        DueReminder(
+            ticket_id=ticket_id,
+            assignee=assignee or "",
+            kind=kind,
+            text=text,
+            claimed_at=claimed_at,
+            due_at=due_at,
+            claim_number=claim_number,
+            reminder_number=reminders_sent + 1,
+            article_id=article_id,
+            article_channel=channel,
+            article_ts=ts,
+            article_permalink=permalink,
+            article_title=title,
+        )
+        for (
+            ticket_id,
+            assignee,
+            kind,
+            text,
+            claimed_at,
+            due_at,
+            claim_number,
+            reminders_sent,
+            article_id,
+            channel,
+            ts,
+            permalink,
+            title,
+        ) in rows
+        if ticket_id is not None and article_id is not None
+    ]
+
+
+def record_reminder_sent(
+    session: Session,
+    *,
+    reminder: DueReminder,
+    owner: str,
+    now: datetime,
+    interval: timedelta,
+    message_ts: str | None = None,
+) -> bool:
+    """Record a reminder Slack accepted; schedule the next one `interval` later. Idempotent.
+
+    Call only after Slack accepted the message. Inserts the delivery row (unique on ticket,
+    claim number, reminder number: ON CONFLICT DO NOTHING) and, if that row is new and the
+    ticket is still held by the same claim, bumps `reminders_sent`, sets `next_reminder_at =
+    now + interval` and clears the lease. Returns False when this reminder was already
+    recorded (a second sweeper whose lease had expired) or the ticket moved on meanwhile
+    (released, verified, re-claimed): nothing is scheduled then.
+    """
+    inserted = session.scalar(
+        _insert(session, ReminderDelivery)
+        .values(
+            ticket_id=reminder.ticket_id,
+            claim_number=reminder.claim_number,
+            reminder_number=reminder.reminder_number,
+            assignee=reminder.assignee,
+            owner=owner,
+            message_ts=message_ts,
+            sent_at=now,
+        )
+        .on_conflict_do_nothing(  # type: ignore[attr-defined]
+            index_elements=["ticket_id", "claim_number", "reminder_number"]
+        )
+        .returning(col(ReminderDelivery.id))
+    )
+    if inserted is None:
+        return False
+    updated = session.scalar(
+        update(Ticket)
+        .where(
+            col(Ticket.id) == reminder.ticket_id,
+            col(Ticket.status) == "claimed",
+            col(Ticket.claim_number) == reminder.claim_number,
+            col(Ticket.reminders_sent) == reminder.reminder_number - 1,
+        )
+        .values(
+            reminders_sent=reminder.reminder_number,
+            next_reminder_at=now + interval,
+            lease_owner=None,
+            updated_at=now,
+        )
+        .returning(col(Ticket.id))
+        .execution_options(synchronize_session=False)
+    )
+    return updated is not None
+
+
+def defer_reminders(session: Session, *, ticket_ids: list[int], owner: str, until: datetime) -> int:
+    """Hand leased reminders back to be due at `until` (quiet hours, or retry sooner than the
+    lease after a refused send). Only the lease holder's tickets change; returns how many."""
+    if not ticket_ids:
+        return 0
+    result = session.scalars(
+        update(Ticket)
+        .where(
+            col(Ticket.id).in_(ticket_ids),
+            col(Ticket.status) == "claimed",
+            col(Ticket.lease_owner) == owner,
+        )
+        .values(next_reminder_at=until, lease_owner=None)
+        .returning(col(Ticket.id))
+        .execution_options(synchronize_session=False)
+    )
+    return len(list(result))
+
+
+@dataclass(frozen=True)
+class EscalationCandidate:
+    ticket_id: int
+    assignee: str
+    text: str
+    reminders_sent: int
+    due_at: datetime | None
+    article_permalink: str | None
+
+
+def escalation_candidates(
+    session: Session, *, escalate_after: int, limit: int = 100
+) -> list[EscalationCandidate]:
+    """Claimed tickets with at least `escalate_after` reminders whose editors were not told."""
+    rows = session.execute(
+        select(
+            col(Ticket.id),
+            col(Ticket.assignee),
+            col(Ticket.text),
+            col(Ticket.reminders_sent),
+            col(Ticket.due_at),
+            col(Article.permalink),
+        )
+        .join(Article, col(Article.id) == col(Ticket.article_id))
+        .where(
+            col(Ticket.status) == "claimed",
+            col(Ticket.reminders_sent) >= escalate_after,
+            col(Ticket.escalated).is_(False),
+        )
+        .order_by(col(Ticket.id))
+        .limit(limit)
+    ).tuples()
+    return [
+        EscalationCandidate(tid, assignee or "", text, sent, due_at, permalink)
+        for tid, assignee, text, sent, due_at, permalink in rows
+        if tid is not None
+    ]
+
+
+def claim_escalation(
+    session: Session, *, ticket_id: int, escalate_after: int, now: datetime
+) -> bool:
+    """Win the right to tell editors about `ticket_id` (once per claim of it); True if won.
+
+    One conditional UPDATE of `escalated` (false -> true). Send the editors' message in the
+    same transaction and let a Slack failure roll it back, so it is retried on a later sweep;
+    a concurrent replica's UPDATE waits on the row (PostgreSQL) or the write lock (SQLite)
+    and then finds nothing to do. A new claim of the ticket resets `escalated`.
+    """
+    won = session.scalar(
+        update(Ticket)
+        .where(
+            col(Ticket.id) == ticket_id,
+            col(Ticket.status) == "claimed",
+            col(Ticket.reminders_sent) >= escalate_after,
+            col(Ticket.escalated).is_(False),
+        )
+        .values(escalated=True, updated_at=now)
+        .returning(col(Ticket.id))
+        .execution_options(synchronize_session=False)
+    )
+    return won is not None
+
+
+@dataclass(frozen=True)
+class NudgeCandidate:
+    article_id: int
+    channel: str
+    ts: str
+    reply_ts: str | None
+    open_count: int
+
+
+def _nudge_due(now: datetime, interval: timedelta) -> Any:
+    cutoff = now - interval
+    return or_(
+        and_(col(Article.last_nudged_at).is_(None), col(Article.created_at) <= cutoff),
+        col(Article.last_nudged_at) <= cutoff,
+    )
+
+
+def articles_to_nudge(
+    session: Session, *, now: datetime, interval: timedelta, limit: int = 100
+) -> list[NudgeCandidate]:
+    """Articles with unclaimed tickets whose last nudge (or intake) is an interval old."""
+    open_count = func.count(col(Ticket.id)).label("open_count")
+    rows = session.execute(
+        select(
+            col(Article.id),
+            col(Article.channel),
+            col(Article.ts),
+            col(Article.reply_ts),
+            open_count,
+        )
+        .join(Ticket, col(Ticket.article_id) == col(Article.id))
+        .where(col(Ticket.status) == "open", _nudge_due(now, interval))
+        .group_by(col(Article.id), col(Article.channel), col(Article.ts), col(Article.reply_ts))
+        .order_by(col(Article.id))
+        .limit(limit)
+    ).tuples()
+    return [
+        NudgeCandidate(aid, channel, ts, reply_ts, int(count))
+        for aid, channel, ts, reply_ts, count in rows
+        if aid is not None
+    ]
+
+
+def claim_nudge(session: Session, *, article_id: int, now: datetime, interval: timedelta) -> bool:
+    """Win this interval's nudge for the article; False if already nudged or nothing is open.
+
+    One conditional UPDATE of `article.last_nudged_at`; post the nudge in the same transaction
+    (roll back if Slack refuses) so at most one nudge per interval goes out per article.
+    """
+    has_open = exists().where(col(Ticket.article_id) == article_id, col(Ticket.status) == "open")
+    won = session.scalar(
+        update(Article)
+        .where(col(Article.id) == article_id, _nudge_due(now, interval), has_open)
+        .values(last_nudged_at=now)
+        .returning(col(Article.id))
+        .execution_options(synchronize_session=False)
+    )
+    return won is not None
+
+
+def claim_digest_run(
+    session: Session,
+    *,
+    channel: str,
+    local_date: date,
+    owner: str,
+    now: datetime,
+    stale_after: timedelta = timedelta(minutes=10),
+) -> DigestRun | None:
+    """Win the right to post `channel`'s digest for `local_date`; None if another replica has.
+
+    `INSERT ... ON CONFLICT (channel, local_date) DO NOTHING`: exactly one caller inserts.
+    A run claimed but not marked posted within `stale_after` (its replica died) is taken over
+    by one caller through a conditional UPDATE. Commit the claim, post, then call
+    `mark_digest_posted`; a crash between Slack accepting and that call repeats the digest
+    after `stale_after` (the documented window).
+    """
+    inserted = session.scalar(
+        _insert(session, DigestRun)
+        .values(
+            channel=channel, local_date=local_date, status="claimed", owner=owner, claimed_at=now
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "local_date"])  # type: ignore[attr-defined]
+        .returning(col(DigestRun.id))
+    )
+    run_id = inserted
+    if run_id is None:
+        run_id = session.scalar(
+            update(DigestRun)
+            .where(
+                col(DigestRun.channel) == channel,
+                col(DigestRun.local_date) == local_date,
+                col(DigestRun.status) == "claimed",
+                col(DigestRun.claimed_at) <= now - stale_after,
+            )
+            .values(owner=owner, claimed_at=now)
+            .returning(col(DigestRun.id))
+            .execution_options(synchronize_session=False)
+        )
+    if run_id is None:
+        return None
+    return session.get(DigestRun, run_id, populate_existing=True)
+
+
+def mark_digest_posted(
+    session: Session, *, run_id: int, owner: str, now: datetime, message_ts: str | None = None
+) -> bool:
+    """Record that Slack accepted the digest; False if the run is not ours (taken over)."""
+    won = session.scalar(
+        update(DigestRun)
+        .where(
+            col(DigestRun.id) == run_id,
+            col(DigestRun.owner) == owner,
+            col(DigestRun.status) == "claimed",
+        )
+        .values(status="posted", posted_at=now, message_ts=message_ts)
+        .returning(col(DigestRun.id))
+        .execution_options(synchronize_session=False)
+    )
+    return won is not None
+
+
+def last_digest_at(session: Session, *, channel: str) -> datetime | None:
+    """When the last digest posted to `channel` went out (the digest's "since")."""
+    return session.scalar(
+        select(func.max(col(DigestRun.posted_at))).where(
+            col(DigestRun.channel) == channel, col(DigestRun.status) == "posted"
+        )
+    )
