@@ -1,0 +1,39 @@
+"""Pytest fixtures for the Slack stand-in (a plugin module: list it in ``pytest_plugins``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tests.slack.signing import EventSender
+from tests.slack.web_api import SlackStandIn, start_slack
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    """A running stand-in with the default workspace (see ``seed_default_workspace``).
+
+    Bot token ``xoxb-test-token``, app token ``xapp-test-token``, team ``T0TEST``, bot user
+    ``U0BOT`` (bot id ``B0BOT``); users ALICE/BOB/CAROL, channels DESK/NEWSROOM/RANDOM.
+    """
+    stand_in = start_slack()
+    try:
+        yield stand_in
+    finally:
+        stand_in.stop()
+
+
+@pytest.fixture
+def event_sender(slack: SlackStandIn) -> Iterator[Callable[[str], EventSender]]:
+    """Factory: ``event_sender(bot_events_url)`` -> a signed-request sender, closed after."""
+    senders: list[EventSender] = []
+
+    def make(url: str) -> EventSender:
+        sender = EventSender(url, slack.signing_secret)
+        senders.append(sender)
+        return sender
+
+    yield make
+    for sender in senders:
+        sender.close()
