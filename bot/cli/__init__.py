@@ -14,6 +14,9 @@ from bot.errors import ConfigError, UserError
 COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.run",
     "bot.cli.manifest",
+    "bot.cli.db",
+    "bot.cli.tickets",
+    "bot.cli.export",
 )
 
 
