@@ -17,6 +17,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.db",
     "bot.cli.tickets",
     "bot.cli.export",
+    "bot.cli.extract",
+    "bot.cli.evaluate",
 )
 
 

@@ -1,0 +1,31 @@
+"""Claims and quotes from article text: the offline rules engine, the optional LLM backend, link fetching."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.extract.engine import RulesExtractor, extract
+from bot.extract.types import Claim, Extraction, Extractor, Quote
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+__all__ = [
+    "Claim",
+    "Extraction",
+    "Extractor",
+    "Quote",
+    "RulesExtractor",
+    "build_extractor",
+    "extract",
+]
+
+
+def build_extractor(settings: Settings) -> Extractor:
+    """The engine the settings ask for: "rules" (offline) or "llm" (falls back to rules)."""
+    rules = RulesExtractor(settings.claim_threshold)
+    if settings.extractor == "llm":
+        from bot.extract.llm import LLMExtractor
+
+        return LLMExtractor.from_settings(settings, fallback=rules)
+    return rules

@@ -1,0 +1,85 @@
+"""The offline rules engine: Slack text in, claims and quotes out, offsets on the text as given."""
+
+from __future__ import annotations
+
+import re
+
+from bot.extract.claims import DEFAULT_THRESHOLD, score_sentence
+from bot.extract.layout import paragraphs, sentences
+from bot.extract.markup import to_plain
+from bot.extract.quotes import extract_quotes
+from bot.extract.types import Claim, Extraction, Quote
+
+_NORM = re.compile(r"[\W_]+")
+_ENDS_SENTENCE = re.compile(r"[.!?…\"”’')\]]\s*$")
+_MIN_CLAIM_WORDS = 5
+
+
+def _norm(text: str) -> str:
+    return _NORM.sub(" ", text).strip().lower()
+
+
+def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
+    """Claims and quotes in `text`; pure and offline. Offsets index `text` exactly as given.
+
+    A quotation repeated word for word (a teaser paragraph, a pull quote) is reported once, and a
+    sentence that sits inside a quotation is a quote ticket, never also a claim.
+    """
+    threshold = DEFAULT_THRESHOLD if claim_threshold is None else claim_threshold
+    plain = to_plain(text)
+    body = plain.text
+    paras = paragraphs(body)
+    quotes: list[Quote] = []
+    seen_quotes: set[str] = set()
+    covered: list[tuple[int, int]] = []
+    for found in extract_quotes(body, paras):
+        key = _norm(body[found.start : found.end])
+        covered.append((found.start, found.end))
+        if not key or key in seen_quotes:
+            continue
+        seen_quotes.add(key)
+        start, end = plain.span(found.start, found.end)
+        quotes.append(
+            Quote(
+                body[found.start : found.end], start, end, found.speaker, found.title, found.score
+            )
+        )
+    claims: list[Claim] = []
+    seen_claims: list[str] = []
+    cover_index = 0
+    for para in paras:
+        if para.skip or not _ENDS_SENTENCE.search(body[para.start : para.end]):
+            continue  # debris, repeats and headlines give no claims
+        for start, end in sentences(body, para.start, para.end):
+            while cover_index < len(covered) and covered[cover_index][1] <= start:
+                cover_index += 1
+            inside = 0
+            for q_start, q_end in covered[cover_index:]:
+                if q_start >= end:
+                    break
+                inside += min(end, q_end) - max(start, q_start)
+            if inside * 2 > end - start:
+                continue
+            sentence = body[start:end]
+            if len(sentence.split()) < _MIN_CLAIM_WORDS:
+                continue
+            score = score_sentence(sentence)
+            if score < threshold:
+                continue
+            key = _norm(sentence)
+            if any(key == other or other.startswith(key) for other in seen_claims):
+                continue
+            seen_claims.append(key)
+            a, b = plain.span(start, end)
+            claims.append(Claim(sentence, a, b, round(score, 3)))
+    return Extraction(claims=claims, quotes=quotes)
+
+
+class RulesExtractor:
+    """The offline engine behind the `Extractor` protocol."""
+
+    def __init__(self, claim_threshold: float | None = None) -> None:
+        self.claim_threshold = claim_threshold
+
+    def extract(self, text: str) -> Extraction:
+        return extract(text, claim_threshold=self.claim_threshold)

@@ -1,0 +1,98 @@
+"""Paragraphs and sentences of pasted article text, and the web-page debris that gives no tickets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_LINE = re.compile(r"[^\n]+")
+# A sentence ends at . ! ? or … (with closing quotes or brackets) before space and a capital,
+# a digit or an opening mark. Abbreviations are checked in code, not in this pattern.
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[*_]*[A-Z0-9À-Þ])")
+_LAST_WORD = re.compile(r"(\S+)$")
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sen rep gov gen col lt capt sgt adm rev st jr sr no vs etc inc corp co ltd "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n d.c a.m p.m e.g i.e ft mt "
+    "pres supt dept univ est approx fig al".split()
+)
+_BYLINE = re.compile(
+    r"^(?:by|and|avatar|share|tweet|email|print|advertisement|listen|follow)\b", re.I
+)
+_DEBRIS_WORDS = re.compile(
+    r"\b(?:avatar|share this|sign up|subscribe|newsletter|read more|advertisement|comments?|"
+    r"click here|follow us|listen to this|min read|minute read|related:|photo:|image:|credit:)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One line of the plain text; `skip` marks debris and repeated teaser paragraphs."""
+
+    start: int
+    end: int
+    skip: bool
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def is_debris(line: str) -> bool:
+    """Share widgets, author avatars and bylines that come along when a web page is copied."""
+    words = line.split()
+    if not words:
+        return True
+    if len(words) <= 4 and not re.search(r"[.!?\"”]$", line):
+        return bool(_BYLINE.match(line) or _DEBRIS_WORDS.search(line) or len(words) <= 2)
+    return len(words) <= 8 and bool(_DEBRIS_WORDS.search(line)) and not re.search(r"[\"“”]", line)
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Lines of text; debris, a repeated paragraph and a teaser that a later paragraph completes are skipped."""
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
+    result: list[Paragraph] = []
+    seen: set[str] = set()
+    norms = []
+    for start, end in lines:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        norms.append(_norm(text[start:end]))
+        result.append(Paragraph(start, end, start == end))
+    for index, para in enumerate(result):
+        if para.skip:
+            continue
+        line = text[para.start : para.end]
+        norm = norms[index]
+        skip = is_debris(line) or norm in seen
+        if not skip and line.endswith(("…", "...")) and len(norm) > 40:
+            # A teaser cut off with an ellipsis and repeated in full further down.
+            skip = any(other.startswith(norm) for other in norms[index + 1 :] if other != norm)
+        seen.add(norm)
+        if skip:
+            result[index] = Paragraph(para.start, para.end, True)
+    return result
+
+
+def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans inside text[start:end], not split after abbreviations or initials."""
+    begin = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        stop = match.end()
+        if text[match.start()] == ".":
+            word = _LAST_WORD.search(text, begin, match.start() + 1)
+            token = word.group(1).lower().strip("\"“(‘'*_").rstrip(".") if word else ""
+            if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+                continue
+        while begin < stop and text[begin].isspace():
+            begin += 1
+        if begin < stop:
+            yield begin, stop
+        begin = stop
+    while begin < end and text[begin].isspace():
+        begin += 1
+    if begin < end:
+        yield begin, end

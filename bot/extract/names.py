@@ -1,0 +1,163 @@
+"""Names in running text: capitalised runs, titles in front of them, and a surname index for back- and forward references."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+_U = "A-ZÀ-ÖØ-Þ"
+_L = "a-zß-öø-ÿ"
+# A capitalised word (McCain, O'Rourke, Al-Assad, Jean-Luc), an initial (J.), or a suffix.
+_ABBREV = (
+    r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Capt|Sgt|Adm|Rev|Prof|St|Pres|Supt|Cmdr|Maj|Ft|Mt)\."
+)
+_WORD = rf"(?:{_ABBREV}|[{_U}]\.|[{_U}][{_U}{_L}]*(?:['’-][{_U}{_L}]+)*)"
+_PARTICLE = r"(?:de|da|del|della|di|du|van|von|der|den|la|le|bin|ibn|al|el|dos|das|ter)"
+NAME_RUN = re.compile(
+    rf"(?<![\w'’-]){_WORD}(?:(?:\s+|\s+{_PARTICLE}\s+|\s*-\s*){_WORD}|\s+(?:Jr\.|Sr\.|II|III|IV)|\s+al-{_WORD})*(?![\w])"
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+# Capitalised words that start sentences or name roles rather than people.
+FUNCTION_WORDS = frozenset(
+    """a an the this that these those it its he she they we i you his her their our my your
+    in on at by for from to of with without into onto over under after before during since until
+    but and or nor so yet if when while where whereas although though because as than then thus
+    there here what who whom whose which why how also still even just only not no yes
+    meanwhile however moreover furthermore nevertheless nonetheless instead indeed rather
+    some many most several all both each every any another other such one two three
+    according asked said says told added last next first later earlier today yesterday tomorrow
+    tonight now once again already ago despite amid among between through throughout
+    speaking writing""".split()
+)
+TIME_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april may
+    june july august september october november december jan feb mar apr jun jul aug sep sept
+    oct nov dec""".split()
+)
+TITLE_WORDS = frozenset(
+    """mr mrs ms miss mx dr prof professor sen senator rep representative congressman
+    congresswoman gov governor president vice secretary minister prime chancellor premier gen
+    general col colonel lt lieutenant capt captain sgt sergeant adm admiral cmdr maj major judge
+    justice rev reverend father bishop archbishop cardinal pope rabbi imam sheikh ayatollah
+    mayor chairman chairwoman chair speaker leader ambassador commissioner director attorney
+    sheriff chief former ex candidate nominee republican republicans democrat democratic
+    democrats gop sir dame lord lady king queen prince princess st saint house majority minority
+    senate state foreign defense defence interior treasury deputy acting assistant associate
+    executive ceo coach officer detective agent inspector superintendent councilman
+    councilwoman councillor alderman delegate lawmaker economist analyst spokesman
+    spokeswoman spokesperson president-elect vice-president first frontrunner front-runner
+    independent libertarian labour labor conservative liberal tory mp mep u.s us uk un
+    white presidential""".split()
+)
+_PARTICLE_WORD = re.compile(rf"{_PARTICLE}(?:-|$)")
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _key(word: str) -> str:
+    return word.lower().rstrip(".")
+
+
+def clean_name(run: str) -> tuple[str, str]:
+    """Split a capitalised run into (leading title words, name): 'Sen. Ted Cruz' -> ('Sen.', 'Ted Cruz')."""
+    words = _POSSESSIVE.sub("", run).split()
+    cut = 0
+    while cut < len(words) - 1 and (
+        _key(words[cut]) in TITLE_WORDS or _key(words[cut]) in FUNCTION_WORDS
+    ):
+        cut += 1
+    if cut == len(words) - 1 and _key(words[cut]) in TITLE_WORDS | FUNCTION_WORDS:
+        cut = len(words)
+    title = " ".join(w for w in words[:cut] if _key(w) not in FUNCTION_WORDS)
+    return title, " ".join(words[cut:])
+
+
+def surname(name: str) -> str:
+    """The last word of a name, without suffixes like Jr. or possessive endings."""
+    words = [w for w in name.replace(",", " ").split() if _key(w) not in SUFFIXES]
+    if not words:
+        return ""
+    return _POSSESSIVE.sub("", words[-1]).lower()
+
+
+def is_name_like(name: str) -> bool:
+    """True when every word is capitalised and none is a function, time or title word."""
+    words = name.split()
+    if not words:
+        return False
+    return (
+        all(
+            (w[0].isupper() or _PARTICLE_WORD.match(w) is not None)
+            and _key(w) not in FUNCTION_WORDS
+            and _key(w) not in TIME_WORDS
+            for w in words
+        )
+        and _key(words[-1]) not in TITLE_WORDS
+    )
+
+
+def last_name_in(segment: str) -> tuple[str, str, int] | None:
+    """The name a noun phrase ends with, as (title words, name, offset of the run), or None."""
+    best = None
+    for match in NAME_RUN.finditer(segment):
+        best = match
+    if best is None or segment[best.end() :].strip(" ,;:)('’s\"") not in ("",):
+        return None
+    title, name = clean_name(best.group(0))
+    if not name or not is_name_like(name):
+        return None
+    return title, name, best.start()
+
+
+@dataclass
+class NameIndex:
+    """Every multi-word name in an article, by surname, so 'Azizi' finds 'Hamidreza Azizi'."""
+
+    by_surname: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    genders: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, text: str) -> NameIndex:
+        index = cls()
+        for match in NAME_RUN.finditer(text):
+            run = match.group(0)
+            if " " not in run:
+                continue
+            title, name = clean_name(run)
+            words = name.split()
+            if len(words) < 2 or len(words) > 4 or not is_name_like(name):
+                continue
+            if any(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words):
+                continue  # acronyms: NATO, CNN, GOP
+            index.by_surname.setdefault(surname(name), []).append((match.start(), name))
+            lead = _key(title.split()[0]) if title else ""
+            if lead in {"mr", "sir", "lord", "king", "prince", "father"}:
+                index.genders.setdefault(surname(name), "m")
+            elif lead in {"mrs", "ms", "miss", "dame", "lady", "queen", "princess"}:
+                index.genders.setdefault(surname(name), "f")
+        return index
+
+    def expand(self, name: str, position: int) -> str:
+        """The full name a bare surname (or a shorter form) stands for, nearest before, else after."""
+        words = name.split()
+        key = surname(name)
+        candidates = self.by_surname.get(key)
+        if not candidates:
+            return name
+        if len(words) >= 2:
+            first = words[0]
+            same = [n for _, n in candidates if n.split()[0] == first]
+            return max(same, key=len) if same else name
+        positions = [p for p, _ in candidates]
+        at = bisect.bisect_left(positions, position)
+        chosen = candidates[at - 1][1] if at > 0 else candidates[at][1]
+        first = chosen.split()[0]
+        same = [n for _, n in candidates if n.split()[0] == first]
+        return max(same, key=len)
+
+    def people_before(self, position: int) -> list[tuple[int, str]]:
+        """Every indexed name that starts before `position`, nearest first."""
+        found = [(p, n) for entries in self.by_surname.values() for p, n in entries if p < position]
+        found.sort(reverse=True)
+        return found

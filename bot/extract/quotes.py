@@ -1,0 +1,634 @@
+"""Quotations and who said them: quote marks paired per paragraph, cues found around them, speakers resolved like a reader would."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from bot.extract.layout import Paragraph, sentences
+from bot.extract.names import NAME_RUN, NameIndex, clean_name, is_name_like, surname
+
+_DOUBLE = re.compile(r"''|``|[\"“”„«»]")
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=[^\W\d_])")
+_SINGLE_CLOSE = re.compile(r"(?<=[^\s'‘])[’'](?![^\W_])")
+_OPENERS = "“„«"
+_CLOSERS = "”»"
+_SPACE_BEFORE_OPEN = " \t\n([{—–-/"
+
+_SPEECH = """said says say saying told tells tell added adds adding asked asks wrote writes write
+explained explains noted notes stated states declared declares argued argues insisted insists
+continued continues recalled recalls warned warns claimed claims announced announces replied
+replies responded responds tweeted tweets posted observed observes suggested acknowledged
+acknowledges admitted admits conceded concedes complained complains emphasized emphasised
+emphasizes emphasises stressed stresses predicted predicts quipped quips joked jokes remarked
+remarks concluded concludes cautioned cautions urged urges testified testifies shouted shouts
+yelled yells vowed vows promised promises maintained maintains countered counters contended
+contends lamented laments boasted boasts mused muses agreed agrees charged alleged alleges
+reiterated reiterates proclaimed proclaims recounted recounts described describes called calls
+labeled labelled dubbed branded blasted slammed decried denounced touted praised accused
+criticized criticised characterized characterised pledged pledges wondered wonders whispered
+screamed demanded demands asserted asserts confirmed confirms denied denies thundered snapped
+retorted sighed laughed offered reads read reported reports texted emailed chanted cried
+explained insisted answered answers began begins concluded ruled writes referred refers
+acknowledged mocked scoffed derided hailed lauded cheered warned declaring telling calling
+writing noting arguing insisting warning claiming describing asking explaining stating
+announcing replying responding tweeting recalling predicting urging promising vowing
+complaining suggesting joking adds""".split()
+_PHRASES = ["pointed out", "points out", "went on", "goes on", "put it", "puts it", "summed up"]
+_VERB_ALT = "|".join(sorted({*_SPEECH, *_PHRASES}, key=len, reverse=True))
+_VERB = re.compile(rf"\b(?:{_VERB_ALT})\b")
+_VERB_FIRST = re.compile(rf"^[\s,;:]*(?:{_VERB_ALT}|Said|Says)\b")
+_ACCORDING = re.compile(r"\b[Aa]ccording to\b")
+_DASH_START = re.compile(r"^\s*,?\s*(?:[-–—]{1,2}|―)\s*(?=\S)")
+_PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p"}
+_PRONOUN_AT_END = re.compile(
+    r"(?:^|[\s,])(he|she|they|He|She|They|I|we|We)\s*(?:also\s+|then\s+|later\s+|again\s+)?$"
+)
+_LEADING_FILLER = re.compile(r"^(?:and|but|so|yet|or|as|while|when|then|also|because)\s+", re.I)
+_PARENS = re.compile(r"\s*\([^()]*\)")
+_PREPOSITION = re.compile(
+    r"^(?:in|on|at|for|to|from|with|by|during|after|before|while|when|who|which|that|speaking|"
+    r"adding|according|told|said|says|asked|writing|last|this|earlier|later|on|via|as)\b",
+    re.I,
+)
+_BETWEEN_MODIFIERS = re.compile(r"^(?:['’]s?)?(?:\s+[a-z][a-z-]*){1,4}\s+$")
+_BETWEEN_STOP = re.compile(
+    r"\b(?:in|on|at|for|to|from|with|by|of|during|after|before|and|or|who|which|that|said|told|"
+    r"says|is|was|has|had|will|would)\b"
+)
+_STATEMENT_NOUN = re.compile(
+    r"\b(?:statement|release|report|letter|memo|filing|post|tweet|document|announcement|note)$"
+)
+_STOP_BEFORE = re.compile(
+    r"\b(?:if|that|whether|when|who|which|for|of|to|with|by|is|was|had|has)\b"
+)
+_NOUN_PHRASE = re.compile(
+    r"^(?:the|a|an|his|her|their|its|our|one|some|many|several|two|three|other|officials|"
+    r"aides|advisers|analysts|experts|critics|supporters|voters|residents|[A-Z])\b"
+)
+_PASSIVE = re.compile(r"(?:\b(?:was|were|is|are|be|been|being|widely|often|also|once)|,)\s+$")
+_PASSIVE_VERBS = frozenset(
+    "described called labeled labelled dubbed branded referred characterized characterised".split()
+)
+_PRONOUN_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
+
+
+@dataclass
+class _Span:
+    open: int
+    start: int
+    end: int
+    close: int
+    para: int
+    closed: bool
+    continued: bool = False
+    group: int = -1
+    speaker: str | None = None
+    title: str | None = None
+    kind: str = "none"  # name | pronoun | phrase | none
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class FoundQuote:
+    """A quotation in the plain text, before offsets are mapped back to the given text."""
+
+    start: int
+    end: int
+    speaker: str | None
+    title: str | None
+    score: float
+    group: int
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _double_spans(text: str, para: Paragraph, index: int) -> list[_Span]:
+    spans: list[_Span] = []
+    inside: int | None = None
+    inner = 0
+    pstart, pend = para.start, para.end
+    for match in _DOUBLE.finditer(text, pstart, pend):
+        mark, pos, after_pos = match.group(0), match.start(), match.end()
+        before = text[pos - 1] if pos > pstart else "\n"
+        after = text[after_pos] if after_pos < pend else "\n"
+        opening = before in _SPACE_BEFORE_OPEN and not after.isspace()
+        closing = not before.isspace() and (after.isspace() or not after.isalnum())
+        if inside is None:
+            if mark in _CLOSERS and not opening:
+                continue  # a stray closing mark
+            if mark not in _OPENERS and closing and not opening and mark != "``":
+                continue
+            inside, inner = pos, after_pos
+            continue
+        if mark in _OPENERS and opening and not closing:
+            inside, inner = pos, after_pos  # an opening mark before the last one closed
+            continue
+        start, end = _trim(text, inner, pos)
+        if end > start:
+            spans.append(_Span(inside, start, end, after_pos, index, True))
+        inside = None
+    if inside is not None:
+        start, end = _trim(text, inner, pend)
+        if end > start:
+            spans.append(_Span(inside, start, end, pend, index, False))
+    return spans
+
+
+def _single_spans(text: str, para: Paragraph, index: int) -> list[_Span]:
+    spans: list[_Span] = []
+    pstart, pend = para.start, para.end
+    closes = [m.start() for m in _SINGLE_CLOSE.finditer(text, pstart, pend)]
+    pos = pstart
+    for opener in _SINGLE_OPEN.finditer(text, pstart, pend):
+        if opener.start() < pos:
+            continue
+        at = bisect.bisect_right(closes, opener.start())
+        chosen = None
+        for close in closes[at:]:
+            if text[close - 1] in ",.!?;:—–-" or (close + 1 < pend and text[close + 1] in ",.;:!?"):
+                chosen = close
+                break
+            if chosen is None:
+                chosen = close
+        if chosen is None:
+            break
+        start, end = _trim(text, opener.end(), chosen)
+        if end - start >= 2:
+            spans.append(_Span(opener.start(), start, end, chosen + 1, index, True))
+        pos = chosen + 1
+    return spans
+
+
+def find_spans(text: str, paras: list[Paragraph]) -> list[_Span]:
+    """Every quoted stretch, one per paragraph, with multi-paragraph quotes grouped."""
+    spans: list[_Span] = []
+    group = 0
+    open_group: int | None = None
+    for index, para in enumerate(paras):
+        if para.skip:
+            continue
+        found = _double_spans(text, para, index)
+        if not found and '"' not in text[para.start : para.end]:
+            found = _single_spans(text, para, index)
+        for number, span in enumerate(found):
+            if number == 0 and open_group is not None and span.open == para.start:
+                span.continued = True
+                span.group = open_group
+            else:
+                span.group = group
+                group += 1
+        open_group = found[-1].group if found and not found[-1].closed else None
+        spans.extend(found)
+    return spans
+
+
+@dataclass
+class _Mention:
+    kind: str  # name | pronoun | phrase
+    text: str
+    title: str | None
+    position: int
+    strength: float
+
+
+def _strip_title(title: str) -> str | None:
+    title = re.sub(r"^(?:the|a|an|and|but)\s+", "", title.strip(" ,.;:-–—"), flags=re.I)
+    title = title.strip(" ,.;:")
+    if not title or len(title.split()) > 18:
+        return None
+    return title
+
+
+def _head_name(segment: str) -> tuple[str, str, int, int] | None:
+    """The name heading a noun phrase: 'Clinton campaign spokesman Brian Fallon' -> Brian Fallon."""
+    chosen: tuple[str, str, int, int] | None = None
+    for match in NAME_RUN.finditer(segment):
+        title, name = clean_name(match.group(0))
+        if not name or not is_name_like(name):
+            continue
+        if chosen is not None:
+            between = segment[chosen[3] : match.start()]
+            if not _BETWEEN_MODIFIERS.match(between) or _BETWEEN_STOP.search(between):
+                break
+        chosen = (title, name, match.start(), match.end())
+    return chosen
+
+
+def _segments(region: str) -> list[tuple[int, str]]:
+    cleaned = _PARENS.sub(lambda m: " " * len(m.group(0)), region)
+    result = []
+    pos = 0
+    for part in cleaned.split(","):
+        result.append((pos, part))
+        pos += len(part) + 1
+    return result
+
+
+def _mention_in(region: str, offset: int, *, strength: float) -> _Mention | None:
+    """The speaker named in a noun-phrase region (text between a quote and its cue verb)."""
+    stripped = region.strip(" ,:;—–-\n")
+    if not stripped or len(stripped.split()) > 30:
+        return None
+    pron = _PRONOUN_AT_END.search(region.rstrip(" ,"))
+    segments = _segments(region)
+    order = list(enumerate(segments))
+    if len(segments) > 1:
+        # A name right before the verb ("Asked about it, Ryan said") beats one earlier on.
+        _, tail = segments[-1] if segments[-1][1].strip() else segments[-2]
+        tail_head = _head_name(tail)
+        if (
+            tail_head is not None
+            and len(tail[: tail_head[2]].split()) <= 3
+            and not _STOP_BEFORE.search(tail[: tail_head[2]])
+        ):
+            last = len(segments) - 1 if segments[-1][1].strip() else len(segments) - 2
+            order = [(last, segments[last]), *order]
+    if pron is not None and pron.end() >= len(region.rstrip(" ,")) - 1:
+        return _Mention("pronoun", pron.group(1).lower(), None, offset + pron.start(1), strength)
+    for number, (pos, segment) in order:
+        head = _head_name(segment)
+        if head is None:
+            continue
+        title_words, name, run_start, _ = head
+        title = None
+        if number + 1 < len(segments):
+            appositive = segments[number + 1][1].strip()
+            if appositive and not _PREPOSITION.match(appositive) and not _VERB.search(appositive):
+                title = _strip_title(appositive)
+        if title is None:
+            prefix = _LEADING_FILLER.sub("", segment[:run_start].strip())
+            if prefix and len(prefix.split()) <= 6 and not _PREPOSITION.match(prefix):
+                title = _strip_title(f"{prefix} {title_words}".strip())
+            elif title_words:
+                title = _strip_title(title_words)
+        return _Mention("name", name, title, offset + pos + run_start, strength)
+    if pron is not None:
+        return _Mention("pronoun", pron.group(1).lower(), None, offset + pron.start(1), strength)
+    phrase = _LEADING_FILLER.sub("", segments[-1][1].strip(" ,:;—–-\n"))
+    if (
+        phrase
+        and len(phrase.split()) <= 8
+        and _NOUN_PHRASE.match(phrase)
+        and not _VERB.search(phrase)
+    ):
+        return _Mention("phrase", phrase, None, offset, strength * 0.8)
+    return None
+
+
+def _first_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    for span in sentences(text, start, end):
+        return start, span[1]
+    return start, start
+
+
+def _last_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    last = (end, end)
+    for span in sentences(text, start, end):
+        last = span
+    return last
+
+
+def _verbs(sentence: str) -> list[re.Match[str]]:
+    """Speech verbs in a sentence, without passives like 'was described as'."""
+    found = []
+    for match in _VERB.finditer(sentence):
+        if match.group(0) in _PASSIVE_VERBS and _PASSIVE.search(sentence, 0, match.start()):
+            continue
+        found.append(match)
+    return found
+
+
+def _subject_or_object(
+    sentence: str, verb: re.Match[str], offset: int, strength: float
+) -> _Mention | None:
+    region = sentence[: verb.start()]
+    mention = _mention_in(region, offset, strength=strength)
+    if mention is None or mention.kind == "phrase":
+        # Inverted order: `“...” about the decision, said RoseAnn DeMoro, executive director`.
+        after = sentence[verb.end() :].rstrip(" .")
+        inverted = _mention_in(after, offset + verb.end(), strength=strength)
+        if inverted is not None and inverted.kind == "name" and _head_name(after.split(",")[0]):
+            return inverted
+    return mention
+
+
+def _cue_after(text: str, start: int, end: int) -> _Mention | None:
+    """`,” X said` / `,” said X, title` / `” – Name, title.` right after a closing mark."""
+    s, e = _first_sentence(text, start, end)
+    sentence = text[s:e]
+    dash = _DASH_START.match(sentence)
+    if dash:
+        body = sentence[dash.end() :].rstrip(" .")
+        name, _, rest = body.partition(",")
+        head = _head_name(name)
+        if head is not None:
+            title = (
+                _strip_title(rest) if rest.strip() else (_strip_title(head[0]) if head[0] else None)
+            )
+            return _Mention("name", head[1], title, s + dash.end() + head[2], 0.95)
+        return None
+    first = _VERB_FIRST.match(sentence)
+    if first:
+        return _mention_in(sentence[first.end() :].rstrip(" ."), s + first.end(), strength=0.9)
+    according = _ACCORDING.search(sentence)
+    verbs = _verbs(sentence)
+    if according and (not verbs or according.start() < verbs[0].start()):
+        return _mention_in(
+            sentence[according.end() :].rstrip(" ."), s + according.end(), strength=0.85
+        )
+    if not verbs:
+        return None
+    verb = verbs[0]
+    strength = 0.9 if len(sentence[: verb.start()].split()) <= 12 else 0.7
+    return _subject_or_object(sentence, verb, s, strength)
+
+
+def _clause_subject(text: str, para_start: int, at: int) -> _Mention | None:
+    """The subject of the sentence a participle (`, saying “...”`) hangs from."""
+    s = para_start
+    for begin, _ in sentences(text, para_start, at):
+        s = begin
+    region = text[s:at]
+    head = _head_name(region.split(",")[0])
+    if head is None:
+        return None
+    return _Mention("name", head[1], None, s + head[2], 0.75)
+
+
+def _cue_before(text: str, start: int, end: int, para_start: int) -> _Mention | None:
+    """`X said: “` / `According to X, “` / `X called the offer “` in the sentence before a quote."""
+    s, e = _last_sentence(text, start, end)
+    sentence = text[s:e]
+    verbs = _verbs(sentence)
+    according = _ACCORDING.search(sentence)
+    if according and (not verbs or according.start() > verbs[-1].start()):
+        after = sentence[according.end() :]
+        return _mention_in(
+            after.split(",")[0] if "," in after else after, s + according.end(), strength=0.85
+        )
+    if not verbs:
+        stripped = sentence.rstrip()
+        if stripped.endswith(":"):
+            # `Pollsters agree - Carl Bialik: “...` / `Politico reveals a few relevant facts:`
+            tail = re.split(r"\s[-–—]+\s", stripped[:-1])[-1]
+            head = _head_name(tail.split(",")[0])
+            if head is not None:
+                offset = s + stripped[:-1].rfind(tail)
+                return _Mention("name", head[1], None, offset + head[2], 0.75)
+        return None
+    verb = verbs[-1]
+    region = sentence[: verb.start()]
+    if not region.strip(" ,;:—–-") and verb.group(0).endswith("ing"):
+        return _clause_subject(text, para_start, s + verb.start())
+    # The subject is the start of the clause the verb belongs to.
+    clause = max(region.rfind(";"), region.rfind(" and "), region.rfind(" but "))
+    if clause > 0 and _mention_in(region[clause:], 0, strength=1) is not None:
+        region_start = clause
+    else:
+        region_start = 0
+    if verb.group(0).endswith("ing") and region.rstrip().endswith(","):
+        mention = _mention_in(region[region_start:], s + region_start, strength=0.8)
+        if mention is None or mention.kind == "phrase":
+            return _clause_subject(text, para_start, s + verb.start()) or mention
+        return mention
+    strength = 0.9 if sentence.rstrip().endswith((":", ",")) else 0.8
+    return _mention_in(region[region_start:], s + region_start, strength=strength)
+
+
+@dataclass(frozen=True)
+class _Person:
+    position: int
+    name: str
+
+
+class _Resolver:
+    """Turns mentions into full names using the article's name index and recent people."""
+
+    def __init__(self, text: str, spans: list[_Span]) -> None:
+        self.text = text
+        self.index = NameIndex.build(text)
+        inside = [(sp.start, sp.end) for sp in spans]
+        starts = [a for a, _ in inside]
+        people: list[_Person] = []
+        genders: dict[str, dict[str, int]] = {}
+        for match in NAME_RUN.finditer(text):
+            at = bisect.bisect_right(starts, match.start()) - 1
+            if at >= 0 and inside[at][0] <= match.start() < inside[at][1]:
+                continue
+            _, name = clean_name(match.group(0))
+            words = name.split()
+            if not words or len(words) > 4 or not is_name_like(name):
+                continue
+            if len(words) == 1 and surname(name) not in self.index.by_surname:
+                continue
+            full = self.index.expand(name, match.start())
+            people.append(_Person(match.start(), full))
+            pronoun = _PRONOUN_WORDS.search(text, match.end(), min(len(text), match.end() + 120))
+            if pronoun:
+                vote = "m" if pronoun.group(0).lower() in {"he", "him", "his"} else "f"
+                tally = genders.setdefault(full, {})
+                tally[vote] = tally.get(vote, 0) + 1
+        self.people = people
+        self.positions = [p.position for p in people]
+        self.gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in genders.items()}
+        for key, gender in self.index.genders.items():
+            for _, name in self.index.by_surname.get(key, []):
+                self.gender[name] = gender
+
+    def name(self, mention: _Mention) -> str:
+        return self.index.expand(mention.text, mention.position)
+
+    def pronoun(self, mention: _Mention, last_speaker: tuple[int, str] | None) -> str | None:
+        want = _PRONOUNS.get(mention.text)
+        if want not in {"m", "f"}:
+            return None
+        at = bisect.bisect_left(self.positions, mention.position)
+        for person in reversed(self.people[max(0, at - 12) : at]):
+            gender = self.gender.get(person.name)
+            if gender is None or gender == want:
+                return person.name
+        if last_speaker is not None:
+            return last_speaker[1]
+        return None
+
+    def statement_source(self, position: int) -> str | None:
+        at = bisect.bisect_left(self.positions, position)
+        return self.people[at - 1].name if at > 0 else None
+
+
+def _apply(
+    span: _Span, mention: _Mention, resolver: _Resolver, last: tuple[int, str] | None
+) -> None:
+    if mention.kind == "name":
+        span.speaker = resolver.name(mention)
+        span.title = mention.title
+        span.kind = "name"
+        span.score = mention.strength
+    elif mention.kind == "pronoun":
+        span.speaker = resolver.pronoun(mention, last)
+        span.kind = "pronoun" if span.speaker else "none"
+        span.score = mention.strength * (0.95 if span.speaker else 0.6)
+    else:
+        span.speaker = mention.text
+        span.kind = "phrase"
+        span.score = mention.strength * 0.8
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _looks_like_title(text: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    if not words or len(words) > 12:
+        return False
+    small = {
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "with",
+        "from",
+        "by",
+    }
+    return all(w[0].isupper() or w in small for w in words) and words[0][0].isupper()
+
+
+def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
+    """Quotations in plain text with speaker, title and a 0..1 score, in text order."""
+    spans = find_spans(text, paras)
+    if not spans:
+        return []
+    resolver = _Resolver(text, spans)
+    by_para: dict[int, list[_Span]] = {}
+    for span in spans:
+        by_para.setdefault(span.para, []).append(span)
+    last: tuple[int, str] | None = None
+    group_speaker: dict[int, _Span] = {}
+    for span in spans:
+        para = paras[span.para]
+        siblings = by_para[span.para]
+        position = siblings.index(span)
+        lo = siblings[position - 1].close if position > 0 else para.start
+        hi = siblings[position + 1].open if position + 1 < len(siblings) else para.end
+        after_first = span.closed and (
+            text[span.end - 1 : span.end] in ",—–-"
+            or text[span.close : span.close + 2].lstrip().startswith(",")
+            or _VERB_FIRST.match(text, span.close, hi) is not None
+            or _DASH_START.match(text, span.close, hi) is not None
+        )
+        mention = None
+        if span.closed:
+            if after_first:
+                mention = _cue_after(text, span.close, hi) or _cue_before(
+                    text, lo, span.open, para.start
+                )
+            else:
+                mention = _cue_before(text, lo, span.open, para.start) or _cue_after(
+                    text, span.close, hi
+                )
+        elif not span.continued:
+            mention = _cue_before(text, lo, span.open, para.start)
+        if mention is None and span.open == para.start and span.para > 0 and not span.continued:
+            previous = paras[span.para - 1]
+            if not previous.skip and text[previous.start : previous.end].rstrip().endswith(":"):
+                mention = _cue_before(text, previous.start, previous.end, previous.start)
+        if mention is not None:
+            _apply(span, mention, resolver, last)
+        elif span.continued and span.group in group_speaker:
+            source = group_speaker[span.group]
+            span.speaker, span.title, span.kind = source.speaker, source.title, source.kind
+            span.score = min(0.85, source.score)
+        if span.kind == "none" and span.group in group_speaker:
+            source = group_speaker[span.group]
+            span.speaker, span.title, span.kind = source.speaker, source.title, source.kind
+            span.score = min(0.85, source.score)
+        if span.kind == "phrase" and span.speaker and _STATEMENT_NOUN.search(span.speaker):
+            source_name = resolver.statement_source(span.open)
+            if source_name:
+                span.speaker = source_name
+        if span.kind in {"name", "pronoun"} and span.speaker:
+            last = (span.open, span.speaker)
+            group_speaker.setdefault(span.group, span)
+        elif span.kind == "phrase":
+            group_speaker.setdefault(span.group, span)
+    _inherit(text, spans, paras, by_para, resolver)
+    _fill_titles(spans)
+    return [
+        FoundQuote(sp.start, sp.end, sp.speaker, sp.title, round(sp.score, 3), sp.group)
+        for sp in spans
+        if _keep(text, sp)
+    ]
+
+
+def _inherit(
+    text: str,
+    spans: list[_Span],
+    paras: list[Paragraph],
+    by_para: dict[int, list[_Span]],
+    resolver: _Resolver,
+) -> None:
+    """Quotes without a cue take the speaker of a quote beside them, or of a dash line after them."""
+    for number, span in enumerate(spans):
+        if span.kind != "none":
+            continue
+        siblings = by_para[span.para]
+        later = [s for s in siblings if s.open > span.open and s.kind != "none"]
+        earlier = [s for s in siblings if s.open < span.open and s.kind != "none"]
+        source: _Span | None = None
+        # A dash attribution on the next line: “...”\n– Name, title.
+        nxt = span.para + 1
+        while nxt < len(paras) and paras[nxt].skip and paras[nxt].start == paras[nxt].end:
+            nxt += 1
+        if span.close >= paras[span.para].end - 1 and nxt < len(paras):
+            line = text[paras[nxt].start : paras[nxt].end]
+            if _DASH_START.match(line):
+                mention = _cue_after(text, paras[nxt].start, paras[nxt].end)
+                if mention is not None:
+                    _apply(span, mention, resolver, None)
+                    continue
+        if earlier:
+            source = earlier[-1]
+        elif later:
+            source = later[0]
+        elif span.open == paras[span.para].start and number > 0:
+            previous = spans[number - 1]
+            if previous.para >= span.para - 1 and previous.kind != "none":
+                source = previous
+        if source is not None:
+            span.speaker, span.title, span.kind = source.speaker, source.title, source.kind
+            span.score = min(0.8, source.score)
+
+
+def _fill_titles(spans: list[_Span]) -> None:
+    titles: dict[str, str] = {}
+    for span in spans:
+        if span.kind == "name" and span.speaker and span.title and span.speaker not in titles:
+            titles[span.speaker] = span.title
+    for span in spans:
+        if span.speaker and not span.title and span.speaker in titles:
+            span.title = titles[span.speaker]
+
+
+def _keep(text: str, span: _Span) -> bool:
+    content = text[span.start : span.end]
+    if span.kind == "none":
+        if _word_count(content) <= 3 or _looks_like_title(content):
+            return False
+        span.score = 0.3
+    return True

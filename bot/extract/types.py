@@ -1,0 +1,47 @@
+"""The values the extraction engine hands out: quotes, claims and the pair of lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct or partial quotation; `start`/`end` index the text as given to `extract`.
+
+    `text` is the quotation as a reader sees it (Slack markup unwrapped, `&amp;` decoded), so it
+    equals ``given[start:end]`` whenever the span holds no markup. `speaker` is a full name when
+    the article gives one; `score` (0..1) is how sure the engine is that this is attributed speech.
+    """
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    speaker_title: str | None
+    score: float
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A check-worthy sentence outside quotations; `score` is 0..1, higher is more check-worthy."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything one article yields, each list in text order."""
+
+    claims: list[Claim] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+
+class Extractor(Protocol):
+    """Anything that turns article text into an `Extraction` (the rules engine, the LLM backend)."""
+
+    def extract(self, text: str) -> Extraction: ...
