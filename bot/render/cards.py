@@ -1,0 +1,187 @@
+"""A ticket's card: kind, text, speaker, status, and the buttons that act on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from bot.render import ids
+from bot.render.limits import CARD_TEXT_CHARS, MAX_SECTION_TEXT, Block, trim
+from storage.models import Ticket
+
+KIND_LABELS: Final = {"claim": "Claim", "quote": "Quote"}
+STATUS_OPEN: Final = "*Open* · unclaimed"
+STATUS_CLAIMED: Final = "*Claimed* by <@{assignee}>"
+STATUS_DUE: Final = " · due {when}"
+STATUS_VERIFIED: Final = "*Verified* by <@{assignee}> · *{verdict}*"
+STATUS_FLAGGED: Final = "*Flagged* by <@{assignee}>"
+STATUS_DISMISSED: Final = "*Dismissed* by <@{assignee}>"
+SOURCES_LABEL: Final = " · sources: {links}"
+
+BUTTON_CLAIM: Final = "Claim"
+BUTTON_RELEASE: Final = "Release"
+BUTTON_VERIFY: Final = "Verify"
+BUTTON_FLAG: Final = "Flag"
+MENU_VERIFY_TEXT: Final = "Verify…"
+MENU_FLAG_TEXT: Final = "Flag…"
+MENU_DISMISS_TEXT: Final = "Dismiss (not check-worthy)"
+MENU_RELEASE_TEXT: Final = "Release"
+
+# How many links a card shows before "+2 more".
+CARD_SOURCES: Final = 3
+
+
+def escape(text: str) -> str:
+    """Text as Slack mrkdwn shows it literally: `&`, `<` and `>` escaped, nothing else."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_date(moment: datetime, fmt: str = "{date_short_pretty} {time}") -> str:
+    """A time every reader sees in their own zone, with a UTC fallback."""
+    fallback = moment.strftime("%d %b %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
+
+
+def link(url: str, label: str | None = None) -> str:
+    """A mrkdwn link labelled with the host when no label is given."""
+    shown = label or (urlsplit(url).hostname or url)
+    return f"<{url}|{escape(trim(shown, 60))}>"
+
+
+def ticket_title(ticket: Ticket) -> str:
+    """`*#12* Quote · *Ali Vaez*, Iran project director`: id, kind, and the speaker for quotes."""
+    head = f"*#{ticket.id}* {KIND_LABELS.get(ticket.kind, ticket.kind.title())}"
+    if ticket.kind == "quote":
+        speaker = escape(ticket.speaker) if ticket.speaker else "_speaker unknown_"
+        head += f" · *{speaker}*" if ticket.speaker else f" · {speaker}"
+        if ticket.speaker_title:
+            head += f", {escape(ticket.speaker_title)}"
+    return head
+
+
+def ticket_quote(ticket: Ticket, limit: int = CARD_TEXT_CHARS) -> str:
+    """The ticket's text cut to `limit`, as a mrkdwn block quote (quotes in quotation marks)."""
+    text = escape(trim(" ".join(ticket.text.split()), limit))
+    if ticket.kind == "quote":
+        text = f"“{text}”"
+    return f">{text}"
+
+
+def status_line(ticket: Ticket) -> str:
+    """Who holds the ticket and what was found, in one line."""
+    who = ticket.assignee or "someone"
+    if ticket.status == "open":
+        return STATUS_OPEN
+    if ticket.status == "claimed":
+        line = STATUS_CLAIMED.format(assignee=who)
+        if ticket.due_at is not None:
+            line += STATUS_DUE.format(when=slack_date(ticket.due_at))
+        return line
+    if ticket.status == "verified":
+        line = STATUS_VERIFIED.format(assignee=who, verdict=escape(ticket.verdict or "Accurate"))
+    elif ticket.status == "flagged":
+        line = STATUS_FLAGGED.format(assignee=who)
+        if ticket.verdict:
+            line += f" · *{escape(ticket.verdict)}*"
+        if ticket.reason:
+            line += f" · {escape(trim(ticket.reason, 200))}"
+    else:
+        line = STATUS_DISMISSED.format(assignee=who)
+        if ticket.reason:
+            line += f" · {escape(trim(ticket.reason, 200))}"
+    if ticket.sources:
+        shown = [link(url) for url in ticket.sources[:CARD_SOURCES]]
+        more = len(ticket.sources) - CARD_SOURCES
+        line += SOURCES_LABEL.format(
+            links=", ".join(shown) + (f" +{more} more" if more > 0 else "")
+        )
+    if ticket.note:
+        line += f"\n_{escape(trim(ticket.note, 300))}_"
+    return line
+
+
+def _text(kind: str, text: str) -> dict[str, Any]:
+    return (
+        {"type": kind, "text": text}
+        if kind == "mrkdwn"
+        else {"type": kind, "text": text, "emoji": True}
+    )
+
+
+def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": _text("plain_text", text),
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        element["style"] = style
+    return element
+
+
+def ticket_menu(ticket: Ticket) -> dict[str, Any]:
+    """The overflow menu: Verify, Flag, Dismiss (and Release when claimed)."""
+    assert ticket.id is not None
+    options = [
+        (MENU_VERIFY_TEXT, ids.MENU_VERIFY),
+        (MENU_FLAG_TEXT, ids.MENU_FLAG),
+        (MENU_DISMISS_TEXT, ids.MENU_DISMISS),
+    ]
+    if ticket.status == "claimed":
+        options.append((MENU_RELEASE_TEXT, ids.MENU_RELEASE))
+    return {
+        "type": "overflow",
+        "action_id": ids.ACTION_TICKET_MENU,
+        "options": [
+            {"text": _text("plain_text", text), "value": ids.menu_value(verb, ticket.id)}
+            for text, verb in options
+        ],
+    }
+
+
+def render_ticket_card(ticket: Ticket) -> list[Block]:
+    """Three blocks at most: the text (with the menu), the status, the Claim/Release button."""
+    assert ticket.id is not None
+    active = ticket.status in ("open", "claimed")
+    section: Block = {
+        "type": "section",
+        "block_id": ids.ticket_block_id(ticket.id, "card"),
+        "text": _text(
+            "mrkdwn", trim(f"{ticket_title(ticket)}\n{ticket_quote(ticket)}", MAX_SECTION_TEXT)
+        ),
+    }
+    if active:
+        section["accessory"] = ticket_menu(ticket)
+    blocks: list[Block] = [
+        section,
+        {
+            "type": "context",
+            "block_id": ids.ticket_block_id(ticket.id, "status"),
+            "elements": [_text("mrkdwn", trim(status_line(ticket), 2000))],
+        },
+    ]
+    if active:
+        value = str(ticket.id)
+        action = (
+            button(BUTTON_CLAIM, ids.ACTION_CLAIM, value, "primary")
+            if ticket.status == "open"
+            else button(BUTTON_RELEASE, ids.ACTION_RELEASE, value)
+        )
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": ids.ticket_block_id(ticket.id, "actions"),
+                "elements": [action],
+            }
+        )
+    return blocks
+
+
+def ticket_line(ticket: Ticket, *, limit: int = 120) -> str:
+    """One-line mrkdwn summary, for lists: `#12 Claim: text…` plus the status."""
+    text = escape(trim(" ".join(ticket.text.split()), limit))
+    kind = KIND_LABELS.get(ticket.kind, ticket.kind)
+    speaker = f" ({escape(ticket.speaker)})" if ticket.kind == "quote" and ticket.speaker else ""
+    return f"*#{ticket.id}* {kind}{speaker}: {text}"

@@ -1,0 +1,130 @@
+"""Answers to `/factcheck` and to buttons: short mrkdwn messages, most of them ephemeral."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from bot.render.cards import ticket_line
+from bot.render.limits import MAX_SECTION_TEXT, Block, split_blocks, trim
+from bot.render.thread import SlackMessage, plain_message
+from storage.models import AuditEvent, RosterMember, Ticket
+
+CLAIMED: Final = "You claimed {ids}."
+CLAIM_REFUSED: Final = "{error}"
+RELEASED: Final = "Released #{id}; it is back in the queue."
+VERIFIED: Final = "#{id} verified: *{verdict}*."
+FLAGGED: Final = "#{id} flagged for the editors."
+FLAGGED_WITH_VERDICT: Final = "#{id} flagged: *{verdict}*."
+DISMISSED: Final = "#{id} dismissed."
+ASSIGNED: Final = "#{id} is now <@{assignee}>'s."
+ASSIGNED_DM: Final = "<@{editor}> assigned you #{id}: {line}"
+REOPENED: Final = "#{id} is open again."
+MINE_TITLE: Final = "*Your tickets* ({count})"
+MINE_EMPTY: Final = "You hold no tickets. `/factcheck queue` shows what is waiting."
+QUEUE_TITLE: Final = "*Unclaimed* ({count})"
+QUEUE_EMPTY: Final = "Nothing is waiting: every ticket has a checker."
+LIST_MORE: Final = "…and {count} more."
+ROSTER_TITLE: Final = "*Roster*"
+ROSTER_EMPTY: Final = (
+    "The roster is empty. An editor adds people with `/factcheck roster add @name`."
+)
+ROSTER_ADDED: Final = "<@{user}> is on the desk as {role}."
+ROSTER_REMOVED: Final = "<@{user}> is off the roster."
+INGEST_STARTED: Final = "Reading it now; the tickets will appear in the thread of your message."
+INGEST_DUPLICATE: Final = "That message is already on the desk."
+THREAD_LINK: Final = "<{permalink}|Open the thread>"
+HISTORY_TITLE: Final = "*History*"
+APOLOGY: Final = (
+    "Sorry, something went wrong on our side. It has been logged; please try again in a minute."
+)
+HELP_UNKNOWN_PREFIX: Final = "{problem} "
+
+# A list in an ephemeral answer shows this many lines before "...and N more".
+LIST_LIMIT: Final = 25
+
+
+def render_claimed(claimed: Sequence[int], refusals: Sequence[str]) -> SlackMessage:
+    lines = []
+    if claimed:
+        lines.append(CLAIMED.format(ids=", ".join(f"#{i}" for i in claimed)))
+    lines.extend(refusals)
+    return plain_message("\n".join(lines))
+
+
+def render_ticket_list(
+    title: str, tickets: Sequence[Ticket], *, total: int, empty: str
+) -> SlackMessage:
+    if not tickets:
+        return plain_message(empty)
+    lines = [
+        ticket_line(t) + (f" · <@{t.assignee}>" if t.assignee and t.status != "claimed" else "")
+        for t in tickets[:LIST_LIMIT]
+    ]
+    if total > len(lines):
+        lines.append(LIST_MORE.format(count=total - len(lines)))
+    return _long_message(title.format(count=total), lines)
+
+
+def _long_message(title: str, lines: Sequence[str]) -> SlackMessage:
+    """A title and lines, packed into as few sections as Slack's 3,000 characters allow."""
+    sections: list[Block] = []
+    current = title
+    for line in lines:
+        line = trim(line, MAX_SECTION_TEXT - 10)
+        if len(current) + 1 + len(line) > MAX_SECTION_TEXT:
+            sections.append({"type": "section", "text": {"type": "mrkdwn", "text": current}})
+            current = line
+        else:
+            current = f"{current}\n{line}"
+    sections.append({"type": "section", "text": {"type": "mrkdwn", "text": current}})
+    blocks = split_blocks([[s] for s in sections])[0]
+    return SlackMessage(text=trim(title.replace("*", ""), 300), blocks=blocks)
+
+
+def render_show(
+    ticket: Ticket, card: list[Block], history: Sequence[AuditEvent], permalink: str | None
+) -> SlackMessage:
+    """One ticket's card, its thread, and its audit trail (most recent last)."""
+    blocks = list(card)
+    if permalink:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": THREAD_LINK.format(permalink=permalink)}],
+            }
+        )
+    lines = [
+        f"{event.at.strftime('%d %b %H:%M')} UTC · <@{event.actor}> {event.action}"
+        + (
+            f" ({event.from_status} → {event.to_status})"
+            if event.from_status != event.to_status
+            else ""
+        )
+        for event in history[-LIST_LIMIT:]
+        if event.actor != "factcheck" or event.action != "create"
+    ]
+    if lines:
+        blocks.append(
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": trim(HISTORY_TITLE + "\n" + "\n".join(lines), MAX_SECTION_TEXT),
+                },
+            }
+        )
+    return SlackMessage(text=trim(ticket_line(ticket).replace("*", ""), 300), blocks=blocks)
+
+
+def render_roster(members: Sequence[RosterMember]) -> SlackMessage:
+    if not members:
+        return plain_message(ROSTER_EMPTY)
+    editors = [m for m in members if m.role == "editor" and m.active]
+    checkers = [m for m in members if m.role == "checker" and m.active]
+    lines = []
+    if editors:
+        lines.append("Editors: " + ", ".join(f"<@{m.user_id}>" for m in editors))
+    if checkers:
+        lines.append("Checkers: " + ", ".join(f"<@{m.user_id}>" for m in checkers))
+    return _long_message(ROSTER_TITLE, lines)

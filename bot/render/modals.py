@@ -1,0 +1,231 @@
+"""The Verify and Flag modals, and reading their submitted state back."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+from bot.command_grammar import is_http_url
+from bot.render import ids
+from bot.render.cards import escape, ticket_quote, ticket_title
+from bot.render.limits import MAX_MODAL_TITLE, MAX_OPTION_TEXT, Block, trim
+from bot.verdicts import DEFAULT_SCALE, VerdictScale
+from storage.models import Ticket
+
+VERIFY_TITLE: Final = "Verify #{id}"
+FLAG_TITLE: Final = "Flag #{id}"
+SUBMIT_VERIFY: Final = "Save verdict"
+SUBMIT_FLAG: Final = "Flag it"
+CANCEL: Final = "Cancel"
+LABEL_VERDICT: Final = "Verdict"
+LABEL_SOURCES: Final = "Sources"
+HINT_SOURCES: Final = "One or more links (http or https), one per line."
+PLACEHOLDER_SOURCES: Final = "https://…"
+LABEL_NOTE: Final = "Note"
+HINT_NOTE: Final = "For the desk: how you checked, caveats."
+LABEL_REASON_LABEL: Final = "Verdict (if one fits)"
+LABEL_REASON: Final = "What is wrong"
+HINT_REASON: Final = "What an editor needs to know; required unless a verdict is chosen."
+
+# Validation messages shown next to a field (response_action: errors).
+ERROR_NO_SOURCE: Final = "Add at least one source link."
+ERROR_BAD_SOURCE: Final = "{url} is not a link; sources start with http:// or https://"
+ERROR_NO_VERDICT: Final = "Choose a verdict."
+ERROR_NO_REASON: Final = "Say what is wrong, or choose a verdict."
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def _option(label: str) -> dict[str, Any]:
+    return {"text": _plain(trim(label, MAX_OPTION_TEXT)), "value": label}
+
+
+def _ticket_context(ticket: Ticket) -> Block:
+    return {
+        "type": "section",
+        "block_id": "ticket",
+        "text": {"type": "mrkdwn", "text": f"{ticket_title(ticket)}\n{ticket_quote(ticket, 1500)}"},
+    }
+
+
+def _metadata(ticket: Ticket) -> str:
+    return json.dumps({"ticket_id": ticket.id})
+
+
+def ticket_id_of_view(view: dict[str, Any]) -> int:
+    """The ticket a submitted modal is about (from private_metadata)."""
+    return int(json.loads(view.get("private_metadata") or "{}")["ticket_id"])
+
+
+def _note_block(initial: str | None) -> Block:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": ids.ELEMENT_NOTE,
+        "multiline": True,
+        "max_length": 2000,
+    }
+    if initial:
+        element["initial_value"] = initial[:2000]
+    return {
+        "type": "input",
+        "block_id": ids.BLOCK_NOTE,
+        "optional": True,
+        "label": _plain(LABEL_NOTE),
+        "hint": _plain(HINT_NOTE),
+        "element": element,
+    }
+
+
+def render_verify_modal(ticket: Ticket, *, scale: VerdictScale = DEFAULT_SCALE) -> dict[str, Any]:
+    """Verdict (the whole scale for this kind, Accurate first), sources (required), note."""
+    labels = scale.labels(ticket.kind)
+    initial = ticket.verdict if ticket.verdict in labels else labels[0]
+    sources: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": ids.ELEMENT_SOURCES,
+        "multiline": True,
+        "placeholder": _plain(PLACEHOLDER_SOURCES),
+    }
+    if ticket.sources:
+        sources["initial_value"] = "\n".join(ticket.sources)[:3000]
+    return {
+        "type": "modal",
+        "callback_id": ids.VIEW_VERIFY,
+        "private_metadata": _metadata(ticket),
+        "title": _plain(trim(VERIFY_TITLE.format(id=ticket.id), MAX_MODAL_TITLE)),
+        "submit": _plain(SUBMIT_VERIFY),
+        "close": _plain(CANCEL),
+        "blocks": [
+            _ticket_context(ticket),
+            {
+                "type": "input",
+                "block_id": ids.BLOCK_VERDICT,
+                "label": _plain(LABEL_VERDICT),
+                "element": {
+                    "type": "static_select",
+                    "action_id": ids.ELEMENT_VERDICT,
+                    "options": [_option(label) for label in labels],
+                    "initial_option": _option(initial),
+                },
+            },
+            {
+                "type": "input",
+                "block_id": ids.BLOCK_SOURCES,
+                "label": _plain(LABEL_SOURCES),
+                "hint": _plain(HINT_SOURCES),
+                "element": sources,
+            },
+            _note_block(ticket.note),
+        ],
+    }
+
+
+def render_flag_modal(ticket: Ticket, *, scale: VerdictScale = DEFAULT_SCALE) -> dict[str, Any]:
+    """Reason: a verdict from the scale (optional) plus text; note."""
+    labels = [label for label in scale.labels(ticket.kind) if label != "Accurate"]
+    return {
+        "type": "modal",
+        "callback_id": ids.VIEW_FLAG,
+        "private_metadata": _metadata(ticket),
+        "title": _plain(trim(FLAG_TITLE.format(id=ticket.id), MAX_MODAL_TITLE)),
+        "submit": _plain(SUBMIT_FLAG),
+        "close": _plain(CANCEL),
+        "blocks": [
+            _ticket_context(ticket),
+            {
+                "type": "input",
+                "block_id": ids.BLOCK_REASON_LABEL,
+                "optional": True,
+                "label": _plain(LABEL_REASON_LABEL),
+                "element": {
+                    "type": "static_select",
+                    "action_id": ids.ELEMENT_REASON_LABEL,
+                    "options": [_option(label) for label in labels],
+                },
+            },
+            {
+                "type": "input",
+                "block_id": ids.BLOCK_REASON,
+                "optional": True,
+                "label": _plain(LABEL_REASON),
+                "hint": _plain(HINT_REASON),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": ids.ELEMENT_REASON,
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            },
+            _note_block(ticket.note),
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class VerifySubmission:
+    ticket_id: int
+    verdict: str | None
+    sources: list[str]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class FlagSubmission:
+    ticket_id: int
+    verdict: str | None
+    reason: str | None
+    note: str | None
+
+
+def _value(values: dict[str, Any], block: str, element: str) -> str | None:
+    state = values.get(block, {}).get(element, {})
+    if state.get("type") == "static_select":
+        selected = state.get("selected_option") or {}
+        return selected.get("value") or None
+    text = state.get("value")
+    return text.strip() or None if isinstance(text, str) else None
+
+
+def read_verify(view: dict[str, Any]) -> VerifySubmission:
+    values = view.get("state", {}).get("values", {})
+    raw = _value(values, ids.BLOCK_SOURCES, ids.ELEMENT_SOURCES) or ""
+    sources = [word.strip("<>") for word in raw.replace(",", " ").split() if word.strip("<>")]
+    return VerifySubmission(
+        ticket_id=ticket_id_of_view(view),
+        verdict=_value(values, ids.BLOCK_VERDICT, ids.ELEMENT_VERDICT),
+        sources=sources,
+        note=_value(values, ids.BLOCK_NOTE, ids.ELEMENT_NOTE),
+    )
+
+
+def read_flag(view: dict[str, Any]) -> FlagSubmission:
+    values = view.get("state", {}).get("values", {})
+    return FlagSubmission(
+        ticket_id=ticket_id_of_view(view),
+        verdict=_value(values, ids.BLOCK_REASON_LABEL, ids.ELEMENT_REASON_LABEL),
+        reason=_value(values, ids.BLOCK_REASON, ids.ELEMENT_REASON),
+        note=_value(values, ids.BLOCK_NOTE, ids.ELEMENT_NOTE),
+    )
+
+
+def verify_errors(submission: VerifySubmission) -> dict[str, str]:
+    """Field errors for `response_action: errors`, keyed by block id; empty when valid."""
+    errors: dict[str, str] = {}
+    if not submission.verdict:
+        errors[ids.BLOCK_VERDICT] = ERROR_NO_VERDICT
+    if not submission.sources:
+        errors[ids.BLOCK_SOURCES] = ERROR_NO_SOURCE
+    else:
+        bad = next((s for s in submission.sources if not is_http_url(s)), None)
+        if bad is not None:
+            errors[ids.BLOCK_SOURCES] = ERROR_BAD_SOURCE.format(url=escape(trim(bad, 100)))
+    return errors
+
+
+def flag_errors(submission: FlagSubmission) -> dict[str, str]:
+    if not submission.reason and not submission.verdict:
+        return {ids.BLOCK_REASON: ERROR_NO_REASON}
+    return {}
