@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from tests.slack.signing import EventSender
+from tests.slack.socket_mode import SocketModeServer
 from tests.slack.web_api import SlackStandIn, start_slack
 
 
@@ -37,3 +38,13 @@ def event_sender(slack: SlackStandIn) -> Iterator[Callable[[str], EventSender]]:
     yield make
     for sender in senders:
         sender.close()
+
+
+@pytest.fixture
+def socket_server(slack: SlackStandIn) -> Iterator[SocketModeServer]:
+    """A running Socket Mode server attached to ``slack`` (apps.connections.open answers it)."""
+    server = SocketModeServer(slack).start()
+    try:
+        yield server
+    finally:
+        server.stop()
