@@ -12,7 +12,7 @@ from bot.services import Services
 logger = logging.getLogger(__name__)
 
 # Each module exposes register(app, services).
-LISTENER_MODULES: tuple[str, ...] = ()
+LISTENER_MODULES: tuple[str, ...] = ("bot.listeners.reminders",)
 
 
 def create_app(services: Services) -> App:

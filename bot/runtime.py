@@ -38,4 +38,11 @@ class BackgroundJobs:
 
 
 def start_background_jobs(services: Services) -> BackgroundJobs:
-    return BackgroundJobs()
+    """Start the reminder and digest clock unless FACTCHECK_SCHEDULER=off for this process."""
+    if not services.settings.scheduler:
+        logger.info("FACTCHECK_SCHEDULER=off: this process sends no reminders or digests")
+        return BackgroundJobs()
+    from bot.scheduler import start_desk_clock
+
+    clock = start_desk_clock(services)
+    return BackgroundJobs(stoppers=[clock.shutdown])

@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bot.cli.export",
     "bot.cli.extract",
     "bot.cli.evaluate",
+    "bot.cli.digest",
 )
 
 

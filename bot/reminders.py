@@ -1,0 +1,447 @@
+"""The reminder sweep: one DM per checker for their due tickets, escalation to editors, thread nudges.
+
+Exactly once, however many replicas sweep the same database
+---------------------------------------------------------------
+Each piece of work is claimed in the database before Slack hears of it; APScheduler only
+decides *when* a replica looks (see bot/scheduler.py).
+
+- Reminders are leased (`storage.reminders.acquire_due_reminders`: `FOR UPDATE SKIP LOCKED`
+  on PostgreSQL, the single write lock on SQLite). The lease is committed before any Slack
+  call, so no other sweeper can take the same ticket while it is held. The sweeper groups its
+  tickets by assignee, sends each checker **one** DM, and only after Slack accepted it records
+  each ticket's reminder (`record_reminder_sent`, unique on ticket, claim and reminder number),
+  which schedules the next one an interval later. If Slack refuses (429 after the client's own
+  Retry-After retries, 5xx, an error), the tickets are handed back due now and a later sweep
+  retries them: never lost. If the process dies, the lease simply runs out (`REMINDER_LEASE`)
+  and another sweep takes them. A sweeper stops sending before its lease could run out, so a
+  slow Slack never lets a second sweeper take tickets the first is still sending.
+- Escalations and nudges are claimed by one conditional UPDATE in the same transaction as the
+  Slack call; a refusal rolls the claim back, so it is retried on a later sweep.
+
+The one window where a message can repeat: the process dies (or loses its database) after
+Slack accepted a message and before the transaction recording it commits. For a reminder that
+is one `record_reminder_sent` commit (a few milliseconds) after each DM; the checker then gets
+those tickets again once the lease expires. For an escalation or a nudge it is the commit right
+after the post. Nothing else can repeat a message: a second sweeper cannot lease a ticket while
+it is leased, and a recorded reminder is never due again until its next interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from itertools import groupby
+from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot.config import QuietHours, Settings
+from bot.render.reminders import (
+    EscalationItem,
+    ReminderItem,
+    render_escalation,
+    render_nudge,
+    render_reminder,
+)
+from bot.services import Services
+from storage import roster
+from storage.articles import articles_by_ids
+from storage.db import session_scope
+from storage.reminders import (
+    DueReminder,
+    EscalationCandidate,
+    acquire_due_reminders,
+    articles_to_nudge,
+    claim_escalation,
+    claim_nudge,
+    defer_reminders,
+    escalation_candidates,
+    record_reminder_sent,
+)
+from storage.tickets import get_tickets
+
+logger = logging.getLogger(__name__)
+
+# Long enough for one batch of DMs to a slow Slack; a crashed sweeper's tickets wait this long.
+REMINDER_LEASE: Final = timedelta(minutes=10)
+# Stop sending once this share of the lease has passed; the rest is handed back, due now.
+LEASE_SAFETY: Final = 0.8
+SWEEP_BATCH: Final = 20_000
+ESCALATION_BATCH: Final = 200
+NUDGE_BATCH: Final = 200
+ZONE_CACHE_TTL: Final = timedelta(hours=12)
+# "Snooze till morning" and the end of a night without quiet hours configured.
+DEFAULT_MORNING: Final = time(9, 0)
+
+
+def replica_name() -> str:
+    """A name for this process in lease and run rows: host, pid and a random suffix."""
+    return f"{socket.gethostname()[:32]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+class ZoneBook:
+    """Each checker's Slack time zone (users.info), cached; the desk's zone when Slack says nothing.
+
+    Thread-safe; one users.info call per user per `ttl`.
+    """
+
+    def __init__(
+        self,
+        client: WebClient,
+        *,
+        default: ZoneInfo,
+        clock: Callable[[], datetime],
+        ttl: timedelta = ZONE_CACHE_TTL,
+    ) -> None:
+        self._client = client
+        self._default = default
+        self._clock = clock
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[ZoneInfo, datetime]] = {}
+
+    def zone_of(self, user_id: str) -> ZoneInfo:
+        now = self._clock()
+        with self._lock:
+            cached = self._cache.get(user_id)
+            if cached is not None and cached[1] > now:
+                return cached[0]
+        zone = self._lookup(user_id)
+        with self._lock:
+            self._cache[user_id] = (zone, now + self._ttl)
+        return zone
+
+    def _lookup(self, user_id: str) -> ZoneInfo:
+        try:
+            response = self._client.users_info(user=user_id)
+        except SlackApiError as error:
+            logger.warning(
+                "users.info for %s failed (%s); using the desk's time zone",
+                user_id,
+                error.response.get("error"),
+            )
+            return self._default
+        user = response.get("user") or {}
+        name = user.get("tz") if isinstance(user, dict) else None
+        if not name:
+            return self._default
+        try:
+            return ZoneInfo(str(name))
+        except (ZoneInfoNotFoundError, ValueError):
+            return self._default
+
+
+def _at_local(day: datetime, at: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day.date(), at, tzinfo=zone)
+
+
+def next_local_time(now: datetime, at: time, zone: ZoneInfo) -> datetime:
+    """The next moment strictly after `now` when the clock in `zone` shows `at` (UTC)."""
+    local = now.astimezone(zone)
+    candidate = _at_local(local, at, zone)
+    if candidate <= local:
+        candidate = _at_local(local + timedelta(days=1), at, zone)
+    return candidate.astimezone(now.tzinfo)
+
+
+def morning_time(settings: Settings) -> time:
+    """When a checker's morning starts: the end of quiet hours, else 09:00."""
+    quiet = settings.quiet_hours
+    return time(quiet.end, 0) if quiet is not None and quiet.start != quiet.end else DEFAULT_MORNING
+
+
+def quiet_until(now: datetime, zone: ZoneInfo, quiet: QuietHours | None) -> datetime | None:
+    """When quiet hours in `zone` end, if `now` falls inside them; None when a DM may go now."""
+    if quiet is None or not quiet.contains(now.astimezone(zone).hour):
+        return None
+    return next_local_time(now, time(quiet.end, 0), zone)
+
+
+def snooze_until(now: datetime, choice: str, *, zone: ZoneInfo, settings: Settings) -> datetime:
+    """`hour`: one hour from now; `morning`: the checker's next morning in their time zone."""
+    if choice == "hour":
+        return now + timedelta(hours=1)
+    return next_local_time(now, morning_time(settings), zone)
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did, for logs, tests and the benchmark."""
+
+    tickets_reminded: int = 0
+    reminder_messages: int = 0
+    deferred_quiet: int = 0
+    refused: int = 0
+    escalations: int = 0
+    escalation_messages: int = 0
+    nudges: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.tickets_reminded} tickets reminded in {self.reminder_messages} DMs, "
+            f"{self.deferred_quiet} held for quiet hours, {self.refused} refused by Slack, "
+            f"{self.escalations} escalated, {self.nudges} nudges"
+        )
+
+
+class _NothingAccepted(Exception):
+    """Slack refused every copy of a claimed message: roll the claim back."""
+
+
+class ReminderSweeper:
+    """Sweeps due reminders, escalations and nudges for one replica; call `sweep()` on a clock.
+
+    Several sweepers (threads or processes, one per replica) may run at once against the same
+    database; see the module docstring for why each message still goes out once.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        *,
+        owner: str | None = None,
+        zones: ZoneBook | None = None,
+        batch_size: int = SWEEP_BATCH,
+        lease: timedelta = REMINDER_LEASE,
+    ) -> None:
+        self.services = services
+        self.settings = services.settings
+        self.owner = owner or replica_name()
+        self.zones = zones or ZoneBook(
+            services.client, default=services.settings.zone, clock=services.clock
+        )
+        self.batch_size = batch_size
+        self.lease = lease
+
+    def sweep(self) -> SweepReport:
+        report = SweepReport()
+        self.send_reminders(report)
+        self.send_escalations(report)
+        self.send_nudges(report)
+        if report.tickets_reminded or report.escalations or report.nudges or report.refused:
+            logger.info("sweep by %s: %s", self.owner, report)
+        return report
+
+    # ------------------------------------------------------------------ reminders
+
+    def send_reminders(self, report: SweepReport) -> None:
+        while True:
+            leased_at = self.services.clock()
+            with session_scope(self.services.engine) as session:
+                due = acquire_due_reminders(
+                    session,
+                    now=leased_at,
+                    owner=self.owner,
+                    lease=self.lease,
+                    limit=self.batch_size,
+                )
+            if not due:
+                return
+            refused_before = report.refused
+            self._send_batch(due, leased_at=leased_at, report=report)
+            # A full batch means more may be due; a refusal means wait for the next sweep.
+            if len(due) < self.batch_size or report.refused > refused_before:
+                return
+
+    def _send_batch(
+        self, due: list[DueReminder], *, leased_at: datetime, report: SweepReport
+    ) -> None:
+        deadline = leased_at + self.lease * LEASE_SAFETY
+        groups = [
+            (assignee, list(items)) for assignee, items in groupby(due, key=lambda r: r.assignee)
+        ]
+        for index, (assignee, items) in enumerate(groups):
+            now = self.services.clock()
+            if now >= deadline:
+                rest = [r.ticket_id for _, group in groups[index:] for r in group]
+                logger.warning(
+                    "lease nearly over: handing back %d reminders for the next sweep", len(rest)
+                )
+                self._hand_back(rest, until=now)
+                return
+            until = self._quiet_until(assignee, now)
+            if until is not None:
+                self._hand_back([r.ticket_id for r in items], until=until)
+                report.deferred_quiet += len(items)
+                continue
+            self._remind(assignee, items, now=now, report=report)
+
+    def _quiet_until(self, assignee: str, now: datetime) -> datetime | None:
+        if self.settings.quiet_hours is None:
+            return None  # no users.info call at all when quiet hours are off
+        return quiet_until(now, self.zones.zone_of(assignee), self.settings.quiet_hours)
+
+    def _remind(
+        self, assignee: str, items: list[DueReminder], *, now: datetime, report: SweepReport
+    ) -> None:
+        message = render_reminder([_reminder_item(r) for r in items], now=now)
+        try:
+            response = self.services.client.chat_postMessage(
+                channel=assignee, text=message.text, blocks=message.blocks, unfurl_links=False
+            )
+        except SlackApiError as error:
+            logger.warning(
+                "reminder DM to %s refused by Slack (%s); %d tickets retried next sweep",
+                assignee,
+                error.response.get("error") or error.response.status_code,
+                len(items),
+            )
+            self._hand_back([r.ticket_id for r in items], until=now)
+            report.refused += len(items)
+            return
+        # Slack accepted it: from here until the commit below is the documented repeat window.
+        message_ts = response.get("ts")
+        with session_scope(self.services.engine) as session:
+            for reminder in items:
+                record_reminder_sent(
+                    session,
+                    reminder=reminder,
+                    owner=self.owner,
+                    now=now,
+                    interval=self.settings.reminder_interval,
+                    message_ts=message_ts if isinstance(message_ts, str) else None,
+                )
+        report.tickets_reminded += len(items)
+        report.reminder_messages += 1
+
+    def _hand_back(self, ticket_ids: list[int], *, until: datetime) -> None:
+        with session_scope(self.services.engine) as session:
+            defer_reminders(session, ticket_ids=ticket_ids, owner=self.owner, until=until)
+
+    # ---------------------------------------------------------------- escalations
+
+    def send_escalations(self, report: SweepReport) -> None:
+        """Tell the editors, once per claim, about tickets still held after N reminders."""
+        after = self.settings.escalate_after
+        with session_scope(self.services.engine) as session:
+            candidates = escalation_candidates(
+                session, escalate_after=after, limit=ESCALATION_BATCH
+            )
+        if not candidates:
+            return
+        now = self.services.clock()
+        try:
+            with session_scope(self.services.engine) as session:
+                won = [
+                    c
+                    for c in candidates
+                    if claim_escalation(
+                        session, ticket_id=c.ticket_id, escalate_after=after, now=now
+                    )
+                ]
+                if not won:
+                    return
+                targets = self._escalation_targets(session, won)
+                sent = 0
+                for target, items in targets.items():
+                    message = render_escalation(
+                        [self._escalation_item(c) for c in items], now=now, reminders=after
+                    )
+                    try:
+                        self.services.client.chat_postMessage(
+                            channel=target,
+                            text=message.text,
+                            blocks=message.blocks,
+                            unfurl_links=False,
+                        )
+                        sent += 1
+                    except SlackApiError as error:
+                        logger.warning(
+                            "escalation to %s refused by Slack (%s)",
+                            target,
+                            error.response.get("error"),
+                        )
+                if sent == 0:
+                    raise _NothingAccepted
+        except _NothingAccepted:
+            report.refused += len(candidates)
+            return
+        report.escalations += len(won)
+        report.escalation_messages += sent
+
+    def _escalation_targets(
+        self, session: Session, won: list[EscalationCandidate]
+    ) -> dict[str, list[EscalationCandidate]]:
+        """Each editor (settings and roster), else the digest channel, else the article's channel."""
+        editors = list(dict.fromkeys([*self.settings.editors, *roster.editor_ids(session)]))
+        if editors:
+            return {editor: list(won) for editor in editors}
+        fallback = self.settings.digest_channel or (
+            self.settings.channels[0] if self.settings.channels else None
+        )
+        if fallback is not None:
+            return {fallback: list(won)}
+        tickets = {t.id: t for t in get_tickets(session, [c.ticket_id for c in won])}
+        articles = articles_by_ids(session, sorted({t.article_id for t in tickets.values()}))
+        by_channel: dict[str, list[EscalationCandidate]] = defaultdict(list)
+        for candidate in won:
+            ticket = tickets.get(candidate.ticket_id)
+            article = articles.get(ticket.article_id) if ticket is not None else None
+            if article is not None:
+                by_channel[article.channel].append(candidate)
+        return dict(by_channel)
+
+    def _escalation_item(self, candidate: EscalationCandidate) -> EscalationItem:
+        claimed_at = (
+            candidate.due_at - self.settings.reminder_interval if candidate.due_at else None
+        )
+        return EscalationItem(
+            ticket_id=candidate.ticket_id,
+            assignee=candidate.assignee,
+            text=candidate.text,
+            reminders_sent=candidate.reminders_sent,
+            claimed_at=claimed_at,
+            article_link=candidate.article_permalink,
+        )
+
+    # --------------------------------------------------------------------- nudges
+
+    def send_nudges(self, report: SweepReport) -> None:
+        """At most one "N claims still unclaimed" per article per interval, in its thread."""
+        interval = self.settings.reminder_interval
+        now = self.services.clock()
+        with session_scope(self.services.engine) as session:
+            candidates = articles_to_nudge(session, now=now, interval=interval, limit=NUDGE_BATCH)
+        for candidate in candidates:
+            try:
+                with session_scope(self.services.engine) as session:
+                    if not claim_nudge(
+                        session, article_id=candidate.article_id, now=now, interval=interval
+                    ):
+                        continue
+                    self.services.client.chat_postMessage(
+                        channel=candidate.channel,
+                        thread_ts=candidate.ts,
+                        text=render_nudge(candidate.open_count),
+                    )
+            except SlackApiError as error:
+                logger.warning(
+                    "nudge in %s/%s refused by Slack (%s); retried next sweep",
+                    candidate.channel,
+                    candidate.ts,
+                    error.response.get("error"),
+                )
+                report.refused += 1
+                continue
+            report.nudges += 1
+
+
+def _reminder_item(reminder: DueReminder) -> ReminderItem:
+    return ReminderItem(
+        ticket_id=reminder.ticket_id,
+        kind=reminder.kind,
+        text=reminder.text,
+        claimed_at=reminder.claimed_at,
+        article_link=reminder.article_permalink,
+        article_title=reminder.article_title,
+    )

@@ -1,0 +1,104 @@
+"""APScheduler (3.x) as a clock only: it decides when this replica looks; the database decides who works.
+
+Two jobs on a `BackgroundScheduler`, both `max_instances=1` and `coalesce=True` (a tick that
+overruns is not doubled, missed ticks collapse into one):
+
+- `sweep`, every FACTCHECK_SWEEP_SECONDS, first at start: reminders, escalations, nudges
+  (bot.reminders), then `post_due_digests` (bot.digest), which is how a digest missed while
+  the bot was down goes out once when it comes back the same day.
+- `digest`, at FACTCHECK_DIGEST_TIME in FACTCHECK_TIMEZONE, so the digest is on time even with
+  a long sweep interval.
+
+Nothing here is exactly-once by itself: every job claims its work in our tables, so any number
+of replicas may run this clock (FACTCHECK_SCHEDULER=off only saves work, it is not needed for
+correctness). The scheduler's job store is in memory on purpose: there is nothing to persist.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Final
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.digest import post_due_digests
+from bot.reminders import ReminderSweeper, SweepReport
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+SWEEP_JOB: Final = "sweep"
+DIGEST_JOB: Final = "digest"
+
+
+class DeskClock:
+    """The scheduler of one replica. `start()` once; `shutdown()` waits for a running job."""
+
+    def __init__(self, services: Services, *, sweeper: ReminderSweeper | None = None) -> None:
+        self.services = services
+        self.sweeper = sweeper or ReminderSweeper(services)
+        settings = services.settings
+        self.scheduler: Any = BackgroundScheduler(
+            timezone=settings.zone,
+            job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+        )
+        self.scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=settings.sweep_seconds, timezone=settings.zone),
+            id=SWEEP_JOB,
+            name="reminder sweep and missed digests",
+            next_run_time=datetime.now(settings.zone),
+        )
+        self.scheduler.add_job(
+            self.digest_tick,
+            CronTrigger(
+                hour=settings.digest_time.hour,
+                minute=settings.digest_time.minute,
+                timezone=settings.zone,
+            ),
+            id=DIGEST_JOB,
+            name="daily digest",
+        )
+
+    @property
+    def owner(self) -> str:
+        return self.sweeper.owner
+
+    def start(self) -> None:
+        self.scheduler.start()
+        logger.info(
+            "scheduler %s: sweep every %ss, digest at %s %s",
+            self.owner,
+            self.services.settings.sweep_seconds,
+            self.services.settings.digest_time.strftime("%H:%M"),
+            self.services.settings.timezone,
+        )
+
+    def shutdown(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
+
+    def tick(self) -> SweepReport | None:
+        """One sweep and a look for due digests; errors are logged, the clock keeps going."""
+        report: SweepReport | None = None
+        try:
+            report = self.sweeper.sweep()
+        except Exception:
+            logger.exception("reminder sweep by %s failed; next sweep will retry", self.owner)
+        self.digest_tick()
+        return report
+
+    def digest_tick(self) -> None:
+        try:
+            post_due_digests(self.services, owner=self.owner)
+        except Exception:
+            logger.exception("digest check by %s failed; next sweep will retry", self.owner)
+
+
+def start_desk_clock(services: Services) -> DeskClock:
+    clock = DeskClock(services)
+    clock.start()
+    return clock
