@@ -1,0 +1,1 @@
+"""Storage tests: schema, intake, reminders and digest figures on SQLite and PostgreSQL."""

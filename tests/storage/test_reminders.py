@@ -1,0 +1,254 @@
+"""Reminders, escalations, nudges and digests are taken by one sweeper and recorded once."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Engine, func, insert, select
+
+from bot.workflow import DeskPolicy, claim_ticket, release_ticket, snooze_ticket
+from storage import reminders
+from storage.db import session_scope
+from storage.models import ReminderDelivery, Ticket
+from tests.factories import T0, make_article, make_ticket
+
+POLICY = DeskPolicy(reminder_interval=timedelta(hours=4))
+LEASE = timedelta(minutes=5)
+DUE = T0 + timedelta(hours=4)
+
+
+def _claimed(engine: Engine, count: int = 1, assignee: str = "U1") -> list[int]:
+    with session_scope(engine) as session:
+        article = make_article(session)
+        ids = [make_ticket(session, article).id for _ in range(count)]
+        for ticket_id in ids:
+            assert ticket_id is not None
+            claim_ticket(ticket_id, session=session, actor=assignee, now=T0, policy=POLICY)
+    return [i for i in ids if i is not None]
+
+
+def _acquire(engine: Engine, owner: str, now: datetime = DUE) -> list[reminders.DueReminder]:
+    with session_scope(engine) as session:
+        return reminders.acquire_due_reminders(
+            session,
+            now=now,
+            owner=owner,
+            lease=LEASE,
+            limit=500,
+        )
+
+
+def test_claimed_ticket_is_due_one_interval_later(engine: Engine) -> None:
+    _claimed(engine)
+    assert _acquire(engine, "early", now=DUE - timedelta(seconds=1)) == []
+    due = _acquire(engine, "a")
+    assert [(r.ticket_id, r.assignee, r.reminder_number) for r in due] == [(1, "U1", 1)]
+
+
+def test_a_leased_reminder_is_not_taken_twice(engine: Engine) -> None:
+    _claimed(engine)
+    assert len(_acquire(engine, "a")) == 1
+    assert _acquire(engine, "b") == []
+
+
+def test_refused_send_is_retried_after_the_lease(engine: Engine) -> None:
+    """Slack said 429: nothing recorded, so the reminder comes back when the lease runs out."""
+    _claimed(engine)
+    assert len(_acquire(engine, "a")) == 1
+    assert _acquire(engine, "b", now=DUE + LEASE - timedelta(seconds=1)) == []
+    retry = _acquire(engine, "b", now=DUE + LEASE)
+    assert [(r.ticket_id, r.reminder_number) for r in retry] == [(1, 1)]
+
+
+def test_recorded_reminder_schedules_the_next_one(engine: Engine) -> None:
+    _claimed(engine)
+    [due] = _acquire(engine, "a")
+    with session_scope(engine) as session:
+        assert reminders.record_reminder_sent(
+            session, reminder=due, owner="a", now=DUE, interval=POLICY.reminder_interval
+        )
+        # A second sweeper whose lease had expired sent it too: recorded only once.
+        assert not reminders.record_reminder_sent(
+            session, reminder=due, owner="b", now=DUE, interval=POLICY.reminder_interval
+        )
+    assert _acquire(engine, "a", now=DUE + LEASE * 2) == []
+    [second] = _acquire(engine, "a", now=DUE + POLICY.reminder_interval)
+    assert second.reminder_number == 2
+    with session_scope(engine) as session:
+        ticket = session.get(Ticket, 1)
+        deliveries = session.scalar(select(func.count()).select_from(ReminderDelivery))
+    assert ticket is not None and ticket.reminders_sent == 1
+    assert deliveries == 1
+
+
+def test_release_and_snooze_change_what_is_due(engine: Engine) -> None:
+    _claimed(engine, count=2)
+    with session_scope(engine) as session:
+        release_ticket(1, session=session, actor="U1", now=T0, policy=POLICY)
+        snooze_ticket(2, session=session, actor="U1", now=T0, policy=POLICY, until=DUE + LEASE)
+    assert _acquire(engine, "a") == []
+    assert [r.ticket_id for r in _acquire(engine, "a", now=DUE + LEASE)] == [2]
+
+
+def test_deferred_reminders_come_back_at_the_given_time(engine: Engine) -> None:
+    _claimed(engine)
+    _acquire(engine, "a")
+    with session_scope(engine) as session:
+        moved = reminders.defer_reminders(
+            session, ticket_ids=[1], owner="a", until=DUE + timedelta(hours=10)
+        )
+    assert moved == 1
+    assert _acquire(engine, "b", now=DUE + timedelta(hours=9)) == []
+    assert len(_acquire(engine, "b", now=DUE + timedelta(hours=10))) == 1
+
+
+def test_reminders_come_grouped_by_checker(engine: Engine) -> None:
+    _claimed(engine, count=2, assignee="U2")
+    _claimed(engine, count=2, assignee="U1")
+    assert [r.assignee for r in _acquire(engine, "a")] == ["U1", "U1", "U2", "U2"]
+
+
+def test_escalation_is_claimed_once(engine: Engine) -> None:
+    _claimed(engine)
+    now = DUE
+    for _ in range(3):
+        [due] = _acquire(engine, "a", now=now)
+        with session_scope(engine) as session:
+            reminders.record_reminder_sent(
+                session, reminder=due, owner="a", now=now, interval=POLICY.reminder_interval
+            )
+        now += POLICY.reminder_interval
+    with session_scope(engine) as session:
+        assert [
+            c.ticket_id for c in reminders.escalation_candidates(session, escalate_after=3)
+        ] == [1]
+        assert reminders.claim_escalation(session, ticket_id=1, escalate_after=3, now=now)
+        assert not reminders.claim_escalation(session, ticket_id=1, escalate_after=3, now=now)
+        assert reminders.escalation_candidates(session, escalate_after=3) == []
+
+
+def test_unclaimed_nudge_at_most_once_per_interval(engine: Engine) -> None:
+    interval = timedelta(hours=4)
+    with session_scope(engine) as session:
+        article = make_article(session)
+        make_ticket(session, article)
+        make_ticket(session, article)
+        article_id = article.id
+    assert article_id is not None
+    with session_scope(engine) as session:
+        assert (
+            reminders.articles_to_nudge(session, now=T0 + timedelta(hours=1), interval=interval)
+            == []
+        )
+        [candidate] = reminders.articles_to_nudge(session, now=DUE, interval=interval)
+        assert candidate.open_count == 2
+        assert reminders.claim_nudge(session, article_id=article_id, now=DUE, interval=interval)
+        assert not reminders.claim_nudge(session, article_id=article_id, now=DUE, interval=interval)
+    later = DUE + interval
+    with session_scope(engine) as session:
+        for ticket_id in (1, 2):
+            claim_ticket(ticket_id, session=session, actor="U1", now=later, policy=POLICY)
+        assert reminders.articles_to_nudge(session, now=later, interval=interval) == []
+        assert not reminders.claim_nudge(
+            session, article_id=article_id, now=later, interval=interval
+        )
+
+
+def test_digest_run_is_won_by_one_replica(engine: Engine) -> None:
+    day = date(2026, 3, 3)
+    with session_scope(engine) as session:
+        run = reminders.claim_digest_run(session, channel="C1", local_date=day, owner="a", now=T0)
+        assert run is not None and run.id is not None
+        run_id = run.id
+    with session_scope(engine) as session:
+        assert (
+            reminders.claim_digest_run(session, channel="C1", local_date=day, owner="b", now=T0)
+            is None
+        )
+        assert reminders.last_digest_at(session, channel="C1") is None
+        assert reminders.mark_digest_posted(
+            session, run_id=run_id, owner="a", now=T0, message_ts="9.9"
+        )
+        assert not reminders.mark_digest_posted(session, run_id=run_id, owner="a", now=T0)
+        assert reminders.last_digest_at(session, channel="C1") == T0
+    much_later = T0 + timedelta(hours=2)
+    with session_scope(engine) as session:  # posted runs are never taken over
+        assert (
+            reminders.claim_digest_run(
+                session, channel="C1", local_date=day, owner="b", now=much_later
+            )
+            is None
+        )
+
+
+def test_crashed_digest_run_is_taken_over_after_stale_after(engine: Engine) -> None:
+    day = date(2026, 3, 3)
+    with session_scope(engine) as session:
+        reminders.claim_digest_run(session, channel="C1", local_date=day, owner="a", now=T0)
+    with session_scope(engine) as session:
+        run = reminders.claim_digest_run(
+            session, channel="C1", local_date=day, owner="b", now=T0 + timedelta(minutes=11)
+        )
+    assert run is not None and run.owner == "b"
+
+
+def test_two_sweepers_take_5000_due_reminders_exactly_once(engine: Engine) -> None:
+    total = 5000
+    with session_scope(engine) as session:
+        article = make_article(session)
+        session.execute(
+            insert(Ticket),
+            [
+                {
+                    "article_id": article.id,
+                    "kind": "claim",
+                    "text": f"claim {n}",
+                    "status": "claimed",
+                    "assignee": f"U{n % 50}",
+                    "claim_number": 1,
+                    "claimed_at": T0,
+                    "due_at": DUE,
+                    "next_reminder_at": DUE - timedelta(seconds=n % 600),
+                    "sources": [],
+                    "created_at": T0,
+                    "updated_at": T0,
+                }
+                for n in range(total)
+            ],
+        )
+    taken: dict[str, list[int]] = {"a": [], "b": []}
+    recorded: dict[str, int] = {"a": 0, "b": 0}
+    barrier = threading.Barrier(2)
+
+    def sweeper(owner: str) -> None:
+        barrier.wait()
+        while True:
+            with session_scope(engine) as session:
+                batch = reminders.acquire_due_reminders(
+                    session, now=DUE, owner=owner, lease=LEASE, limit=250
+                )
+            if not batch:
+                return
+            taken[owner].extend(r.ticket_id for r in batch)
+            with session_scope(engine) as session:
+                for reminder in batch:
+                    recorded[owner] += reminders.record_reminder_sent(
+                        session,
+                        reminder=reminder,
+                        owner=owner,
+                        now=DUE,
+                        interval=POLICY.reminder_interval,
+                    )
+
+    threads = [threading.Thread(target=sweeper, args=(owner,)) for owner in taken]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = taken["a"] + taken["b"]
+    assert len(every) == total
+    assert len(set(every)) == total
+    assert recorded["a"] + recorded["b"] == total
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(ReminderDelivery)) == total
