@@ -297,6 +297,25 @@ def _ts_key(ts: str) -> tuple[int, int]:
     return int(seconds), int(micros or 0)
 
 
+def with_generated_ids(blocks: Any) -> Any:
+    """Copy blocks, giving each block a block_id and each element an action_id, as Slack does."""
+    blocks = copy.deepcopy(blocks)
+    if not isinstance(blocks, list):
+        return blocks
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        block.setdefault("block_id", secrets.token_urlsafe(4)[:5])
+        elements = list(block.get("elements") or []) if block.get("type") == "actions" else []
+        for key in ("accessory", "element"):
+            if isinstance(block.get(key), dict):
+                elements.append(block[key])
+        for element in elements:
+            if isinstance(element, dict) and element.get("type") != "image":
+                element.setdefault("action_id", secrets.token_urlsafe(4)[:5])
+    return blocks
+
+
 def _flag(value: Any) -> bool:
     return value in _TRUE
 
@@ -452,7 +471,10 @@ class SlackStandIn:
         server.stand_in = self  # type: ignore[attr-defined]
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, name="slack-stand-in", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="slack-stand-in",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -939,6 +961,8 @@ class SlackStandIn:
             found = self._find(target.channel, target.message_ts)
             if found is None:
                 return 404, "message_not_found"
+            if "blocks" in content:
+                content["blocks"] = with_generated_ids(content["blocks"])
             found.update(copy.deepcopy(content))
             return 200, "ok"
         if payload.get("response_type") == "in_channel":
@@ -1040,7 +1064,7 @@ class SlackStandIn:
             },
         }
         if args.get("blocks") is not None:
-            message["blocks"] = copy.deepcopy(args["blocks"])
+            message["blocks"] = with_generated_ids(args["blocks"])
         if args.get("attachments") is not None:
             message["attachments"] = [
                 {"id": index + 1, **copy.deepcopy(attachment)}
@@ -1143,7 +1167,8 @@ class SlackStandIn:
         for key in ("blocks", "attachments", "metadata"):
             if key in args:
                 if args[key]:
-                    message[key] = copy.deepcopy(args[key])
+                    value = copy.deepcopy(args[key])
+                    message[key] = with_generated_ids(value) if key == "blocks" else value
                 else:
                     message.pop(key, None)
         message["edited"] = {"user": self.bot_id, "ts": f"{int(time.time())}.000000"}
@@ -1342,7 +1367,7 @@ class SlackStandIn:
             "title": view.get("title"),
             "submit": view.get("submit"),
             "close": view.get("close"),
-            "blocks": view.get("blocks", []),
+            "blocks": with_generated_ids(view.get("blocks", [])),
             "private_metadata": view.get("private_metadata", ""),
             "callback_id": view.get("callback_id", ""),
             "external_id": external_id,
@@ -1397,17 +1422,17 @@ class SlackStandIn:
             raise ApiError("not_found")
         if args.get("hash") and args["hash"] != current["hash"]:
             raise ApiError("hash_conflict")
-        for key in (
-            "type",
-            "title",
-            "submit",
-            "close",
-            "blocks",
-            "private_metadata",
-            "callback_id",
-        ):
-            if key in view:
-                current[key] = view[key]
+        # views.update replaces the whole view: what is not sent goes back to its default.
+        current.update(
+            type=view["type"],
+            title=copy.deepcopy(view.get("title")),
+            submit=copy.deepcopy(view.get("submit")),
+            close=copy.deepcopy(view.get("close")),
+            blocks=with_generated_ids(view.get("blocks", [])),
+            private_metadata=view.get("private_metadata", ""),
+            callback_id=view.get("callback_id", ""),
+            state={"values": {}},
+        )
         current["hash"] = f"{int(time.time())}.{secrets.token_hex(4)}"
         return {"view": copy.deepcopy(current)}
 
