@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from bot.config import Settings, load_settings
 from bot.services import Services
 from bot.slack_client import build_web_client
-from tests.db import engine, postgres_engine, sqlite_template  # noqa: F401
+from tests.db import database_url, engine, postgres_engine, sqlite_template  # noqa: F401
 from tests.factories import T0
 from tests.slack.fixtures import slack  # noqa: F401
 from tests.slack.web_api import SlackStandIn
