@@ -1,0 +1,153 @@
+"""The real clock: `factcheck run` with APScheduler on a short interval, against the stand-in."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import Engine, update
+
+from bot.render.reminders import ACTION_SNOOZE_HOUR
+from bot.workflow import DeskPolicy, claim_ticket
+from storage.db import session_scope
+from storage.models import Ticket
+from tests.factories import make_article, make_ticket
+from tests.slack.driver import SlackDriver
+from tests.slack.signing import EventSender
+from tests.slack.web_api import ALICE, DESK, SlackStandIn
+
+POLICY = DeskPolicy(reminder_interval=timedelta(hours=1))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def running_bot(
+    database_url: str, slack: SlackStandIn, tmp_path: Path
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`factcheck run --http` sweeping every 0.2 s, with a digest time already passed today."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": slack.signing_secret,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": database_url,
+        "FACTCHECK_SWEEP_SECONDS": "0.2",
+        "FACTCHECK_REMINDER_INTERVAL": "1h",
+        "FACTCHECK_DIGEST_CHANNEL": DESK,
+        "FACTCHECK_DIGEST_TIME": "00:00",
+        "FACTCHECK_TIMEZONE": "UTC",
+        "FACTCHECK_SCHEDULER": "on",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            "--http",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(
+                    f"bot exited: {process.stdout.read() if process.stdout else ''}"
+                )
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("bot did not become healthy")
+            time.sleep(0.1)
+        yield base, process
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_apscheduler_sweeps_on_its_interval_and_snooze_works_end_to_end(
+    engine: Engine, slack: SlackStandIn, running_bot: tuple[str, subprocess.Popen[str]]
+) -> None:
+    base, process = running_bot
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:
+        article = make_article(session, channel=DESK, now=now - timedelta(minutes=5))
+        first, second = (make_ticket(session, article, now=now).id for _ in range(2))
+        assert first is not None and second is not None
+        for ticket_id in (first, second):
+            claim_ticket(ticket_id, session=session, actor=ALICE, now=now, policy=POLICY)
+        session.execute(
+            update(Ticket).where(Ticket.id == first).values(next_reminder_at=now)  # type: ignore[arg-type]
+        )
+
+    # The first tick after the ticket became due: one DM naming it. And the digest missed
+    # since 00:00 today goes out once.
+    slack.wait_for(lambda: slack.dms_to(ALICE), timeout=20, description="first reminder DM")
+    slack.wait_for(
+        lambda: [m for m in slack.messages_in(DESK) if "Fact-check desk" in str(m.get("blocks"))],
+        timeout=20,
+        description="the missed digest",
+    )
+    # Later ticks keep firing: a ticket that becomes due later is reminded by a later tick.
+    with session_scope(engine) as session:
+        session.execute(
+            update(Ticket).where(Ticket.id == second).values(next_reminder_at=datetime.now(UTC))  # type: ignore[arg-type]
+        )
+    dms = slack.wait_for(
+        lambda: (found := slack.dms_to(ALICE)) and len(found) >= 2 and found,
+        timeout=20,
+        description="second reminder DM",
+    )
+    assert f"#{first}" in dms[0]["text"] and f"#{second}" in dms[1]["text"]
+
+    # Alice snoozes the second one from the DM; the running bot records it.
+    with EventSender(f"{base}/slack/events", slack.signing_secret) as sender:
+        delivery = SlackDriver(slack, sender=sender).click(ALICE, dms[1], ACTION_SNOOZE_HOUR)
+    assert delivery.acked
+    slack.wait_for(lambda: slack.responses(), timeout=10, description="snooze confirmation")
+    assert f"Snoozed #{second} until" in slack.responses()[0].text
+    with session_scope(engine) as session:
+        snoozed = session.get(Ticket, second)
+        assert snoozed is not None and snoozed.snoozed_until is not None
+        assert snoozed.snoozed_until > datetime.now(UTC) + timedelta(minutes=55)
+
+    # Many more ticks: still exactly those two DMs and one digest.
+    time.sleep(1.0)
+    assert len(slack.dms_to(ALICE)) == 2
+    assert (
+        len([m for m in slack.messages_in(DESK) if "Fact-check desk" in str(m.get("blocks"))]) == 1
+    )
+    assert process.poll() is None
