@@ -12,7 +12,15 @@ from bot.services import Services
 logger = logging.getLogger(__name__)
 
 # Each module exposes register(app, services).
-LISTENER_MODULES: tuple[str, ...] = ("bot.listeners.reminders",)
+LISTENER_MODULES: tuple[str, ...] = (
+    "bot.listeners.errors",
+    "bot.listeners.messages",
+    "bot.listeners.commands",
+    "bot.listeners.actions",
+    "bot.listeners.views",
+    "bot.listeners.home",
+    "bot.listeners.reminders",
+)
 
 
 def create_app(services: Services) -> App:

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.extract import Extractor, build_extractor
 
 
 def utc_now() -> datetime:
@@ -18,9 +19,17 @@ def utc_now() -> datetime:
 
 @dataclass
 class Services:
-    """The seams to the outside world; tests build one against the stand-in and a real database."""
+    """The seams to the outside world; tests build one against the stand-in and a real database.
+
+    `extractor` defaults to the engine the settings name (FACTCHECK_EXTRACTOR).
+    """
 
     settings: Settings
     engine: Engine
     client: WebClient
     clock: Callable[[], datetime] = field(default=utc_now)
+    extractor: Extractor = field(default=None)  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.extractor is None:
+            self.extractor = build_extractor(self.settings)

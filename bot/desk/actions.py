@@ -1,0 +1,297 @@
+"""Ticket actions from any surface: run one rule in one transaction, then refresh cards and Home."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot import command_grammar as g
+from bot import workflow
+from bot.desk.cards import refresh_ticket_cards
+from bot.desk.home import publish_home
+from bot.digest import compose_digest
+from bot.errors import NotAllowed, NotFound
+from bot.render import messages as m
+from bot.render.cards import render_ticket_card, ticket_line
+from bot.render.help import render_help
+from bot.render.thread import SlackMessage, plain_message
+from bot.services import Services
+from bot.workflow import DeskPolicy
+from storage.articles import get_article
+from storage.db import session_scope
+from storage.models import Ticket
+from storage.tickets import (
+    audit_trail,
+    count_unclaimed,
+    get_ticket,
+    tickets_for_checker,
+    unclaimed_queue,
+)
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DIGEST_EDITORS_ONLY = "only an editor can ask for the digest"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the actor is told (ephemeral), and which tickets changed."""
+
+    message: SlackMessage
+    changed: tuple[int, ...] = ()
+
+
+def _policy(services: Services) -> DeskPolicy:
+    return DeskPolicy.from_settings(services.settings)
+
+
+def _in_transaction(services: Services, work: Callable[[Session], T]) -> T:
+    with session_scope(services.engine) as session:
+        return work(session)
+
+
+def after_change(services: Services, actor: str, changed: Sequence[int]) -> None:
+    """Every change shows at once: the cards in their threads, and the actor's Home."""
+    if changed:
+        refresh_ticket_cards(services, changed)
+    publish_home(services, actor)
+
+
+def claim(services: Services, actor: str, ticket_ids: Sequence[int]) -> Answer:
+    now, policy = services.clock(), _policy(services)
+    outcomes = _in_transaction(
+        services,
+        lambda s: workflow.claim_tickets(
+            ticket_ids, session=s, actor=actor, now=now, policy=policy
+        ),
+    )
+    claimed = [o.ticket_id for o in outcomes if o.ok]
+    refusals = [o.error.message for o in outcomes if o.error is not None]
+    if not claimed and len(refusals) == 1:
+        failed = next(o for o in outcomes if o.error is not None)
+        assert failed.error is not None
+        raise failed.error
+    return Answer(m.render_claimed(claimed, refusals), tuple(claimed))
+
+
+def release(services: Services, actor: str, ticket_id: int) -> Answer:
+    now, policy = services.clock(), _policy(services)
+    _in_transaction(
+        services,
+        lambda s: workflow.release_ticket(
+            ticket_id, session=s, actor=actor, now=now, policy=policy
+        ),
+    )
+    return Answer(plain_message(m.RELEASED.format(id=ticket_id)), (ticket_id,))
+
+
+def verify(
+    services: Services,
+    actor: str,
+    ticket_id: int,
+    *,
+    sources: Sequence[str],
+    verdict: str = "Accurate",
+    note: str | None = None,
+) -> Answer:
+    now, policy = services.clock(), _policy(services)
+    ticket = _in_transaction(
+        services,
+        lambda s: workflow.verify_ticket(
+            ticket_id,
+            session=s,
+            actor=actor,
+            now=now,
+            policy=policy,
+            sources=sources,
+            verdict=verdict,
+            note=note,
+        ),
+    )
+    return Answer(
+        plain_message(m.VERIFIED.format(id=ticket_id, verdict=ticket.verdict)), (ticket_id,)
+    )
+
+
+def flag(
+    services: Services,
+    actor: str,
+    ticket_id: int,
+    *,
+    reason: str,
+    verdict: str | None = None,
+    note: str | None = None,
+) -> Answer:
+    now, policy = services.clock(), _policy(services)
+    ticket = _in_transaction(
+        services,
+        lambda s: workflow.flag_ticket(
+            ticket_id,
+            session=s,
+            actor=actor,
+            now=now,
+            policy=policy,
+            reason=reason,
+            verdict=verdict,
+            note=note,
+        ),
+    )
+    text = (
+        m.FLAGGED_WITH_VERDICT.format(id=ticket_id, verdict=ticket.verdict)
+        if ticket.verdict
+        else m.FLAGGED.format(id=ticket_id)
+    )
+    return Answer(plain_message(text), (ticket_id,))
+
+
+def dismiss(services: Services, actor: str, ticket_id: int, reason: str | None = None) -> Answer:
+    now, policy = services.clock(), _policy(services)
+    _in_transaction(
+        services,
+        lambda s: workflow.dismiss_ticket(
+            ticket_id, session=s, actor=actor, now=now, policy=policy, reason=reason
+        ),
+    )
+    return Answer(plain_message(m.DISMISSED.format(id=ticket_id)), (ticket_id,))
+
+
+def assign(services: Services, actor: str, ticket_id: int, assignee: str) -> Answer:
+    now, policy = services.clock(), _policy(services)
+    ticket = _in_transaction(
+        services,
+        lambda s: workflow.assign_ticket(
+            ticket_id, session=s, actor=actor, now=now, policy=policy, assignee=assignee
+        ),
+    )
+    try:  # the new holder hears it from the bot, once
+        services.client.chat_postMessage(
+            channel=assignee,
+            text=m.ASSIGNED_DM.format(editor=actor, id=ticket_id, line=ticket_line(ticket)),
+            unfurl_links=False,
+        )
+    except SlackApiError as error:
+        logger.warning("assignment DM to %s failed: %s", assignee, error.response.get("error"))
+    publish_home(services, assignee)
+    return Answer(plain_message(m.ASSIGNED.format(id=ticket_id, assignee=assignee)), (ticket_id,))
+
+
+def reopen(services: Services, actor: str, ticket_id: int) -> Answer:
+    now, policy = services.clock(), _policy(services)
+    _in_transaction(
+        services,
+        lambda s: workflow.reopen_ticket(ticket_id, session=s, actor=actor, now=now, policy=policy),
+    )
+    return Answer(plain_message(m.REOPENED.format(id=ticket_id)), (ticket_id,))
+
+
+def load_ticket(services: Services, ticket_id: int) -> Ticket:
+    """The ticket for a modal; NotFound with the usual message."""
+    ticket = _in_transaction(services, lambda s: get_ticket(s, ticket_id))
+    if ticket is None:
+        raise NotFound(workflow.NO_TICKET.format(id=ticket_id))
+    return ticket
+
+
+def show(services: Services, ticket_id: int) -> Answer:
+    def read(session: Session) -> SlackMessage:
+        ticket = get_ticket(session, ticket_id)
+        if ticket is None:
+            raise NotFound(workflow.NO_TICKET.format(id=ticket_id))
+        article = get_article(session, ticket.article_id)
+        return m.render_show(
+            ticket,
+            render_ticket_card(ticket),
+            audit_trail(session, ticket_id),
+            article.permalink if article else None,
+        )
+
+    return Answer(_in_transaction(services, read))
+
+
+def mine(services: Services, actor: str) -> Answer:
+    tickets = _in_transaction(services, lambda s: tickets_for_checker(s, actor, limit=500))
+    return Answer(
+        m.render_ticket_list(m.MINE_TITLE, tickets, total=len(tickets), empty=m.MINE_EMPTY)
+    )
+
+
+def queue(services: Services) -> Answer:
+    def read(session: Session) -> tuple[list[Ticket], int]:
+        return unclaimed_queue(session, limit=m.LIST_LIMIT), count_unclaimed(session)
+
+    tickets, total = _in_transaction(services, read)
+    return Answer(m.render_ticket_list(m.QUEUE_TITLE, tickets, total=total, empty=m.QUEUE_EMPTY))
+
+
+def digest(services: Services, actor: str, channel: str) -> Answer:
+    now, policy = services.clock(), _policy(services)
+
+    def read(session: Session) -> SlackMessage:
+        if not workflow.is_editor(session, actor, policy=policy):
+            raise NotAllowed(DIGEST_EDITORS_ONLY)
+        composed = compose_digest(session, settings=services.settings, channel=channel, now=now)
+        return SlackMessage(text=composed.text, blocks=composed.blocks)
+
+    return Answer(_in_transaction(services, read))
+
+
+def roster(services: Services, actor: str, command: g.RosterCmd) -> Answer:
+    now, policy = services.clock(), _policy(services)
+    if command.action == "list":
+        return Answer(
+            m.render_roster(_in_transaction(services, lambda s: workflow.list_roster(session=s)))
+        )
+    assert command.user_id is not None
+    user = command.user_id
+    if command.action == "add":
+        _in_transaction(
+            services,
+            lambda s: workflow.add_to_roster(
+                user, session=s, actor=actor, now=now, policy=policy, role=command.role
+            ),
+        )
+        return Answer(plain_message(m.ROSTER_ADDED.format(user=user, role=command.role)))
+    _in_transaction(
+        services,
+        lambda s: workflow.remove_from_roster(user, session=s, actor=actor, now=now, policy=policy),
+    )
+    return Answer(plain_message(m.ROSTER_REMOVED.format(user=user)))
+
+
+def run_command(services: Services, actor: str, channel: str, command: g.Command) -> Answer:
+    """One parsed `/factcheck` command (all but ingest, which the listener hands to intake)."""
+    match command:
+        case g.Help(unknown=unknown):
+            return Answer(render_help(unknown))
+        case g.ClaimCmd(ticket_ids=ids):
+            return claim(services, actor, ids)
+        case g.ReleaseCmd(ticket_id=tid):
+            return release(services, actor, tid)
+        case g.VerifyCmd(ticket_id=tid, url=url, note=note):
+            return verify(services, actor, tid, sources=[url], note=note)
+        case g.FlagCmd(ticket_id=tid, reason=reason):
+            return flag(services, actor, tid, reason=reason)
+        case g.DismissCmd(ticket_id=tid, reason=reason):
+            return dismiss(services, actor, tid, reason)
+        case g.MineCmd():
+            return mine(services, actor)
+        case g.QueueCmd():
+            return queue(services)
+        case g.ShowCmd(ticket_id=tid):
+            return show(services, tid)
+        case g.AssignCmd(ticket_id=tid, user_id=user):
+            return assign(services, actor, tid, user)
+        case g.ReopenCmd(ticket_id=tid):
+            return reopen(services, actor, tid)
+        case g.DigestCmd():
+            return digest(services, actor, channel)
+        case g.RosterCmd():
+            return roster(services, actor, command)
+    raise AssertionError(f"unhandled command {command!r}")  # ingest goes to intake

@@ -1,0 +1,116 @@
+"""Live ticket cards: post an article's thread once, then chat.update the cards on every change."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from bot.render.thread import SlackMessage, chunk_tickets, render_thread, render_thread_message
+from bot.services import Services
+from storage.articles import articles_by_ids, set_article_reply
+from storage.db import session_scope
+from storage.models import Article, Ticket
+from storage.tickets import set_card, tickets_for_article
+
+logger = logging.getLogger(__name__)
+
+
+def post_thread(
+    services: Services, *, article: Article, tickets: Sequence[Ticket], thread_ts: str
+) -> str:
+    """Post the header and cards under `thread_ts`, then remember where each card lives.
+
+    Returns the ts of the first reply. Messages go out in order (Slack shows a thread in
+    posting order); each batch of tickets records its message's ts so later changes update
+    that message in place.
+    """
+    assert article.id is not None
+    first_ts = ""
+    for chunk, message in render_thread(tickets):
+        response = services.client.chat_postMessage(
+            channel=article.channel,
+            thread_ts=thread_ts,
+            text=message.text,
+            blocks=message.blocks,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+        ts = str(response["ts"])
+        first_ts = first_ts or ts
+        with session_scope(services.engine) as session:
+            set_card(
+                session, [t.id for t in chunk if t.id is not None], channel=article.channel, ts=ts
+            )
+            if ts == first_ts:
+                set_article_reply(session, article_id=article.id, reply_ts=ts)
+    return first_ts
+
+
+def post_in_thread(
+    services: Services, *, channel: str, thread_ts: str, message: SlackMessage
+) -> str:
+    response = services.client.chat_postMessage(
+        channel=channel,
+        thread_ts=thread_ts,
+        text=message.text,
+        blocks=message.blocks,
+        unfurl_links=False,
+    )
+    return str(response["ts"])
+
+
+def _card_updates(
+    session: Session, ticket_ids: Iterable[int]
+) -> list[tuple[str, str, SlackMessage]]:
+    """(channel, ts, message) for every thread message showing one of `ticket_ids`, and headers."""
+    ids = sorted(set(ticket_ids))
+    if not ids:
+        return []
+    changed = list(session.scalars(select(Ticket).where(col(Ticket.id).in_(ids))))
+    articles = articles_by_ids(session, sorted({t.article_id for t in changed}))
+    updates: list[tuple[str, str, SlackMessage]] = []
+    for article_id in articles:
+        all_tickets = tickets_for_article(session, article_id)
+        chunks = chunk_tickets(all_tickets)
+        wanted = {t.id for t in changed if t.article_id == article_id}
+        for part, chunk in enumerate(chunks, start=1):
+            # Part 1 carries the header (progress), so it changes whenever any ticket does.
+            if part != 1 and not wanted & {t.id for t in chunk}:
+                continue
+            homes = {(t.card_channel, t.card_ts) for t in chunk if t.card_channel and t.card_ts}
+            if len(homes) != 1:
+                continue  # not posted yet (intake in progress) or posted inconsistently: skip
+            channel, ts = homes.pop()
+            assert channel is not None and ts is not None
+            message = render_thread_message(
+                chunk, all_tickets=all_tickets, part=part, parts=len(chunks)
+            )
+            updates.append((channel, ts, message))
+    return updates
+
+
+def refresh_ticket_cards(services: Services, ticket_ids: Iterable[int]) -> None:
+    """Re-render, from the database, the thread messages showing these tickets: chat.update.
+
+    Called after every committed change (button, command, modal, scheduler). Rendering reads
+    the state as committed now, so of two racing refreshes the later one shows the later
+    state. A failed update is logged and does not undo the change.
+    """
+    with session_scope(services.engine) as session:
+        updates = _card_updates(session, ticket_ids)
+    for channel, ts, message in updates:
+        try:
+            services.client.chat_update(
+                channel=channel, ts=ts, text=message.text, blocks=message.blocks
+            )
+        except SlackApiError as error:
+            logger.warning(
+                "card update failed: channel=%s ts=%s error=%s",
+                channel,
+                ts,
+                error.response.get("error"),
+            )

@@ -1,0 +1,85 @@
+"""Buttons and the overflow menu on cards, Home and reminder DMs: act at once or open a modal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App
+
+from bot.desk import actions
+from bot.errors import BadInput
+from bot.render import ids
+from bot.render.modals import render_flag_modal, render_verify_modal
+from bot.services import Services
+
+BAD_BUTTON = "That button is out of date; run `/factcheck show ID` to see the ticket."
+
+
+@dataclass(frozen=True)
+class TicketAction:
+    """A click: who, on which ticket, doing what, and the trigger to open a modal with."""
+
+    user: str
+    ticket_id: int
+    verb: str
+    trigger_id: str
+
+
+def read_action(body: dict[str, Any], action: dict[str, Any]) -> TicketAction:
+    user, trigger = body["user"]["id"], body.get("trigger_id", "")
+    if action.get("type") == "overflow":
+        parsed = ids.parse_menu_value((action.get("selected_option") or {}).get("value", ""))
+        if parsed is None:
+            raise BadInput(BAD_BUTTON)
+        verb, ticket_id = parsed
+        return TicketAction(user, ticket_id, verb, trigger)
+    value = str(action.get("value", ""))
+    if not value.isdigit():
+        raise BadInput(BAD_BUTTON)
+    verb = {
+        ids.ACTION_CLAIM: "claim",
+        ids.ACTION_RELEASE: ids.MENU_RELEASE,
+        ids.ACTION_VERIFY: ids.MENU_VERIFY,
+        ids.ACTION_FLAG: ids.MENU_FLAG,
+        ids.ACTION_DISMISS: ids.MENU_DISMISS,
+    }[action["action_id"]]
+    return TicketAction(user, int(value), verb, trigger)
+
+
+def handle(services: Services, click: TicketAction) -> None:
+    """Claim, release and dismiss act at once (the card shows it); verify and flag open a modal."""
+    if click.verb in (ids.MENU_VERIFY, ids.MENU_FLAG):
+        ticket = actions.load_ticket(services, click.ticket_id)
+        view = (
+            render_verify_modal(ticket)
+            if click.verb == ids.MENU_VERIFY
+            else render_flag_modal(ticket)
+        )
+        services.client.views_open(trigger_id=click.trigger_id, view=view)
+        return
+    if click.verb == "claim":
+        answer = actions.claim(services, click.user, [click.ticket_id])
+    elif click.verb == ids.MENU_RELEASE:
+        answer = actions.release(services, click.user, click.ticket_id)
+    elif click.verb == ids.MENU_DISMISS:
+        answer = actions.dismiss(services, click.user, click.ticket_id)
+    else:
+        raise BadInput(BAD_BUTTON)
+    actions.after_change(services, click.user, answer.changed)
+
+
+def register(app: App, services: Services) -> None:
+    for action_id in (
+        ids.ACTION_CLAIM,
+        ids.ACTION_RELEASE,
+        ids.ACTION_VERIFY,
+        ids.ACTION_FLAG,
+        ids.ACTION_DISMISS,
+        ids.ACTION_TICKET_MENU,
+    ):
+
+        @app.action(action_id)
+        def on_ticket_action(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+            ack()
+            handle(services, read_action(body, action))

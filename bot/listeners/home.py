@@ -1,0 +1,17 @@
+"""The App Home tab: published when the person opens it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App
+
+from bot.desk.home import publish_home
+from bot.services import Services
+
+
+def register(app: App, services: Services) -> None:
+    @app.event("app_home_opened")
+    def on_home_opened(event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home":
+            publish_home(services, event["user"])

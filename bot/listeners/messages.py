@@ -1,0 +1,85 @@
+"""Articles arrive: a pasted message, the "Fact-check this message" shortcut, or a mention."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from slack_bolt import Ack, App, Respond
+
+from bot.desk.intake import ArticleMessage, find_links, ingest, is_article_event, strip_mentions
+from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK
+from bot.render.messages import INGEST_DUPLICATE
+from bot.services import Services
+
+MENTION_HINT: Final = "Mention me with an article (its text or a link) and I will split it into tickets in the thread."
+
+
+def _team(body: dict[str, Any]) -> str:
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or ""
+    return str(team)
+
+
+def register(app: App, services: Services) -> None:
+    settings = services.settings
+
+    @app.event("message")
+    def on_message(event: dict[str, Any], body: dict[str, Any]) -> None:
+        # Events are acknowledged by Bolt before this runs; the work happens here, after it.
+        if not is_article_event(settings, event):
+            return
+        ingest(
+            services,
+            ArticleMessage(
+                team=_team(body),
+                channel=event["channel"],
+                ts=event["ts"],
+                thread_ts=event["ts"],
+                user=event.get("user"),
+                text=event.get("text") or "",
+                via="message",
+            ),
+        )
+
+    @app.event("app_mention")
+    def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("bot_id") or event.get("subtype"):
+            return
+        text = strip_mentions(event.get("text") or "")
+        channel, user = event["channel"], event.get("user")
+        if len(text) < settings.min_article_chars and not find_links(text):
+            if user:
+                services.client.chat_postEphemeral(channel=channel, user=user, text=MENTION_HINT)
+            return
+        # A top-level mention in a watched channel also arrives as a `message` event: the
+        # intake row is claimed once, so whichever delivery comes second does nothing.
+        ingest(
+            services,
+            ArticleMessage(
+                team=_team(body),
+                channel=channel,
+                ts=event["ts"],
+                thread_ts=event.get("thread_ts") or event["ts"],
+                user=user,
+                text=text,
+                via="mention",
+            ),
+        )
+
+    @app.shortcut(MESSAGE_SHORTCUT_CALLBACK)
+    def on_shortcut(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        message = body.get("message") or {}
+        result = ingest(
+            services,
+            ArticleMessage(
+                team=_team(body),
+                channel=body["channel"]["id"],
+                ts=message["ts"],
+                thread_ts=message.get("thread_ts") or message["ts"],
+                user=body["user"]["id"],
+                text=message.get("text") or "",
+                via="shortcut",
+            ),
+        )
+        if not result.created:
+            respond(response_type="ephemeral", replace_original=False, text=INGEST_DUPLICATE)

@@ -1,0 +1,231 @@
+"""The desk end to end through the stand-in over real HTTP, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import select
+
+from bot.render import ids
+from bot.render.cards import BUTTON_RELEASE, STATUS_OPEN
+from bot.render.messages import CLAIMED
+from storage.db import session_scope
+from storage.models import Article, Ticket
+from tests.desk.conftest import Desk
+from tests.slack import payloads
+from tests.slack.blockkit import message_block_errors, view_errors, visible_text
+from tests.slack.web_api import ALICE, CAROL, DESK, SlackStandIn
+
+ARTICLE = (Path(__file__).parent / "article.txt").read_text(encoding="utf-8")
+
+
+def tickets(desk: Desk) -> list[Ticket]:
+    with session_scope(desk.services.engine) as session:
+        return list(session.scalars(select(Ticket).order_by(Ticket.id)))  # type: ignore[arg-type]
+
+
+def articles(desk: Desk) -> list[Article]:
+    with session_scope(desk.services.engine) as session:
+        return list(session.scalars(select(Article)))
+
+
+def thread_replies(slack: SlackStandIn, ts: str) -> list[dict[str, Any]]:
+    return [m for m in slack.messages_in(DESK, thread_ts=ts) if m["ts"] != ts]
+
+
+def paste(desk: Desk, text: str = ARTICLE) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Carol pastes an article; wait for the thread reply (header + cards)."""
+    message = desk.driver.say(CAROL, DESK, text)
+    replies = desk.slack.wait_for(
+        lambda: thread_replies(desk.slack, message["ts"]), description="thread reply", timeout=10
+    )
+    return message, replies
+
+
+def only_card(message: dict[str, Any], ticket_id: int) -> dict[str, Any]:
+    """The message as the driver should see it to click on ticket `ticket_id`'s card.
+
+    Every card uses the same action ids (Slack allows it, block ids differ); the driver picks
+    the first element with an action id, so hand it only this ticket's blocks.
+    """
+    blocks = [
+        b for b in message["blocks"] if ids.ticket_id_of_block(b.get("block_id", "")) == ticket_id
+    ]
+    return {**message, "blocks": blocks}
+
+
+def card_with(desk: Desk, ts: str, text: str) -> dict[str, Any] | None:
+    """The card message `ts` once its visible text contains `text`."""
+    message = desk.slack.message(DESK, ts)
+    return message if message is not None and text in visible_text(message["blocks"]) else None
+
+
+def card_message(desk: Desk, ts: str) -> dict[str, Any]:
+    found = desk.slack.message(DESK, ts)
+    assert found is not None
+    return found
+
+
+def assert_block_kit_clean(slack: SlackStandIn) -> None:
+    for call in slack.calls():
+        if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            blocks = call.args.get("blocks")
+            if blocks:
+                assert message_block_errors(blocks) == [], call.method
+        if call.method in ("views.open", "views.publish", "views.update"):
+            assert view_errors(call.args.get("view")) == [], call.method
+        assert call.response.get("ok"), (call.method, call.response)
+
+
+def test_paste_claim_verify_updates_the_card(desk: Desk) -> None:
+    slack = desk.slack
+    article, replies = paste(desk)
+    assert len(replies) == 1
+    reply = replies[0]
+    text = visible_text(reply["blocks"])
+    assert "3 claims and 3 quotes" in text and "#1–#6" in text
+    assert "Maria Lopez" in text and "mayor of Riverton" in text
+    assert STATUS_OPEN.replace("*", "") in text.replace("*", "")
+    assert slack.calls("reactions.add")
+    slack.wait_for_call("reactions.remove")  # the :eyes: goes once the thread is posted
+    rows = tickets(desk)
+    assert len(rows) == 6 and all(t.card_ts == reply["ts"] for t in rows)
+
+    # Claim #1 by its button: the card changes in place, no new message.
+    desk.driver.click(ALICE, reply, ids.ACTION_CLAIM, channel=DESK)
+    card = slack.wait_for(
+        lambda: card_with(desk, reply["ts"], f"<@{ALICE}>"),
+        description="card shows the claim",
+    )
+    assert card is not None
+    assert BUTTON_RELEASE in visible_text(card["blocks"])
+    assert len(thread_replies(slack, article["ts"])) == 1
+
+    # Claim #2 by command: an ephemeral answer, and the same card message updated.
+    delivery = desk.driver.command(ALICE, "/factcheck", "claim #2", channel=DESK)
+    assert delivery.acked
+    answer = slack.wait_for(lambda: slack.responses(delivery.response_url), description="answer")
+    assert answer[0].text == CLAIMED.format(ids="#2")
+    assert answer[0].response_type == "ephemeral"
+    slack.wait_for(lambda: tickets(desk)[1].status == "claimed")
+
+    # Verify #1 through the modal, from the card's overflow menu.
+    current = card_message(desk, reply["ts"])
+    desk.driver.choose(
+        ALICE, current, ids.ACTION_TICKET_MENU, ids.menu_value(ids.MENU_VERIFY, 1), channel=DESK
+    )
+    view = slack.wait_for(lambda: slack.views_opened(ALICE), description="verify modal")[-1]
+    assert view["callback_id"] == ids.VIEW_VERIFY
+    delivery = desk.driver.submit(
+        ALICE,
+        view,
+        {
+            ids.BLOCK_VERDICT: {ids.ELEMENT_VERDICT: payloads.select_input("Mostly accurate")},
+            ids.BLOCK_SOURCES: {
+                ids.ELEMENT_SOURCES: payloads.text_input("https://stats.example.org/budget")
+            },
+            ids.BLOCK_NOTE: {ids.ELEMENT_NOTE: payloads.text_input("matches the table")},
+        },
+    )
+    assert delivery.acked and not delivery.body
+    card = slack.wait_for(
+        lambda: card_with(desk, reply["ts"], "Mostly accurate"),
+        description="card shows the verdict",
+    )
+    assert card is not None
+    assert "stats.example.org" in visible_text(card["blocks"])
+    assert "1 of 6 done" in visible_text(card["blocks"])
+    first = tickets(desk)[0]
+    assert (first.status, first.verdict, first.sources) == (
+        "verified",
+        "Mostly accurate",
+        ["https://stats.example.org/budget"],
+    )
+    # The actor's Home was refreshed after their own action.
+    assert slack.last_view_published_for(ALICE) is not None
+    assert_block_kit_clean(slack)
+
+
+def test_modal_validation_shows_next_to_the_field(desk: Desk) -> None:
+    slack = desk.slack
+    _article, replies = paste(desk)
+    desk.driver.choose(
+        ALICE,
+        only_card(replies[0], 3),
+        ids.ACTION_TICKET_MENU,
+        ids.menu_value(ids.MENU_VERIFY, 3),
+        channel=DESK,
+    )
+    view = slack.wait_for(lambda: slack.views_opened(ALICE))[-1]
+    empty = desk.driver.submit(
+        ALICE,
+        view,
+        {
+            ids.BLOCK_VERDICT: {ids.ELEMENT_VERDICT: payloads.select_input("Accurate")},
+            ids.BLOCK_SOURCES: {ids.ELEMENT_SOURCES: payloads.text_input("www.example.org")},
+        },
+    )
+    assert empty.body["response_action"] == "errors"
+    assert ids.BLOCK_SOURCES in empty.body["errors"]
+    assert tickets(desk)[2].status == "open"
+    # Flag: nothing given at all -> the reason field says so.
+    desk.driver.choose(
+        ALICE,
+        only_card(replies[0], 3),
+        ids.ACTION_TICKET_MENU,
+        ids.menu_value(ids.MENU_FLAG, 3),
+        channel=DESK,
+    )
+    flag_view = slack.wait_for(
+        lambda: [v for v in slack.views_opened(ALICE) if v["callback_id"] == ids.VIEW_FLAG]
+    )[-1]
+    refused = desk.driver.submit(
+        ALICE, flag_view, {ids.BLOCK_REASON: {ids.ELEMENT_REASON: payloads.text_input("")}}
+    )
+    assert (
+        refused.body["response_action"] == "errors" and ids.BLOCK_REASON in refused.body["errors"]
+    )
+    flagged = desk.driver.submit(
+        ALICE,
+        flag_view,
+        {
+            ids.BLOCK_REASON_LABEL: {ids.ELEMENT_REASON_LABEL: payloads.select_input("Misleading")},
+            ids.BLOCK_REASON: {ids.ELEMENT_REASON: payloads.text_input("the figure is from 2019")},
+        },
+    )
+    assert flagged.acked and not flagged.body
+    row = tickets(desk)[2]
+    assert (row.status, row.verdict, row.reason) == (
+        "flagged",
+        "Misleading",
+        "the figure is from 2019",
+    )
+    assert_block_kit_clean(slack)
+
+
+def test_retried_and_duplicate_deliveries_change_nothing(desk: Desk) -> None:
+    slack = desk.slack
+    message, _ = paste(desk)
+    event = payloads.message_event(user=CAROL, channel=DESK, text=ARTICLE, ts=message["ts"])
+    body = payloads.event_callback(event, team_id=slack.team_id)
+    assert desk.driver.sender is not None
+    for retry in (1, 2):
+        response = desk.driver.sender.event(body, retry_num=retry, retry_reason="http_timeout")
+        assert response.status_code == 200
+    desk.driver.mention(CAROL, DESK, ARTICLE)  # a mention is a different message: its own article
+    slack.wait_for(lambda: len(articles(desk)) == 2, description="mention ingested")
+    slack.wait_for(lambda: len(tickets(desk)) == 12)
+    # The retried message made no second article, tickets, or thread reply.
+    assert len(thread_replies(slack, message["ts"])) == 1
+    assert len([a for a in articles(desk) if a.ts == message["ts"]]) == 1
+    assert len(slack.calls("reactions.add")) == 2
+
+
+def test_forged_signature_is_refused_and_stores_nothing(desk: Desk) -> None:
+    event = payloads.message_event(user=CAROL, channel=DESK, text=ARTICLE)
+    body = payloads.event_callback(event, team_id=desk.slack.team_id)
+    assert desk.driver.sender is not None
+    forged = desk.driver.sender.event(body, forge=True)
+    assert forged.status_code == 401
+    assert articles(desk) == [] and desk.slack.calls("chat.postMessage") == []
