@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _U = "A-ZÀ-ÖØ-Þ"
 _L = "a-zß-öø-ÿ"
@@ -59,6 +60,7 @@ def _key(word: str) -> str:
     return word.lower().rstrip(".")
 
 
+@lru_cache(maxsize=8192)
 def clean_name(run: str) -> tuple[str, str]:
     """Split a capitalised run into (leading title words, name): 'Sen. Ted Cruz' -> ('Sen.', 'Ted Cruz')."""
     words = _POSSESSIVE.sub("", run).split()
@@ -73,6 +75,7 @@ def clean_name(run: str) -> tuple[str, str]:
     return title, " ".join(words[cut:])
 
 
+@lru_cache(maxsize=8192)
 def surname(name: str) -> str:
     """The last word of a name, without suffixes like Jr. or possessive endings."""
     words = [w for w in name.replace(",", " ").split() if _key(w) not in SUFFIXES]
@@ -81,6 +84,7 @@ def surname(name: str) -> str:
     return _POSSESSIVE.sub("", words[-1]).lower()
 
 
+@lru_cache(maxsize=8192)
 def is_name_like(name: str) -> bool:
     """True when every word is capitalised and none is a function, time or title word."""
     words = name.split()
@@ -118,10 +122,12 @@ class NameIndex:
     genders: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, text: str) -> NameIndex:
+    def build(cls, text: str, runs: list[tuple[int, str]] | None = None) -> NameIndex:
+        """Index the names in `text` (or in `runs`, the (offset, run) pairs already found)."""
         index = cls()
-        for match in NAME_RUN.finditer(text):
-            run = match.group(0)
+        if runs is None:
+            runs = [(m.start(), m.group(0)) for m in NAME_RUN.finditer(text)]
+        for start, run in runs:
             if " " not in run:
                 continue
             title, name = clean_name(run)
@@ -130,7 +136,7 @@ class NameIndex:
                 continue
             if any(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words):
                 continue  # acronyms: NATO, CNN, GOP
-            index.by_surname.setdefault(surname(name), []).append((match.start(), name))
+            index.by_surname.setdefault(surname(name), []).append((start, name))
             lead = _key(title.split()[0]) if title else ""
             if lead in {"mr", "sir", "lord", "king", "prince", "father"}:
                 index.genders.setdefault(surname(name), "m")

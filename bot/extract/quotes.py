@@ -232,7 +232,9 @@ def _segments(region: str) -> list[tuple[int, str]]:
     return result
 
 
-def _mention_in(region: str, offset: int, *, strength: float) -> _Mention | None:
+def _mention_in(
+    region: str, offset: int, *, strength: float, before_verb: bool = True
+) -> _Mention | None:
     """The speaker named in a noun-phrase region (text between a quote and its cue verb)."""
     stripped = region.strip(" ,:;—–-\n")
     if not stripped or len(stripped.split()) > 30:
@@ -240,12 +242,13 @@ def _mention_in(region: str, offset: int, *, strength: float) -> _Mention | None
     pron = _PRONOUN_AT_END.search(region.rstrip(" ,"))
     segments = _segments(region)
     order = list(enumerate(segments))
-    if len(segments) > 1:
+    if len(segments) > 1 and before_verb:
         # A name right before the verb ("Asked about it, Ryan said") beats one earlier on.
         _, tail = segments[-1] if segments[-1][1].strip() else segments[-2]
         tail_head = _head_name(tail)
         if (
             tail_head is not None
+            and not tail[tail_head[3] :].strip(" '’s")
             and len(tail[: tail_head[2]].split()) <= 3
             and not _STOP_BEFORE.search(tail[: tail_head[2]])
         ):
@@ -314,7 +317,7 @@ def _subject_or_object(
     if mention is None or mention.kind == "phrase":
         # Inverted order: `“...” about the decision, said RoseAnn DeMoro, executive director`.
         after = sentence[verb.end() :].rstrip(" .")
-        inverted = _mention_in(after, offset + verb.end(), strength=strength)
+        inverted = _mention_in(after, offset + verb.end(), strength=strength, before_verb=False)
         if inverted is not None and inverted.kind == "name" and _head_name(after.split(",")[0]):
             return inverted
     return mention
@@ -337,12 +340,17 @@ def _cue_after(text: str, start: int, end: int) -> _Mention | None:
         return None
     first = _VERB_FIRST.match(sentence)
     if first:
-        return _mention_in(sentence[first.end() :].rstrip(" ."), s + first.end(), strength=0.9)
+        return _mention_in(
+            sentence[first.end() :].rstrip(" ."), s + first.end(), strength=0.9, before_verb=False
+        )
     according = _ACCORDING.search(sentence)
     verbs = _verbs(sentence)
     if according and (not verbs or according.start() < verbs[0].start()):
         return _mention_in(
-            sentence[according.end() :].rstrip(" ."), s + according.end(), strength=0.85
+            sentence[according.end() :].rstrip(" ."),
+            s + according.end(),
+            strength=0.85,
+            before_verb=False,
         )
     if not verbs:
         return None
@@ -383,6 +391,9 @@ def _cue_before(text: str, start: int, end: int, para_start: int) -> _Mention | 
             if head is not None:
                 offset = s + stripped[:-1].rfind(tail)
                 return _Mention("name", head[1], None, offset + head[2], 0.75)
+            first = re.match(r"\s*(He|She|he|she)\b", tail)
+            if first:
+                return _Mention("pronoun", first.group(1).lower(), None, s + first.start(1), 0.7)
         return None
     verb = verbs[-1]
     region = sentence[: verb.start()]
@@ -407,6 +418,10 @@ def _cue_before(text: str, start: int, end: int, para_start: int) -> _Mention | 
 class _Person:
     position: int
     name: str
+    subject: bool
+
+
+_SUBJECT_BEFORE = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+|[,;:—–]\s+(?:and |but |then )?)$")
 
 
 class _Resolver:
@@ -414,34 +429,53 @@ class _Resolver:
 
     def __init__(self, text: str, spans: list[_Span]) -> None:
         self.text = text
-        self.index = NameIndex.build(text)
-        inside = [(sp.start, sp.end) for sp in spans]
+        runs = [(m.start(), m.end(), m.group(0)) for m in NAME_RUN.finditer(text)]
+        self.index = NameIndex.build(text, [(start, run) for start, _, run in runs])
+        self._runs = runs
+        self._spans = spans
+        self._people: list[_Person] | None = None
+        self.positions: list[int] = []
+        self.gender: dict[str, str] = {}
+
+    @property
+    def people(self) -> list[_Person]:
+        """Person mentions outside quotations, in order; built on first use (pronouns need it)."""
+        if self._people is None:
+            self._people = self._find_people()
+            self.positions = [p.position for p in self._people]
+        return self._people
+
+    def _find_people(self) -> list[_Person]:
+        text = self.text
+        inside = [(sp.start, sp.end) for sp in self._spans]
         starts = [a for a, _ in inside]
+        pronouns = [(m.start(), m.group(0).lower()) for m in _PRONOUN_WORDS.finditer(text)]
+        pronoun_at = [p for p, _ in pronouns]
         people: list[_Person] = []
         genders: dict[str, dict[str, int]] = {}
-        for match in NAME_RUN.finditer(text):
-            at = bisect.bisect_right(starts, match.start()) - 1
-            if at >= 0 and inside[at][0] <= match.start() < inside[at][1]:
+        for start, end, run in self._runs:
+            at = bisect.bisect_right(starts, start) - 1
+            if at >= 0 and inside[at][0] <= start < inside[at][1]:
                 continue
-            _, name = clean_name(match.group(0))
+            _, name = clean_name(run)
             words = name.split()
             if not words or len(words) > 4 or not is_name_like(name):
                 continue
             if len(words) == 1 and surname(name) not in self.index.by_surname:
                 continue
-            full = self.index.expand(name, match.start())
-            people.append(_Person(match.start(), full))
-            pronoun = _PRONOUN_WORDS.search(text, match.end(), min(len(text), match.end() + 120))
-            if pronoun:
-                vote = "m" if pronoun.group(0).lower() in {"he", "him", "his"} else "f"
+            full = self.index.expand(name, start)
+            subject = _SUBJECT_BEFORE.search(text, max(0, start - 12), start) is not None
+            people.append(_Person(start, full, subject))
+            nxt = bisect.bisect_left(pronoun_at, end)
+            if nxt < len(pronouns) and pronouns[nxt][0] < end + 120:
+                vote = "m" if pronouns[nxt][1] in {"he", "him", "his"} else "f"
                 tally = genders.setdefault(full, {})
                 tally[vote] = tally.get(vote, 0) + 1
-        self.people = people
-        self.positions = [p.position for p in people]
         self.gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in genders.items()}
         for key, gender in self.index.genders.items():
             for _, name in self.index.by_surname.get(key, []):
                 self.gender[name] = gender
+        return people
 
     def name(self, mention: _Mention) -> str:
         return self.index.expand(mention.text, mention.position)
@@ -450,18 +484,31 @@ class _Resolver:
         want = _PRONOUNS.get(mention.text)
         if want not in {"m", "f"}:
             return None
+        people = self.people
         at = bisect.bisect_left(self.positions, mention.position)
-        for person in reversed(self.people[max(0, at - 12) : at]):
+        recent = people[max(0, at - 15) : at]
+        floor = last_speaker[0] if last_speaker is not None else -1
+        for person in reversed(recent):
+            if person.position < floor:
+                break
             gender = self.gender.get(person.name)
-            if gender is None or gender == want:
+            if person.subject and (gender is None or gender == want):
                 return person.name
-        if last_speaker is not None:
+        if last_speaker is not None and self.gender.get(last_speaker[1], want) == want:
             return last_speaker[1]
-        return None
+        for person in reversed(recent):
+            gender = self.gender.get(person.name)
+            if person.subject and (gender is None or gender == want):
+                return person.name
+        for person in reversed(recent):
+            if self.gender.get(person.name) == want:
+                return person.name
+        return last_speaker[1] if last_speaker is not None else None
 
     def statement_source(self, position: int) -> str | None:
+        people = self.people
         at = bisect.bisect_left(self.positions, position)
-        return self.people[at - 1].name if at > 0 else None
+        return people[at - 1].name if at > 0 else None
 
 
 def _apply(
@@ -568,7 +615,8 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
         elif span.kind == "phrase":
             group_speaker.setdefault(span.group, span)
     _inherit(text, spans, paras, by_para, resolver)
-    _fill_titles(spans)
+    _share_within_groups(spans)
+    _fill_titles(text, spans)
     return [
         FoundQuote(sp.start, sp.end, sp.speaker, sp.title, round(sp.score, 3), sp.group)
         for sp in spans
@@ -615,14 +663,34 @@ def _inherit(
             span.score = min(0.8, source.score)
 
 
-def _fill_titles(spans: list[_Span]) -> None:
-    titles: dict[str, str] = {}
+def _share_within_groups(spans: list[_Span]) -> None:
+    """A quote running over paragraphs has one speaker, wherever its cue is."""
+    by_group: dict[int, _Span] = {}
+    for span in spans:
+        if span.kind != "none" and span.group not in by_group:
+            by_group[span.group] = span
+    for span in spans:
+        source = by_group.get(span.group)
+        if span.kind == "none" and source is not None:
+            span.speaker, span.title, span.kind = source.speaker, source.title, source.kind
+            span.score = min(0.85, source.score)
+
+
+def _fill_titles(text: str, spans: list[_Span]) -> None:
+    """Give every quote of a person the title the article gives them anywhere."""
+    titles: dict[str, str | None] = {}
     for span in spans:
         if span.kind == "name" and span.speaker and span.title and span.speaker not in titles:
             titles[span.speaker] = span.title
     for span in spans:
-        if span.speaker and not span.title and span.speaker in titles:
-            span.title = titles[span.speaker]
+        if not span.speaker or span.title or span.kind not in {"name", "pronoun"}:
+            continue
+        if span.speaker not in titles:
+            found = re.search(
+                re.escape(span.speaker) + r",\s+((?:a|an|the)\s+[^,.;:\n“”\"]{3,90}?),", text
+            )
+            titles[span.speaker] = _strip_title(found.group(1)) if found else None
+        span.title = titles[span.speaker]
 
 
 def _keep(text: str, span: _Span) -> bool:

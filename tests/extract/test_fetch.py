@@ -1,0 +1,169 @@
+"""Link fetching: refusals worded for Slack, redirects re-checked, size and type limits, a real local server."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from bot.errors import UserError
+from bot.extract.fetch import FetchError, fetch_article, find_urls
+
+PAGE = """<html><head><title>Bridge reopens after repairs</title>
+<meta name="author" content="Lena Fischer"><meta property="article:published_time" content="2024-05-02">
+</head><body><nav>Home | News</nav><article><h1>Bridge reopens after repairs</h1>
+<p>The old river bridge reopened on Thursday after eighteen months of repairs costing 12 million euros.</p>
+<p>"Traffic will be back to normal by Monday," said Jonas Weber, the city's chief engineer.</p>
+<p>The bridge carries about 30,000 vehicles a day, according to the transport office.</p>
+</article><footer>Share this</footer></body></html>"""
+
+
+def mock(handler: Callable[[httpx.Request], httpx.Response]) -> httpx.Client:
+    return httpx.Client(transport=httpx.MockTransport(handler))
+
+
+def html(body: str = PAGE, status: int = 200, **headers: str) -> httpx.Response:
+    return httpx.Response(
+        status, text=body, headers={"content-type": "text/html; charset=utf-8", **headers}
+    )
+
+
+def test_article_text_title_byline_date() -> None:
+    article = fetch_article(
+        "https://news.example/bridge", client=mock(lambda r: html()), allow_private=True
+    )
+    assert "eighteen months of repairs" in article.text
+    assert "Home | News" not in article.text
+    assert article.title == "Bridge reopens after repairs"
+    assert article.byline == "Lena Fischer"
+    assert article.published == "2024-05-02"
+
+
+@pytest.mark.parametrize(
+    ("response", "message"),
+    [
+        (httpx.Response(404), "The link answered 404 Not Found"),
+        (
+            httpx.Response(200, content=b"%PDF", headers={"content-type": "application/pdf"}),
+            "is not a web page (application/pdf)",
+        ),
+        (html("<html><body><div></div></body></html>"), "Found no article text at"),
+    ],
+)
+def test_failures_are_reasons_a_reporter_can_read(response: httpx.Response, message: str) -> None:
+    with pytest.raises(FetchError) as caught:
+        fetch_article("https://news.example/x", client=mock(lambda r: response), allow_private=True)
+    assert message in str(caught.value)
+    assert isinstance(caught.value, UserError)
+
+
+def test_too_large_while_streaming() -> None:
+    big = "<html><body>" + "<p>word</p>" * 2000 + "</body></html>"
+    with pytest.raises(FetchError, match=r"is larger than 0\.001 MB"):
+        fetch_article(
+            "https://news.example/big",
+            client=mock(lambda r: html(big)),
+            allow_private=True,
+            max_bytes=1000,
+        )
+
+
+def test_timeout() -> None:
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("slow", request=request)
+
+    with pytest.raises(FetchError, match="took longer than 10 s"):
+        fetch_article("https://news.example/slow", client=mock(slow), allow_private=True)
+
+
+def test_redirects_are_followed_and_limited() -> None:
+    def hop(request: httpx.Request) -> httpx.Response:
+        step = int(request.url.path.strip("/") or 0)
+        if step < 3:
+            return httpx.Response(302, headers={"location": f"/{step + 1}"})
+        return html()
+
+    article = fetch_article("https://news.example/0", client=mock(hop), allow_private=True)
+    assert article.url == "https://news.example/3"
+
+    def loop(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"location": "/again"})
+
+    with pytest.raises(FetchError, match="redirected more than 5 times"):
+        fetch_article("https://news.example/", client=mock(loop), allow_private=True)
+
+
+def test_private_addresses_refused_including_redirect_targets() -> None:
+    with pytest.raises(FetchError, match="private network address; I only fetch public web pages"):
+        fetch_article("http://127.0.0.1:9/", client=mock(lambda r: html()))
+    with pytest.raises(FetchError, match="private network address"):
+        fetch_article("http://169.254.169.254/latest/meta-data", client=mock(lambda r: html()))
+    with pytest.raises(FetchError, match="private network address"):
+        fetch_article("http://[::1]/", client=mock(lambda r: html()))
+
+    def to_internal(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(301, headers={"location": "http://10.0.0.5/admin"})
+
+    # The first hop is a public literal address, so no DNS is needed; the redirect is refused.
+    with pytest.raises(FetchError, match=r"10\.0\.0\.5/admin points to a private network address"):
+        fetch_article("http://93.184.216.34/", client=mock(to_internal))
+
+
+def test_not_http_refused() -> None:
+    with pytest.raises(FetchError, match="is not a web link"):
+        fetch_article("file:///etc/passwd")
+
+
+@pytest.fixture
+def local_server() -> Iterator[str]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/moved":
+                self.send_response(302)
+                self.send_header("Location", "/article")
+                self.end_headers()
+                return
+            body = PAGE.encode() if self.path == "/article" else b"missing"
+            self.send_response(200 if self.path == "/article" else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_real_local_server(local_server: str) -> None:
+    article = fetch_article(local_server + "/moved", allow_private=True)
+    assert article.url == local_server + "/article"
+    assert "30,000 vehicles a day" in article.text
+    with pytest.raises(FetchError, match="The link answered 404 Not Found"):
+        fetch_article(local_server + "/nothing", allow_private=True)
+    with pytest.raises(FetchError, match="private network address"):
+        fetch_article(local_server + "/article")
+
+
+def test_find_urls_in_slack_text() -> None:
+    text = (
+        "Please check <https://news.example/a?x=1&amp;y=2|this story> and <https://news.example/b> "
+        "plus https://news.example/c. Also (https://news.example/d) and <https://news.example/b>."
+    )
+    assert find_urls(text) == [
+        "https://news.example/a?x=1&y=2",
+        "https://news.example/b",
+        "https://news.example/c",
+        "https://news.example/d",
+    ]
