@@ -9,7 +9,7 @@ decides *when* a replica looks (see bot/scheduler.py).
   on PostgreSQL, the single write lock on SQLite). The lease is committed before any Slack
   call, so no other sweeper can take the same ticket while it is held. The sweeper groups its
   tickets by assignee, sends each checker **one** DM, and only after Slack accepted it records
-  each ticket's reminder (`record_reminder_sent`, unique on ticket, claim and reminder number),
+  each ticket's reminder (`record_reminders_sent`, unique on ticket, claim and reminder number),
   which schedules the next one an interval later. If Slack refuses (429 after the client's own
   Retry-After retries, 5xx, an error), the tickets are handed back due now and a later sweep
   retries them: never lost. If the process dies, the lease simply runs out (`REMINDER_LEASE`)
@@ -20,7 +20,7 @@ decides *when* a replica looks (see bot/scheduler.py).
 
 The one window where a message can repeat: the process dies (or loses its database) after
 Slack accepted a message and before the transaction recording it commits. For a reminder that
-is one `record_reminder_sent` commit (a few milliseconds) after each DM; the checker then gets
+is one `record_reminders_sent` commit (a few milliseconds) after each DM; the checker then gets
 those tickets again once the lease expires. For an escalation or a nudge it is the commit right
 after the post. Nothing else can repeat a message: a second sweeper cannot lease a ticket while
 it is leased, and a recorded reminder is never due again until its next interval.
@@ -66,8 +66,8 @@ from storage.reminders import (
     claim_nudge,
     defer_reminders,
     escalation_candidates,
-    record_reminder_sent,
 )
+from storage.scheduling import record_reminders_sent
 from storage.tickets import get_tickets
 
 logger = logging.getLogger(__name__)
@@ -302,15 +302,14 @@ class ReminderSweeper:
         # Slack accepted it: from here until the commit below is the documented repeat window.
         message_ts = response.get("ts")
         with session_scope(self.services.engine) as session:
-            for reminder in items:
-                record_reminder_sent(
-                    session,
-                    reminder=reminder,
-                    owner=self.owner,
-                    now=now,
-                    interval=self.settings.reminder_interval,
-                    message_ts=message_ts if isinstance(message_ts, str) else None,
-                )
+            record_reminders_sent(
+                session,
+                reminders=items,
+                owner=self.owner,
+                now=now,
+                interval=self.settings.reminder_interval,
+                message_ts=message_ts if isinstance(message_ts, str) else None,
+            )
         report.tickets_reminded += len(items)
         report.reminder_messages += 1
 

@@ -1,13 +1,17 @@
-"""Small reads the scheduler needs beside storage.reminders: where digests go by default."""
+"""What the scheduler needs beside storage.reminders: batched reminder records, digest channels."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from storage.models import Article
+from storage.models import Article, ReminderDelivery, Ticket
+from storage.reminders import DueReminder
 
 
 def article_channels(session: Session, *, since: datetime | None = None) -> list[str]:
@@ -20,3 +24,74 @@ def article_channels(session: Session, *, since: datetime | None = None) -> list
     if since is not None:
         statement = statement.where(col(Article.created_at) >= since)
     return sorted(session.scalars(statement.order_by(col(Article.channel))))
+
+
+def record_reminders_sent(
+    session: Session,
+    *,
+    reminders: Sequence[DueReminder],
+    owner: str,
+    now: datetime,
+    interval: timedelta,
+    message_ts: str | None = None,
+) -> int:
+    """`storage.reminders.record_reminder_sent` for every ticket of one DM, in two statements.
+
+    Same contract, batched so a sweep's cost follows the number of DMs, not tickets: one
+    multi-row `INSERT ... ON CONFLICT DO NOTHING RETURNING ticket_id` of the delivery rows (unique
+    on ticket, claim and reminder number, so recording twice is harmless), then one UPDATE that
+    bumps `reminders_sent`, schedules the next reminder `interval` later and clears the lease, for
+    the newly recorded tickets still held by the same claim at the same count. Call only after
+    Slack accepted the DM. Returns how many tickets were scheduled; never commits.
+    """
+    if not reminders:
+        return 0
+    recorded = set(
+        session.scalars(
+            _insert(session, ReminderDelivery)
+            .values(
+                [
+                    {
+                        "ticket_id": r.ticket_id,
+                        "claim_number": r.claim_number,
+                        "reminder_number": r.reminder_number,
+                        "assignee": r.assignee,
+                        "owner": owner,
+                        "message_ts": message_ts,
+                        "sent_at": now,
+                    }
+                    for r in reminders
+                ]
+            )
+            .on_conflict_do_nothing(  # type: ignore[attr-defined]
+                index_elements=["ticket_id", "claim_number", "reminder_number"]
+            )
+            .returning(col(ReminderDelivery.ticket_id))
+        )
+    )
+    fresh = [r for r in reminders if r.ticket_id in recorded]
+    if not fresh:
+        return 0
+    held = tuple_(col(Ticket.id), col(Ticket.claim_number), col(Ticket.reminders_sent)).in_(
+        [(r.ticket_id, r.claim_number, r.reminder_number - 1) for r in fresh]
+    )
+    updated = session.scalars(
+        update(Ticket)
+        .where(col(Ticket.status) == "claimed", held)
+        .values(
+            reminders_sent=col(Ticket.reminders_sent) + 1,
+            next_reminder_at=now + interval,
+            lease_owner=None,
+            updated_at=now,
+        )
+        .returning(col(Ticket.id))
+        .execution_options(synchronize_session=False)
+    )
+    return len(list(updated))
+
+
+def _insert(session: Session, table: Any) -> Insert:
+    """INSERT for this engine's dialect, which knows ON CONFLICT DO NOTHING."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

@@ -12,9 +12,7 @@ from sqlalchemy import Engine
 from bot.config import Settings, load_settings
 from bot.services import Services
 from bot.slack_client import build_web_client
-from tests.db import database_url, engine, postgres_engine, sqlite_template  # noqa: F401
 from tests.factories import T0
-from tests.slack.fixtures import slack  # noqa: F401
 from tests.slack.web_api import SlackStandIn
 
 
@@ -56,8 +54,8 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def make_services(
-    engine: Engine,  # noqa: F811
-    slack: SlackStandIn,  # noqa: F811
+    engine: Engine,
+    slack: SlackStandIn,
     clock: ManualClock,
 ) -> Iterator[Callable[..., Services]]:
     """Factory: `make_services(**settings_overrides)` -> Services on `engine`, the stand-in, `clock`."""
