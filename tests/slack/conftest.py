@@ -1,3 +1,3 @@
 """Load the stand-in's fixtures for its own tests, whether or not tests/conftest.py lists them."""
 
-from tests.slack.fixtures import event_sender, slack, socket_server  # noqa: F401
+from tests.slack.fixtures import *  # noqa: F403

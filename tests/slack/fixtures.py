@@ -6,9 +6,12 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from tests.slack.driver import SlackDriver
 from tests.slack.signing import EventSender
 from tests.slack.socket_mode import SocketModeServer
 from tests.slack.web_api import SlackStandIn, start_slack
+
+__all__ = ["event_sender", "http_driver_for", "slack", "socket_driver", "socket_server"]
 
 
 @pytest.fixture
@@ -48,3 +51,21 @@ def socket_server(slack: SlackStandIn) -> Iterator[SocketModeServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def http_driver_for(
+    event_sender: Callable[[str], EventSender], slack: SlackStandIn
+) -> Callable[[str], SlackDriver]:
+    """Factory: ``http_driver_for(bot_events_url)`` -> a :class:`SlackDriver` over signed HTTP."""
+
+    def make(url: str) -> SlackDriver:
+        return SlackDriver(slack, sender=event_sender(url))
+
+    return make
+
+
+@pytest.fixture
+def socket_driver(slack: SlackStandIn, socket_server: SocketModeServer) -> SlackDriver:
+    """A :class:`SlackDriver` delivering through ``socket_server`` (connect the bot first)."""
+    return SlackDriver(slack, socket=socket_server)

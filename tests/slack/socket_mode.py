@@ -66,6 +66,7 @@ class SocketModeServer:
         self._changed = threading.Condition(self._lock)
         self._tickets: set[str] = set()
         self._connections: list[ServerConnection] = []
+        self._draining: set[int] = set()
         self._send_locks: dict[int, threading.Lock] = {}
         self._acks: dict[str, dict[str, Any]] = {}
         self.envelopes: list[Envelope] = []
@@ -163,6 +164,7 @@ class SocketModeServer:
                 if connection in self._connections:
                     self._connections.remove(connection)
                 self._send_locks.pop(id(connection), None)
+                self._draining.discard(id(connection))
                 self._changed.notify_all()
 
     def _send(self, connection: ServerConnection, frame: Mapping[str, Any]) -> None:
@@ -184,21 +186,38 @@ class SocketModeServer:
 
     # ----------------------------------------------------------------- test side
 
+    def _live(self) -> list[ServerConnection]:
+        return [c for c in self._connections if id(c) not in self._draining]
+
     def wait_connected(self, timeout: float = 5.0) -> None:
-        """Wait until an app holds an open connection (the hello was sent)."""
+        """Wait until an app holds an open connection that was not told to disconnect."""
         deadline = time.monotonic() + timeout
         with self._changed:
-            while not self._connections:
+            while not self._live():
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise AssertionError(f"no Socket Mode connection within {timeout}s")
                 self._changed.wait(remaining)
 
+    def wait_drained(self, timeout: float = 10.0) -> None:
+        """Wait until every connection told to disconnect has been closed by the app.
+
+        slack_sdk's builtin client reads its new connection only after the old one closed
+        (about 3 s later); Slack would retry envelopes meanwhile, so deliver after this.
+        """
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while any(id(c) in self._draining for c in self._connections):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"old Socket Mode connections still open after {timeout}s")
+                self._changed.wait(remaining)
+
     @property
     def open_connections(self) -> int:
-        """How many app connections are open now."""
+        """How many app connections are open and live now."""
         with self._lock:
-            return len(self._connections)
+            return len(self._live())
 
     def deliver(
         self,
@@ -231,7 +250,7 @@ class SocketModeServer:
             frame["retry_attempt"] = retry_attempt
             frame["retry_reason"] = retry_reason
         with self._lock:
-            connection = self._connections[-1]
+            connection = self._live()[-1]
             self.envelopes.append(
                 Envelope(envelope_id, envelope_type, dict(payload), accepts_response_payload)
             )
@@ -259,9 +278,13 @@ class SocketModeServer:
             return ack
 
     def disconnect_all(self, reason: str = "refresh_requested") -> None:
-        """Send Slack's ``disconnect`` frame to every connection (apps should reconnect)."""
+        """Send Slack's ``disconnect`` frame to every connection (apps should reconnect).
+
+        Those connections get no more envelopes; :meth:`deliver` waits for the new one.
+        """
         with self._lock:
             connections = list(self._connections)
+            self._draining.update(id(c) for c in connections)
         for connection in connections:
             frame = {
                 "type": "disconnect",

@@ -118,7 +118,9 @@ def http_driver(slack: SlackStandIn) -> Iterator[SlackDriver]:
 
 
 @pytest.fixture
-def socket_driver(slack: SlackStandIn, socket_server: SocketModeServer) -> Iterator[SlackDriver]:
+def bolt_socket_driver(
+    slack: SlackStandIn, socket_server: SocketModeServer
+) -> Iterator[SlackDriver]:
     handler = SocketModeHandler(
         build_app(slack), app_token=slack.app_token, web_client=WebClient(base_url=slack.api_url)
     )
@@ -189,11 +191,11 @@ def test_url_verification(http_driver: SlackDriver) -> None:
     assert answer.json() == {"challenge": "abc"}
 
 
-def test_socket_mode_round_trip(socket_driver: SlackDriver, slack: SlackStandIn) -> None:
-    delivery = socket_driver.command(ALICE, "/factcheck", "via socket", channel=DESK)
+def test_socket_mode_round_trip(bolt_socket_driver: SlackDriver, slack: SlackStandIn) -> None:
+    delivery = bolt_socket_driver.command(ALICE, "/factcheck", "via socket", channel=DESK)
     assert delivery.body == {"text": "Queued: via socket"}
     slack.wait_for(lambda: slack.responses(delivery.response_url))
-    message = socket_driver.mention(BOB, DESK, "check")
+    message = bolt_socket_driver.mention(BOB, DESK, "check")
     slack.wait_for(lambda: slack.messages_in(DESK, thread_ts=message["ts"])[1:])
 
 

@@ -101,6 +101,7 @@ def test_ts_strictly_increase(client: WebClient) -> None:
     assert keys == sorted(set(keys))
 
 
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
 def test_post_message_errors(client: WebClient) -> None:
     assert api_error(lambda: client.chat_postMessage(channel="C0NONE", text="x"))["error"] == (
         "channel_not_found"
