@@ -137,17 +137,18 @@ def store_tickets(
     ):
         if value is not None:
             changes[name] = value
-    won = session.scalar(
+    channel = session.scalar(
         update(Article)
         .where(col(Article.id) == article_id, col(Article.intake_status) == "processing")
         .values(changes)
-        .returning(col(Article.id))
+        .returning(col(Article.channel))
     )
-    if won is None:
+    if channel is None:
         return tickets_for_article(session, article_id)
     tickets = [
         Ticket(
             article_id=article_id,
+            channel=channel,
             kind=draft.kind,
             text=draft.text,
             start_offset=draft.start,

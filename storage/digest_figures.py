@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, case, func, select, union
 from sqlmodel import Session, col
 
-from storage.models import Article, Ticket
+from storage.models import FINISHED_STATUSES, Article, Ticket
 
 _S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
 
@@ -71,11 +71,8 @@ class DigestFigures:
 
 
 def _in_channel(statement: _S, channel: str | None) -> _S:
-    if channel is None:
-        return statement
-    return statement.join(Article, col(Article.id) == col(Ticket.article_id)).where(
-        col(Article.channel) == channel
-    )
+    """Narrow a ticket query to one channel (ticket.channel, no join needed)."""
+    return statement if channel is None else statement.where(col(Ticket.channel) == channel)
 
 
 def _count_tickets(channel: str | None, *conditions: Any) -> Any:
@@ -133,7 +130,7 @@ def digest_figures(
         )
         .order_by(closed_at, col(Ticket.id))
         .limit(list_limit)
-    ).tuples()
+    )
     flagged_list = list(flagged_rows)
     permalinks = _permalinks(session, [row[5] for row in flagged_list])
 
@@ -146,7 +143,7 @@ def digest_figures(
         )
         .order_by(col(Ticket.due_at), col(Ticket.id))
         .limit(list_limit)
-    ).tuples()
+    )
 
     overdue_flag = func.sum(case((col(Ticket.due_at) < now, 1), else_=0))
     load_rows = session.execute(
@@ -157,36 +154,38 @@ def digest_figures(
         .group_by(col(Ticket.assignee))
         .order_by(func.count().desc(), col(Ticket.assignee))
         .limit(max(list_limit, 50))
-    ).tuples()
+    )
 
-    active_articles = union(
-        select(col(Ticket.article_id)).where(status == "open"),
-        select(col(Ticket.article_id)).where(status == "claimed"),
-    ).subquery()
-    in_progress = select(active_articles.c.article_id)
-    if channel is not None:
-        in_progress = in_progress.join(
-            Article, col(Article.id) == active_articles.c.article_id
-        ).where(col(Article.channel) == channel)
-    in_progress_ids = in_progress.scalar_subquery()
+    # Articles in progress: those with an open or claimed ticket, found from the two partial
+    # indexes (the active desk), then narrowed to the channel; only `list_limit` are totalled.
+    active = union(
+        _in_channel(select(col(Ticket.article_id)).where(status == "open"), channel),
+        _in_channel(select(col(Ticket.article_id)).where(status == "claimed"), channel),
+    ).subquery("active_article")
+    in_progress = select(active.c.article_id)
     articles_in_progress = int(
         session.scalar(select(func.count()).select_from(in_progress.subquery())) or 0
     )
-    done = func.sum(case((status.in_(("verified", "flagged", "dismissed")), 1), else_=0))
-    progress_rows = session.execute(
-        select(
-            col(Article.id),
-            col(Article.title),
-            col(Article.permalink),
-            done,
-            func.count(col(Ticket.id)),
-        )
-        .join(Ticket, col(Ticket.article_id) == col(Article.id))
-        .where(col(Article.id).in_(in_progress_ids))
-        .group_by(col(Article.id), col(Article.title), col(Article.permalink))
-        .order_by(col(Article.id))
-        .limit(list_limit)
-    ).tuples()
+    shown = list(session.scalars(in_progress.order_by(active.c.article_id).limit(list_limit)))
+    done = func.sum(case((status.in_(FINISHED_STATUSES), 1), else_=0))
+    progress_rows: list[tuple[int | None, str | None, str | None, Any, int]] = []
+    if shown:
+        progress_rows = [
+            tuple(row)
+            for row in session.execute(
+                select(
+                    col(Article.id),
+                    col(Article.title),
+                    col(Article.permalink),
+                    done,
+                    func.count(col(Ticket.id)),
+                )
+                .join(Ticket, col(Ticket.article_id) == col(Article.id))
+                .where(col(Article.id).in_(shown))
+                .group_by(col(Article.id), col(Article.title), col(Article.permalink))
+                .order_by(col(Article.id))
+            )
+        ]
 
     return DigestFigures(
         channel=channel,
@@ -228,5 +227,5 @@ def _permalinks(session: Session, article_ids: list[int]) -> dict[int, str | Non
         return {}
     rows = session.execute(
         select(col(Article.id), col(Article.permalink)).where(col(Article.id).in_(article_ids))
-    ).tuples()
+    )
     return {aid: link for aid, link in rows if aid is not None}

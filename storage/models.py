@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    String,
     UniqueConstraint,
     text,
 )
@@ -79,6 +80,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _article_channel(context: Any) -> str | None:
+    """Default for ticket.channel: the channel of the ticket's article (looked up at insert).
+
+    A missing article gives NULL, so the insert fails on the constraints like any bad row.
+    """
+    article_id = context.get_current_parameters()["article_id"]
+    channel = context.connection.scalar(
+        text("SELECT channel FROM article WHERE id = :id"), {"id": article_id}
+    )
+    return None if channel is None else str(channel)
+
+
 class Article(SQLModel, table=True):
     """A pasted article; (team, channel, ts) is the Slack message it came from, unique."""
 
@@ -132,14 +145,17 @@ class Ticket(SQLModel, table=True):
             sqlite_where=text("status = 'claimed'"),
             postgresql_where=text("status = 'claimed'"),
         ),
+        # The active desk per channel: digest counts and progress scan only these.
         Index(
-            "ix_ticket_open_article",
+            "ix_ticket_open_channel",
+            "channel",
             "article_id",
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
         Index(
-            "ix_ticket_claimed_article",
+            "ix_ticket_claimed_channel",
+            "channel",
             "article_id",
             sqlite_where=text("status = 'claimed'"),
             postgresql_where=text("status = 'claimed'"),
@@ -153,6 +169,8 @@ class Ticket(SQLModel, table=True):
             Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True
         )
     )
+    # Copied from the article (which never moves) so per-channel figures need no join.
+    channel: str = Field(sa_column=Column(String(32), nullable=False, default=_article_channel))
     kind: str = Field(max_length=8)
     text: str
     start_offset: int = 0

@@ -115,7 +115,7 @@ def acquire_due_reminders(
         .join(Article, col(Article.id) == col(Ticket.article_id))
         .where(col(Ticket.id).in_(leased_ids))
         .order_by(col(Ticket.assignee), col(Ticket.due_at), col(Ticket.id))
-    ).tuples()
+    )
     return [
         DueReminder(
             ticket_id=ticket_id,
@@ -257,7 +257,7 @@ def escalation_candidates(
         )
         .order_by(col(Ticket.id))
         .limit(limit)
-    ).tuples()
+    )
     return [
         EscalationCandidate(tid, assignee or "", text, sent, due_at, permalink)
         for tid, assignee, text, sent, due_at, permalink in rows
@@ -325,7 +325,7 @@ def articles_to_nudge(
         .group_by(col(Article.id), col(Article.channel), col(Article.ts), col(Article.reply_ts))
         .order_by(col(Article.id))
         .limit(limit)
-    ).tuples()
+    )
     return [
         NudgeCandidate(aid, channel, ts, reply_ts, int(count))
         for aid, channel, ts, reply_ts, count in rows

@@ -142,18 +142,14 @@ def unclaimed_queue(
     """Open tickets, oldest first; only those from articles in `channel` when given."""
     statement = select(Ticket).where(col(Ticket.status) == "open")
     if channel is not None:
-        statement = statement.join(Article, col(Article.id) == col(Ticket.article_id)).where(
-            col(Article.channel) == channel
-        )
+        statement = statement.where(col(Ticket.channel) == channel)
     return list(session.scalars(statement.order_by(col(Ticket.id)).limit(limit)))
 
 
 def count_unclaimed(session: Session, *, channel: str | None = None) -> int:
     statement = select(func.count()).select_from(Ticket).where(col(Ticket.status) == "open")
     if channel is not None:
-        statement = statement.join(Article, col(Article.id) == col(Ticket.article_id)).where(
-            col(Article.channel) == channel
-        )
+        statement = statement.where(col(Ticket.channel) == channel)
     return int(session.scalar(statement) or 0)
 
 
@@ -194,4 +190,4 @@ def finished_tickets(session: Session, *, limit: int | None = None) -> list[tupl
     )
     if limit is not None:
         statement = statement.limit(limit)
-    return [(ticket, article) for ticket, article in session.execute(statement).tuples()]
+    return [(ticket, article) for ticket, article in session.execute(statement)]

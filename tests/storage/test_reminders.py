@@ -202,6 +202,7 @@ def test_two_sweepers_take_5000_due_reminders_exactly_once(engine: Engine) -> No
             [
                 {
                     "article_id": article.id,
+                    "channel": article.channel,
                     "kind": "claim",
                     "text": f"claim {n}",
                     "status": "claimed",

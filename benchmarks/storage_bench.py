@@ -1,0 +1,270 @@
+"""Benchmark: leasing 1,000 due reminders and one channel's digest, at 10k, 100k and 1M tickets.
+
+    .venv/bin/python benchmarks/storage_bench.py [--sizes 10000,100000,1000000] [--engines sqlite,postgresql]
+
+Each size gets a fresh, migrated database bulk-loaded with a desk that has a long history:
+most tickets are closed weeks ago, 1,000 claimed tickets are due, 1,000 claimed are not yet due
+and 500 are open, spread over 20 channels, ten tickets per article. Every timing is the median
+of several runs, each rolled back so the next one sees the same state. The target is that
+the 1M time is at most twice the 10k time: the work follows what is due and active, not the
+table size. PostgreSQL: FACTCHECK_TEST_POSTGRES_URL (default as in tests/db.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import secrets
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlmodel import Session
+
+from storage.db import make_engine, normalise_url
+from storage.digest_figures import digest_figures
+from storage.migrate import upgrade
+from storage.reminders import acquire_due_reminders
+
+NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+DUE, CLAIMED_LATER, OPEN = 1000, 1000, 500
+CHANNELS = 20
+PER_ARTICLE = 10
+RUNS = 7
+TICKET_COLUMNS = (
+    "id", "article_id", "channel", "kind", "text", "start_offset", "end_offset", "status", "assignee",
+    "claim_number", "claimed_at", "due_at", "closed_at", "verdict", "sources", "reminders_sent",
+    "next_reminder_at", "escalated", "created_at", "updated_at",
+)  # fmt: skip
+ARTICLE_COLUMNS = (
+    "id", "team", "channel", "ts", "text", "created_at", "intake_status", "intake_started_at",
+    "title", "permalink",
+)  # fmt: skip
+Row = tuple[object, ...]
+
+
+def desk_rows(size: int, seed: int = 7) -> tuple[list[Row], Iterator[Row]]:
+    """Articles and tickets; the active ones are scattered through the id range."""
+    rng = random.Random(seed)
+    articles = size // PER_ARTICLE
+    history_start = NOW - timedelta(days=365)
+    article_rows: list[Row] = []
+    for a in range(1, articles + 1):
+        created = history_start + timedelta(seconds=a * 365 * 86400 // max(articles, 1))
+        channel = f"C{a % CHANNELS:02d}"
+        article_rows.append(
+            (a, "T1", channel, f"{1700000000 + a}.000100", "text", created, "ready", created,
+             f"Article {a}", f"https://slack.example/{channel}/p{a}")
+        )  # fmt: skip
+    active = rng.sample(range(1, size + 1), DUE + CLAIMED_LATER + OPEN)
+    due_ids = set(active[:DUE])
+    later_ids = set(active[DUE : DUE + CLAIMED_LATER])
+    open_ids = set(active[DUE + CLAIMED_LATER :])
+
+    def tickets() -> Iterator[Row]:
+        for t in range(1, size + 1):
+            article_id = (t - 1) // PER_ARTICLE + 1
+            created = article_rows[article_id - 1][5]
+            assert isinstance(created, datetime)
+            status = "verified"
+            assignee: str | None = f"U{t % 200:03d}"
+            claimed: datetime | None = created
+            due: datetime | None = created + timedelta(hours=4)
+            closed: datetime | None = created + timedelta(hours=6)
+            verdict: str | None = "Accurate"
+            next_at: datetime | None = None
+            if t in due_ids or t in later_ids:
+                status, closed, verdict = "claimed", None, None
+                claimed = NOW - timedelta(hours=5 if t in due_ids else 1)
+                due = NOW + timedelta(hours=-1 if t in due_ids else 3)
+                next_at = due
+            elif t in open_ids:
+                status, assignee, claimed, due, closed, verdict = (
+                    "open",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                )
+            elif t % 10 == 3:
+                status, verdict = "dismissed", None
+            elif t % 25 == 4:
+                status, verdict = "flagged", "Misleading"
+            yield (
+                t, article_id, article_rows[article_id - 1][2], "claim", f"claim number {t}", 0, 10, status, assignee,
+                1 if claimed else 0, claimed, due, closed, verdict, "[]", 0, next_at, False,
+                created, created,
+            )  # fmt: skip
+
+    return article_rows, tickets()
+
+
+def _sqlite_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def load_sqlite(path: Path, articles: list[Row], tickets: Iterator[Row]) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = OFF")
+        with conn:
+            conn.executemany(
+                f"INSERT INTO article ({', '.join(ARTICLE_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(ARTICLE_COLUMNS))})",
+                ([_sqlite_value(v) for v in row] for row in articles),
+            )
+            conn.executemany(
+                f"INSERT INTO ticket ({', '.join(TICKET_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(TICKET_COLUMNS))})",
+                ([_sqlite_value(v) for v in row] for row in tickets),
+            )
+        conn.execute("ANALYZE")
+    finally:
+        conn.close()
+
+
+def load_postgres(engine: Engine, articles: list[Row], tickets: Iterator[Row]) -> None:
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        with cursor.copy(f"COPY article ({', '.join(ARTICLE_COLUMNS)}) FROM STDIN") as copy:
+            for row in articles:
+                copy.write_row(row)
+        with cursor.copy(f"COPY ticket ({', '.join(TICKET_COLUMNS)}) FROM STDIN") as copy:
+            for row in tickets:
+                copy.write_row(row)
+        for table in ("article", "ticket"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+        raw.commit()
+        cursor.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def median_ms(
+    engine: Engine, work: Callable[[Session], object], check: Callable[[object], None]
+) -> float:
+    """Median wall time of `work`, each run in its own transaction, rolled back."""
+    timings = []
+    for _ in range(RUNS):
+        with Session(engine) as session:
+            start = time.perf_counter()
+            result = work(session)
+            timings.append((time.perf_counter() - start) * 1000)
+            check(result)
+            session.rollback()
+    return statistics.median(timings)
+
+
+def measure(engine: Engine) -> tuple[float, float]:
+    def acquire(session: Session) -> object:
+        return acquire_due_reminders(
+            session, now=NOW, owner="bench", lease=timedelta(minutes=5), limit=DUE
+        )
+
+    def check_acquire(result: object) -> None:
+        assert isinstance(result, list) and len(result) == DUE, "every due reminder is leased"
+
+    def digest(session: Session) -> object:
+        return digest_figures(session, channel="C00", since=NOW - timedelta(days=1), now=NOW)
+
+    return median_ms(engine, acquire, check_acquire), median_ms(engine, digest, lambda _r: None)
+
+
+def run_sqlite(size: int, workdir: Path) -> tuple[float, float, float]:
+    path = workdir / f"bench_{size}.db"
+    path.unlink(missing_ok=True)
+    upgrade(f"sqlite:///{path}")
+    started = time.perf_counter()
+    load_sqlite(path, *desk_rows(size))
+    loaded = time.perf_counter() - started
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        acquire, digest = measure(engine)
+    finally:
+        engine.dispose()
+        path.unlink(missing_ok=True)
+    return loaded, acquire, digest
+
+
+def run_postgres(size: int, admin_url: str) -> tuple[float, float, float]:
+    admin = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
+    name = f"factcheck_bench_{secrets.token_hex(4)}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(normalise_url(admin_url)).set(database=name)
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            started = time.perf_counter()
+            load_postgres(engine, *desk_rows(size))
+            loaded = time.perf_counter() - started
+            acquire, digest = measure(engine)
+        finally:
+            engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return loaded, acquire, digest
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    admin_url = os.environ.get(
+        "FACTCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    )
+    results: dict[tuple[str, int], tuple[float, float, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for engine_name in args.engines.split(","):
+            for size in sizes:
+                if engine_name == "sqlite":
+                    results[engine_name, size] = run_sqlite(size, Path(tmp))
+                else:
+                    results[engine_name, size] = run_postgres(size, admin_url)
+                loaded, acquire, digest = results[engine_name, size]
+                print(
+                    f"  {engine_name} {size:>9,}: loaded in {loaded:.1f}s, acquire "
+                    f"{acquire:.1f} ms, digest {digest:.1f} ms",
+                    file=sys.stderr,
+                )
+    print(f"{'engine':<11} {'tickets':>10} {'due':>6} {'acquire ms':>11} {'digest ms':>10}")
+    for (engine_name, size), (_loaded, acquire, digest) in results.items():
+        print(f"{engine_name:<11} {size:>10,} {DUE:>6,} {acquire:>11.1f} {digest:>10.1f}")
+    smallest, largest = min(sizes), max(sizes)
+    print(f"\nratio {largest:,} / {smallest:,} (target <= 2):")
+    for engine_name in args.engines.split(","):
+        small, large = results[engine_name, smallest], results[engine_name, largest]
+        print(
+            f"{engine_name:<11} acquire {large[1] / small[1]:.2f}x   digest {large[2] / small[2]:.2f}x"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
