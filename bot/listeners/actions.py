@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from bot.desk import actions
 from bot.errors import BadInput
+from bot.listeners.errors import after_ack
 from bot.render import ids
 from bot.render.modals import render_flag_modal, render_verify_modal
 from bot.services import Services
@@ -80,6 +81,8 @@ def register(app: App, services: Services) -> None:
     ):
 
         @app.action(action_id)
-        def on_ticket_action(ack: Ack, body: dict[str, Any], action: dict[str, Any]) -> None:
+        def on_ticket_action(
+            ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+        ) -> None:
             ack()
-            handle(services, read_action(body, action))
+            after_ack(services, body, context, lambda: handle(services, read_action(body, action)))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
 
 from bot.command_grammar import IngestCmd, parse_command
 from bot.desk import actions
 from bot.desk.intake import ArticleMessage, ingest
 from bot.errors import UserError
+from bot.listeners.errors import after_ack
 from bot.render.cards import escape, link
 from bot.render.ids import SLASH_COMMAND
 from bot.render.limits import trim
@@ -42,8 +43,17 @@ def _anchor(services: Services, command: dict[str, Any], parsed: IngestCmd) -> s
 
 def register(app: App, services: Services) -> None:
     @app.command(SLASH_COMMAND)
-    def on_command(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+    def on_command(
+        ack: Ack,
+        body: dict[str, Any],
+        command: dict[str, Any],
+        respond: Respond,
+        context: BoltContext,
+    ) -> None:
         ack()
+        after_ack(services, body, context, lambda: run(command, respond))
+
+    def run(command: dict[str, Any], respond: Respond) -> None:
         parsed = parse_command(command.get("text") or "")
         user, channel = command["user_id"], command["channel_id"]
         if isinstance(parsed, IngestCmd):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -49,13 +50,35 @@ def tell(client: WebClient, context: BoltContext, where: dict[str, Any], text: s
         logger.warning("could not tell user %s: %s", where["user"], text)
 
 
+def handle_error(
+    services: Services, error: Exception, body: dict[str, Any], context: BoltContext
+) -> None:
+    """The one place errors are handled: a refusal is told, anything else logged and apologised."""
+    where = _where(body)
+    if isinstance(error, UserError):
+        logger.info("refused %s: %s", where, error.message)
+        tell(services.client, context, where, error.message)
+        return
+    logger.error("unhandled error in %s", where, exc_info=error)
+    tell(services.client, context, where, APOLOGY)
+
+
+def after_ack(
+    services: Services, body: dict[str, Any], context: BoltContext, work: Callable[[], None]
+) -> None:
+    """Run a listener's work after ack(), sending any error to `handle_error`.
+
+    Bolt's HTTP runner, when a listener raises after ack(), resets the recorded ack and then
+    waits 3 s for one, answering Slack 404 (slack_bolt 1.x, listener/thread_runner.py). Errors
+    must therefore not leave an acknowledged listener: they are handled here instead.
+    """
+    try:
+        work()
+    except Exception as error:
+        handle_error(services, error, body, context)
+
+
 def register(app: App, services: Services) -> None:
     @app.error
     def on_error(error: Exception, body: dict[str, Any], context: BoltContext) -> None:
-        where = _where(body)
-        if isinstance(error, UserError):
-            logger.info("refused %s: %s", where, error.message)
-            tell(services.client, context, where, error.message)
-            return
-        logger.error("unhandled error in %s", where, exc_info=error)
-        tell(services.client, context, where, APOLOGY)
+        handle_error(services, error, body, context)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.desk.intake import ArticleMessage, find_links, ingest, is_article_event, strip_mentions
+from bot.listeners.errors import after_ack
 from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK
 from bot.render.messages import INGEST_DUPLICATE
 from bot.services import Services
@@ -66,8 +67,11 @@ def register(app: App, services: Services) -> None:
         )
 
     @app.shortcut(MESSAGE_SHORTCUT_CALLBACK)
-    def on_shortcut(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def on_shortcut(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
+        after_ack(services, body, context, lambda: shortcut(body, respond))
+
+    def shortcut(body: dict[str, Any], respond: Respond) -> None:
         message = body.get("message") or {}
         result = ingest(
             services,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from bot.desk import actions
 from bot.errors import BadInput, UserError
+from bot.listeners.errors import after_ack
 from bot.render import ids
 from bot.render.modals import flag_errors, read_flag, read_verify, verify_errors
 from bot.services import Services
@@ -22,7 +23,9 @@ def _field_of(error: UserError, *, default: str) -> str:
 
 def register(app: App, services: Services) -> None:
     @app.view(ids.VIEW_VERIFY)
-    def on_verify(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def on_verify(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
         submission = read_verify(view)
         errors = verify_errors(submission)
         if errors:
@@ -46,10 +49,12 @@ def register(app: App, services: Services) -> None:
             )
             return
         ack()
-        actions.after_change(services, user, answer.changed)
+        after_ack(
+            services, body, context, lambda: actions.after_change(services, user, answer.changed)
+        )
 
     @app.view(ids.VIEW_FLAG)
-    def on_flag(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def on_flag(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         submission = read_flag(view)
         errors = flag_errors(submission)
         if errors:
@@ -72,4 +77,6 @@ def register(app: App, services: Services) -> None:
             )
             return
         ack()
-        actions.after_change(services, user, answer.changed)
+        after_ack(
+            services, body, context, lambda: actions.after_change(services, user, answer.changed)
+        )
