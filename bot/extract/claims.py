@@ -7,10 +7,10 @@ import re
 from itertools import pairwise
 
 _TOKEN = re.compile(r"[a-z0-9']+")
-_DIGIT = re.compile(r"\d")
+_NUMERAL = re.compile(r"\d+(?:[.,]\d+)*")
+_CLOSERS = " \t\n\"”’')"
 _YEAR = re.compile(r"\b(?:1[6-9]\d\d|20\d\d|\d{2,4}['’]?s)\b")
 _CAPITAL_INSIDE = re.compile(r"(?<=[\w,] )(?:[A-Z][a-z]+|[A-Z]{2,})\b")
-_QUESTION = re.compile(r"\?[\"”’')\s]*$")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -85,7 +85,6 @@ _PRESCRIPTION = re.compile(r"\b(?:we|you|they|i) (?:need|must|have|got|ought|sho
 _PRESENT_PERFECT = re.compile(
     r"\b(?:has|have|had|'ve)(?: not| never| already| just)? (?:\w+ed|been|lost|cut|built|made|gone|grown|fallen|risen|spent|won|paid|done|taken|given|sent)\b"
 )
-_CONVERSATIONAL = re.compile(r"^(?:and|but|well|now|so|look|listen|yes|no|oh)\b")
 _META = _words(
     """question questions answer answers debate talk talking discuss discussion mention point
     tonight moderator minutes response respond opportunity"""
@@ -93,6 +92,14 @@ _META = _words(
 _PAST_SUBJECT = re.compile(
     r"\b(?:i|we|he|she|they|it)(?: \w+)? (?:\w+ed|was|were|had|did|voted|cut|built|lost|won|made|signed|spent|paid|took|left|became)\b"
 )
+_ACCORDING_GATE = frozenset({"according", "found", "show", "shows"})
+_ANALYSIS_GATE = frozenset(
+    "suggests signals reflects underscores highlights indicates means marks shows elaborates remains given expected".split()
+)
+_PRESCRIPTION_GATE = frozenset({"need", "must", "have", "got", "ought", "should"})
+_PERFECT_GATE = frozenset({"has", "have", "had", "i've", "we've", "they've", "you've"})
+_SUBJECT_GATE = frozenset({"i", "we", "he", "she", "they", "it"})
+_CONVERSATIONAL_START = frozenset("and but well now so look listen yes no oh".split())
 _ANALYSIS = re.compile(
     r"\b(?:this|that|it|which) (?:suggests|signals|reflects|underscores|highlights|indicates|"
     r"means|marks|shows how)\b|\b(?:underscores|elaborates|highlights|remains to be seen|"
@@ -193,86 +200,90 @@ def features(sentence: str) -> dict[str, float]:
     tokens = _TOKEN.findall(lower)
     words = frozenset(tokens)
     found: dict[str, float] = {}
-    if _DIGIT.search(sentence) or words & _NUMBER_WORDS:
+    numerals = _NUMERAL.findall(sentence)
+    year = _YEAR.search(sentence) is not None
+    if numerals or not words.isdisjoint(_NUMBER_WORDS):
         found["number"] = 1.0
     if (
-        words & _MONEY_WORDS
+        not words.isdisjoint(_MONEY_WORDS)
         or "$" in sentence
         or "%" in sentence
         or "£" in sentence
         or "€" in sentence
     ):
         found["money"] = 1.0
-    if words & _TIME_WORDS or _YEAR.search(sentence):
+    if not words.isdisjoint(_TIME_WORDS) or year:
         found["date"] = 1.0
-    if words & _COMPARATIVE:
+    if not words.isdisjoint(_COMPARATIVE):
         found["comparative"] = 1.0
-    if words & _INSTITUTIONAL:
+    if not words.isdisjoint(_INSTITUTIONAL):
         found["institutional"] = 1.0
-    if words & _ATTRIBUTION or _ACCORDING.search(lower):
+    if not words.isdisjoint(_ATTRIBUTION) or (
+        not words.isdisjoint(_ACCORDING_GATE) and _ACCORDING.search(lower)
+    ):
         found["attribution"] = 1.0
-    if words & _IRREGULAR_PAST or (
-        words & _AUXILIARIES and any(t.endswith("ed") and len(t) > 4 for t in tokens)
+    if not words.isdisjoint(_IRREGULAR_PAST) or (
+        not words.isdisjoint(_AUXILIARIES) and any(t.endswith("ed") and len(t) > 4 for t in tokens)
     ):
         found["factual_verb"] = 1.0
     entities = len(_CAPITAL_INSIDE.findall(sentence))
     if entities:
         found["entities"] = float(min(3, entities))
-    if _QUESTION.search(sentence):
+    if sentence.rstrip(_CLOSERS).endswith("?"):
         found["question"] = 1.0
-    if words & _FIRST_PERSON and any(
+    if not words.isdisjoint(_FIRST_PERSON) and any(
         a in _FIRST_PERSON and b in _FIRST_PERSON_OPINION for a, b in pairwise(tokens)
     ):
         found["first_person_opinion"] = 1.0
-    if words & _OPINION:
+    if not words.isdisjoint(_OPINION):
         found["opinion"] = 1.0
-    if words & _HEDGE:
+    if not words.isdisjoint(_HEDGE):
         found["hedge"] = 1.0
-    if _ANALYSIS.search(lower):
+    if not words.isdisjoint(_ANALYSIS_GATE) and _ANALYSIS.search(lower):
         found["analysis"] = 1.0
-    if words & _ADDRESS:
+    if not words.isdisjoint(_ADDRESS):
         found["address"] = 1.0
-    if words & _SECOND_PERSON:
+    if not words.isdisjoint(_SECOND_PERSON):
         found["second_person"] = 1.0
-    if words & _BIG_NUMBER:
+    if not words.isdisjoint(_BIG_NUMBER):
         found["big_number"] = 1.0
-    if words & _PERCENT or "%" in sentence:
+    if not words.isdisjoint(_PERCENT) or "%" in sentence:
         found["percent"] = 1.0
-    if _YEAR.search(sentence):
+    if year:
         found["year"] = 1.0
     past = sum(1 for t in tokens if t.endswith("ed") and len(t) > 4)
     if past:
         found["past_tense"] = float(min(3, past))
-    if words & _RECORD:
+    if not words.isdisjoint(_RECORD):
         found["record"] = 1.0
-    if words & _FUTURE:
+    if not words.isdisjoint(_FUTURE):
         found["future"] = 1.0
-    if words & _THIRD_PERSON:
+    if not words.isdisjoint(_THIRD_PERSON):
         found["third_person"] = 1.0
-    if words & _NEGATION:
+    if not words.isdisjoint(_NEGATION):
         found["negation"] = 1.0
-    if words & _GENERIC_WE:
+    if not words.isdisjoint(_GENERIC_WE):
         found["generic_we"] = 1.0
-    if words & _STATISTIC:
+    if not words.isdisjoint(_STATISTIC):
         found["statistic"] = 1.0
-    digits = len(re.findall(r"\d+(?:[.,]\d+)*", sentence)) + len(words & _NUMBER_WORDS)
+    digits = len(numerals) + len(words & _NUMBER_WORDS)
     if digits > 1:
         found["many_numbers"] = float(min(3, digits - 1))
-    if words & _VAGUE:
+    if not words.isdisjoint(_VAGUE):
         found["vague"] = 1.0
-    if words & _PERSONAL:
+    if not words.isdisjoint(_PERSONAL):
         found["personal"] = 1.0
-    if words & _VALUES:
+    if not words.isdisjoint(_VALUES):
         found["values"] = 1.0
-    if _PRESCRIPTION.search(lower):
+    if not words.isdisjoint(_PRESCRIPTION_GATE) and _PRESCRIPTION.search(lower):
         found["prescription"] = 1.0
-    if _PRESENT_PERFECT.search(lower):
+    if not words.isdisjoint(_PERFECT_GATE) and _PRESENT_PERFECT.search(lower):
         found["present_perfect"] = 1.0
-    if _CONVERSATIONAL.search(lower):
+    if tokens and tokens[0] in _CONVERSATIONAL_START:
         found["conversational"] = 1.0
-    if words & _META:
+    if not words.isdisjoint(_META):
         found["meta"] = 1.0
-    if _PAST_SUBJECT.search(lower):
+    if not words.isdisjoint(_SUBJECT_GATE) and _PAST_SUBJECT.search(lower):
         found["past_subject"] = 1.0
     if "number" in found and ("institutional" in found or "statistic" in found):
         found["number_and_topic"] = 1.0

@@ -36,7 +36,7 @@ class Paragraph:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().lower()
+    return " ".join(text.rstrip(".…").lower().split())
 
 
 def is_debris(line: str) -> bool:

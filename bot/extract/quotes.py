@@ -71,7 +71,7 @@ _PASSIVE = re.compile(r"(?:\b(?:was|were|is|are|be|been|being|widely|often|also|
 _PASSIVE_VERBS = frozenset(
     "described called labeled labelled dubbed branded referred characterized characterised".split()
 )
-_PRONOUN_WORDS = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
+_PRONOUN_WORDS = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Ss]he|[Hh]er|[Hh]ers)\b")
 
 
 @dataclass
@@ -176,8 +176,10 @@ def find_spans(text: str, paras: list[Paragraph]) -> list[_Span]:
         if para.skip:
             continue
         found = _double_spans(text, para, index)
-        if not found and '"' not in text[para.start : para.end]:
-            found = _single_spans(text, para, index)
+        if not found:
+            line = text[para.start : para.end]
+            if '"' not in line and ("‘" in line or " '" in line or line.startswith("'")):
+                found = _single_spans(text, para, index)
         for number, span in enumerate(found):
             if number == 0 and open_group is not None and span.open == para.start:
                 span.continued = True
@@ -676,6 +678,20 @@ def _share_within_groups(spans: list[_Span]) -> None:
             span.score = min(0.85, source.score)
 
 
+_APPOSITIVE = re.compile(r",\s+((?:a|an|the)\s+[^,.;:\n“”\"]{3,90}?),")
+
+
+def _appositive_title(text: str, name: str) -> str | None:
+    """`Name, the city treasurer,` anywhere in the article."""
+    at = text.find(name + ",")
+    while at >= 0:
+        found = _APPOSITIVE.match(text, at + len(name))
+        if found:
+            return _strip_title(found.group(1))
+        at = text.find(name + ",", at + 1)
+    return None
+
+
 def _fill_titles(text: str, spans: list[_Span]) -> None:
     """Give every quote of a person the title the article gives them anywhere."""
     titles: dict[str, str | None] = {}
@@ -686,10 +702,7 @@ def _fill_titles(text: str, spans: list[_Span]) -> None:
         if not span.speaker or span.title or span.kind not in {"name", "pronoun"}:
             continue
         if span.speaker not in titles:
-            found = re.search(
-                re.escape(span.speaker) + r",\s+((?:a|an|the)\s+[^,.;:\n“”\"]{3,90}?),", text
-            )
-            titles[span.speaker] = _strip_title(found.group(1)) if found else None
+            titles[span.speaker] = _appositive_title(text, span.speaker)
         span.title = titles[span.speaker]
 
 
@@ -699,4 +712,7 @@ def _keep(text: str, span: _Span) -> bool:
         if _word_count(content) <= 3 or _looks_like_title(content):
             return False
         span.score = 0.3
+    elif _word_count(content) <= 6 and content[-1:] not in ",.!?" and _looks_like_title(content):
+        # "told Good Morning America", "his book “Destiny and Power”": a title, not speech.
+        return False
     return True
