@@ -1,0 +1,129 @@
+"""Issue 3's "done when": `factcheck run --http` and `--socket` as subprocesses against the stand-in."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.render.messages import CLAIMED
+from tests.desk.test_desk_flow import ARTICLE
+from tests.slack.driver import SlackDriver
+from tests.slack.signing import EventSender
+from tests.slack.socket_mode import SocketModeServer
+from tests.slack.web_api import ALICE, CAROL, DESK, SlackStandIn
+
+STOP_WITHIN_SECONDS = 5.0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start(
+    mode: str, slack: SlackStandIn, database_url: str, cwd: Path
+) -> tuple[subprocess.Popen[str], str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": slack.signing_secret,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": database_url,
+        "FACTCHECK_SCHEDULER": "off",
+        "FACTCHECK_MIN_ARTICLE_CHARS": "200",
+    }
+    if mode == "socket":
+        env["SLACK_APP_TOKEN"] = slack.app_token
+    else:
+        env.pop("SLACK_APP_TOKEN", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            f"--{mode}",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        if process.poll() is not None:
+            raise AssertionError(f"bot exited: {process.stdout.read() if process.stdout else ''}")
+        try:
+            health = httpx.get(f"{base}/healthz", timeout=1)
+            if health.status_code == 200:
+                assert health.json()["ok"] is True
+                return process, base
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError("bot did not become healthy")
+        time.sleep(0.1)
+
+
+def _stop_within_deadline(process: subprocess.Popen[str]) -> None:
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_WITHIN_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        pytest.fail(f"SIGTERM did not stop the bot within {STOP_WITHIN_SECONDS} s")
+    assert time.monotonic() - started < STOP_WITHIN_SECONDS
+
+
+def _paste_and_claim(driver: SlackDriver, slack: SlackStandIn) -> None:
+    message = driver.say(CAROL, DESK, ARTICLE)
+    slack.wait_for(
+        lambda: [
+            m for m in slack.messages_in(DESK, thread_ts=message["ts"]) if m["ts"] != message["ts"]
+        ],
+        timeout=15,
+        description="thread reply",
+    )
+    delivery = driver.command(ALICE, "/factcheck", "claim 1", channel=DESK)
+    assert delivery.acked
+    answers = slack.wait_for(lambda: slack.responses(delivery.response_url), description="answer")
+    assert answers[0].text == CLAIMED.format(ids="#1")
+    slack.wait_for_call("chat.update")  # the card shows the claim
+
+
+def test_run_http_end_to_end(slack: SlackStandIn, database_url: str, tmp_path: Path) -> None:
+    process, base = _start("http", slack, database_url, tmp_path)
+    try:
+        with EventSender(f"{base}/slack/events", slack.signing_secret) as sender:
+            _paste_and_claim(SlackDriver(slack, sender=sender), slack)
+    finally:
+        _stop_within_deadline(process)
+
+
+def test_run_socket_mode_end_to_end(slack: SlackStandIn, database_url: str, tmp_path: Path) -> None:
+    with SocketModeServer(slack) as server:
+        process, _base = _start("socket", slack, database_url, tmp_path)
+        try:
+            server.wait_connected(timeout=15)
+            _paste_and_claim(SlackDriver(slack, socket=server), slack)
+        finally:
+            _stop_within_deadline(process)
