@@ -77,7 +77,10 @@ def record_reminders_sent(
     )
     updated = session.scalars(
         update(Ticket)
-        .where(col(Ticket.status) == "claimed", held)
+        # The plain id list lets the planner use the primary key; the row values then filter.
+        .where(
+            col(Ticket.id).in_([r.ticket_id for r in fresh]), col(Ticket.status) == "claimed", held
+        )
         .values(
             reminders_sent=col(Ticket.reminders_sent) + 1,
             next_reminder_at=now + interval,
