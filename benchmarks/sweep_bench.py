@@ -23,15 +23,15 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.config import load_settings  # noqa: E402
-from bot.reminders import ReminderSweeper  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.slack_client import build_web_client  # noqa: E402
-from storage.db import make_engine, normalise_url, session_scope  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
-from storage.models import ReminderDelivery  # noqa: E402
-from storage.reminders import acquire_due_reminders  # noqa: E402
-from tests.slack.web_api import start_slack  # noqa: E402
+from bot.config import load_settings
+from bot.reminders import ReminderSweeper
+from bot.services import Services
+from bot.slack_client import build_web_client
+from storage.db import make_engine, normalise_url, session_scope
+from storage.migrate import upgrade
+from storage.models import ReminderDelivery
+from storage.reminders import acquire_due_reminders
+from tests.slack.web_api import start_slack
 
 ADMIN_URL = os.environ.get(
     "FACTCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -172,7 +172,9 @@ def main() -> int:
             deliveries = session.scalar(select(func.count()).select_from(ReminderDelivery))
         print(f"tickets {args.tickets:,}, due {len(leased):,}, checkers {args.checkers}")
         print(f"seeding (SQL generate_series + VACUUM ANALYZE): {seeded:.1f} s")
-        print(f"lease query alone ({len(leased):,} rows, rolled back): {acquire_seconds * 1000:.0f} ms")
+        print(
+            f"lease query alone ({len(leased):,} rows, rolled back): {acquire_seconds * 1000:.0f} ms"
+        )
         print(f"sweep: {sweep_seconds:.2f} s  ({report})")
         print(
             f"Slack calls in the sweep: {len(calls)} "
