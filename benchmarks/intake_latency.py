@@ -1,0 +1,95 @@
+"""Event arrival to thread reply posted, for one article file (SQLite, the production WSGI app)."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.services import Services
+from bot.slack_client import build_web_client
+from storage.db import make_engine
+from storage.migrate import upgrade
+from tests.desk.conftest import desk_settings, serve
+from tests.slack import payloads
+from tests.slack.signing import EventSender
+from tests.slack.web_api import CAROL, DESK, Call, start_slack
+
+DEFAULT_ARTICLE = "/work/shared/examples/iran-russia-agreement.txt"
+
+
+def _arg_is(name: str, value: str) -> Callable[[Call], bool]:
+    return lambda call: call.args.get(name) == value
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("article", nargs="?", default=DEFAULT_ARTICLE, help="a text file")
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    path = Path(args.article)
+    if not path.is_file():
+        print(
+            f"article file not found: {path} (give the path as the first argument)", file=sys.stderr
+        )
+        return 2
+    text = path.read_text(encoding="utf-8")
+    slack = start_slack()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        upgrade(url)
+        settings = desk_settings(slack, url)
+        services = Services(
+            settings=settings, engine=make_engine(url), client=build_web_client(settings)
+        )
+        events_url, stop = serve(services)
+        services.extractor.extract(text)  # warm caches, as a running bot has
+        times: list[float] = []
+        whole: list[float] = []
+        blocks = replies = 0
+        with EventSender(events_url, slack.signing_secret) as sender:
+            for _ in range(args.runs):
+                message = slack.post_as_user(CAROL, DESK, text)
+                ts = message["ts"]
+                event = payloads.message_event(
+                    user=CAROL, channel=DESK, text=text, ts=message["ts"]
+                )
+                started = time.perf_counter()
+                sender.event(payloads.event_callback(event, team_id=slack.team_id))
+                call = slack.wait_for_call(
+                    "chat.postMessage",
+                    where=_arg_is("thread_ts", ts),
+                    timeout=30,
+                )
+                times.append(time.perf_counter() - started)
+                slack.wait_for_call(
+                    "reactions.remove",
+                    where=_arg_is("timestamp", ts),
+                    timeout=30,
+                )
+                whole.append(time.perf_counter() - started)
+                blocks = len(call.args.get("blocks") or [])
+                replies = len(slack.messages_in(DESK, thread_ts=message["ts"])) - 1
+        stop()
+        services.engine.dispose()
+    slack.stop()
+    print(
+        f"{path.name}: {len(text)} chars; {replies} thread messages (first: {blocks} blocks); {args.runs} runs"
+    )
+    print(
+        f"event to first thread reply: median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms"
+    )
+    print(
+        f"event to whole thread posted: median {statistics.median(whole) * 1000:.0f} ms, max {max(whole) * 1000:.0f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
