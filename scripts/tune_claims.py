@@ -14,7 +14,7 @@ import math
 import sys
 from pathlib import Path
 
-from bot.extract.claims import FEATURE_NAMES, features, score_features
+from bot.extract.claims import FEATURE_NAMES, HAND_SET, features, score_features
 
 
 def load(path: Path) -> list[tuple[dict[str, float], int]]:
@@ -40,6 +40,9 @@ def train(
             for name, value in found.items():
                 grad[name] += error * value
         for name in weights:
+            if name in HAND_SET:
+                weights[name] = HAND_SET[name]
+                continue
             penalty = 0.0 if name == "bias" else l2 * weights[name]
             weights[name] -= rate * (grad[name] / n + penalty)
     return weights

@@ -100,8 +100,12 @@ _PRESCRIPTION_GATE = frozenset({"need", "must", "have", "got", "ought", "should"
 _PERFECT_GATE = frozenset({"has", "have", "had", "i've", "we've", "they've", "you've"})
 _SUBJECT_GATE = frozenset({"i", "we", "he", "she", "they", "it"})
 _CONVERSATIONAL_START = frozenset("and but well now so look listen yes no oh".split())
+_LEGAL_EFFECT = _words(
+    """requires require allows allow permits permit bans ban prohibits prohibit ensures ensure
+    obliges mandates clause provision provisions guarantees commits"""
+)
 _ANALYSIS = re.compile(
-    r"\b(?:this|that|it|which) (?:suggests|signals|reflects|underscores|highlights|indicates|"
+    r"\b(?:this|that|these|it|which)(?: \w+)? (?:suggests|signals|reflects|underscores|highlights|indicates|"
     r"means|marks|shows how)\b|\b(?:underscores|elaborates|highlights|remains to be seen|"
     r"given these|is expected to)\b"
 )
@@ -146,52 +150,57 @@ FEATURE_NAMES = (
     "past_subject",
     "number_and_topic",
     "named_past",
+    "legal_effect",
 )
+# Newsroom analysis ("This suggests ...") does not occur in debate transcripts, so the tuning
+# data cannot weigh it; its weight is set by hand and the tuning script leaves it alone.
+HAND_SET: dict[str, float] = {"analysis": -1.6}
 # Weights were tuned with scripts/tune_claims.py (a logistic regression over FEATURE_NAMES) on
 # the development split of the CheckThat! 2024 Task 1 English data (ClaimBuster sentences from
 # US presidential debates; research use). Only these numbers come from that data.
 WEIGHTS: dict[str, float] = {
-    "bias": -1.94,
-    "number": 0.75,
-    "money": 0.98,
-    "date": 0.29,
+    "bias": -1.93,
+    "number": 0.74,
+    "money": 0.99,
+    "date": 0.30,
     "comparative": 0.49,
     "institutional": 0.52,
-    "attribution": 0.65,
-    "factual_verb": 0.35,
+    "attribution": 0.66,
+    "factual_verb": 0.36,
     "entities": 0.33,
     "question": -0.97,
     "first_person_opinion": -0.84,
-    "opinion": -0.86,
-    "hedge": -0.52,
-    "analysis": 0.01,
+    "opinion": -0.87,
+    "hedge": -0.53,
+    "analysis": -1.60,
     "address": -0.33,
     "second_person": -0.32,
-    "log_words": 0.39,
-    "short": 0.20,
-    "big_number": 0.67,
-    "percent": 0.99,
-    "year": 0.17,
+    "log_words": 0.40,
+    "short": 0.21,
+    "big_number": 0.66,
+    "percent": 0.98,
+    "year": 0.20,
     "past_tense": 0.17,
-    "record": 0.77,
+    "record": 0.76,
     "future": -0.43,
     "third_person": 0.36,
-    "negation": -0.00,
+    "negation": -0.01,
     "generic_we": 0.07,
     "statistic": 0.12,
     "many_numbers": 0.39,
-    "vague": -0.38,
+    "vague": -0.39,
     "personal": -0.58,
-    "values": -0.76,
+    "values": -0.75,
     "prescription": -0.00,
-    "present_perfect": 0.34,
+    "present_perfect": 0.33,
     "conversational": -0.34,
-    "meta": -0.72,
-    "past_subject": 0.29,
-    "number_and_topic": 0.02,
-    "named_past": -0.01,
+    "meta": -0.73,
+    "past_subject": 0.28,
+    "number_and_topic": 0.01,
+    "named_past": -0.00,
+    "legal_effect": 0.18,
 }
-DEFAULT_THRESHOLD = 0.28
+DEFAULT_THRESHOLD = 0.31
 
 
 def features(sentence: str) -> dict[str, float]:
@@ -289,6 +298,8 @@ def features(sentence: str) -> dict[str, float]:
         found["number_and_topic"] = 1.0
     if entities and past:
         found["named_past"] = 1.0
+    if not words.isdisjoint(_LEGAL_EFFECT):
+        found["legal_effect"] = 1.0
     found["log_words"] = math.log1p(len(tokens)) - 2.5
     if len(tokens) < 6:
         found["short"] = 1.0
