@@ -105,9 +105,11 @@ def _paste_and_claim(driver: SlackDriver, slack: SlackStandIn) -> None:
     )
     delivery = driver.command(ALICE, "/factcheck", "claim 1", channel=DESK)
     assert delivery.acked
-    answers = slack.wait_for(lambda: slack.responses(delivery.response_url), description="answer")
+    answers = slack.wait_for(
+        lambda: slack.responses(delivery.response_url), timeout=15, description="answer"
+    )
     assert answers[0].text == CLAIMED.format(ids="#1")
-    slack.wait_for_call("chat.update")  # the card shows the claim
+    slack.wait_for_call("chat.update", timeout=15)  # the card shows the claim
 
 
 def test_run_http_end_to_end(slack: SlackStandIn, database_url: str, tmp_path: Path) -> None:
