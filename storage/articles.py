@@ -6,24 +6,14 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, select, update
 from sqlmodel import Session, col
 
+from storage.db import dialect_insert
 from storage.models import Article, AuditEvent, Ticket
 from storage.tickets import TicketDraft, tickets_for_article
 
 INTAKE_ACTOR = "factcheck"
-
-
-def _insert(session: Session, table: Any) -> Insert:
-    """INSERT for this engine's dialect, which knows ON CONFLICT DO NOTHING."""
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert(table)
-    if name == "sqlite":
-        return sqlite.insert(table)
-    return insert(table)  # pragma: no cover - only the two engines above are supported
 
 
 def get_article(session: Session, article_id: int) -> Article | None:
@@ -79,7 +69,7 @@ def claim_article_intake(
         "intake_started_at": now,
     }
     statement = (
-        _insert(session, Article)
+        dialect_insert(session, Article)
         .values(values)
         .on_conflict_do_nothing(index_elements=["team", "channel", "ts"])  # type: ignore[attr-defined]
         .returning(col(Article.id))

@@ -25,20 +25,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, and_, exists, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlmodel import Session, col
 
+from storage.db import dialect_insert
 from storage.models import Article, DigestRun, ReminderDelivery, Ticket
-
-
-def _insert(session: Session, table: Any) -> Insert:
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert(table)
-    if name == "sqlite":
-        return sqlite.insert(table)
-    return insert(table)  # pragma: no cover
 
 
 @dataclass(frozen=True)
@@ -170,7 +161,7 @@ def record_reminder_sent(
     (released, verified, re-claimed): nothing is scheduled then.
     """
     inserted = session.scalar(
-        _insert(session, ReminderDelivery)
+        dialect_insert(session, ReminderDelivery)
         .values(
             ticket_id=reminder.ticket_id,
             claim_number=reminder.claim_number,
@@ -368,7 +359,7 @@ def claim_digest_run(
     after `stale_after` (the documented window).
     """
     inserted = session.scalar(
-        _insert(session, DigestRun)
+        dialect_insert(session, DigestRun)
         .values(
             channel=channel, local_date=local_date, status="claimed", owner=owner, claimed_at=now
         )
