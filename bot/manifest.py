@@ -29,7 +29,7 @@ def build_manifest(*, request_url: str | None = None) -> dict[str, Any]:
         "command": SLASH_COMMAND,
         "description": "Fact-check desk: claim, verify, flag and more",
         "usage_hint": "help | claim 12 | verify 12 https://source | mine | queue",
-        "should_escape": False,
+        "should_escape": True,  # so `@maria` arrives as <@U123|maria> for assign and roster
     }
     events: dict[str, Any] = {"bot_events": list(BOT_EVENTS)}
     interactivity: dict[str, Any] = {"is_enabled": True}

@@ -133,9 +133,8 @@ def test_every_parser_branch_is_in_the_help() -> None:
 
 
 def test_readme_lists_the_same_commands() -> None:
-    text = README.read_text(encoding="utf-8") if README.exists() else ""
-    if "/factcheck help" not in text:
-        pytest.skip("README has no /factcheck command list yet (the lead adds it)")
+    # README's table escapes the pipes of `add|remove|list` for Markdown.
+    text = README.read_text(encoding="utf-8").replace("\\|", "|")
     listed = set(re.findall(r"`/factcheck ([a-z]+)", text))
     assert listed == set(g.SUBCOMMAND_NAMES)
     for sub in g.SUBCOMMANDS:
