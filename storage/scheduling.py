@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, select, tuple_, update
+from sqlalchemy import Insert, case, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -83,7 +83,11 @@ def record_reminders_sent(
         )
         .values(
             reminders_sent=col(Ticket.reminders_sent) + 1,
-            next_reminder_at=now + interval,
+            # A snooze clicked while the DM was on its way is kept, not overwritten.
+            next_reminder_at=case(
+                (col(Ticket.snoozed_until) > now + interval, col(Ticket.snoozed_until)),
+                else_=now + interval,
+            ),
             lease_owner=None,
             updated_at=now,
         )

@@ -340,3 +340,27 @@ def test_unclaimed_tickets_get_one_nudge_per_interval_and_none_once_taken(
     report = sweeper.sweep()
     assert report.nudges == 0
     assert len(nudges()) == 2
+
+
+def test_a_snooze_clicked_while_the_dm_was_on_its_way_is_kept(engine: Engine) -> None:
+    from storage.reminders import acquire_due_reminders
+    from storage.scheduling import record_reminders_sent
+
+    [held] = claimed(engine, {ALICE: 1})[ALICE]
+    due = T0 + INTERVAL
+    with session_scope(engine) as session:
+        leased = acquire_due_reminders(
+            session, now=due, owner="a", lease=timedelta(minutes=10), limit=10
+        )
+    later = due + timedelta(hours=20)
+    with session_scope(engine) as session:
+        snooze_ticket(held, session=session, actor=ALICE, now=due, policy=POLICY, until=later)
+    with session_scope(engine) as session:
+        assert (
+            record_reminders_sent(session, reminders=leased, owner="a", now=due, interval=INTERVAL)
+            == 1
+        )
+    assert (ticket(engine, held).reminders_sent, ticket(engine, held).next_reminder_at) == (
+        1,
+        later,
+    )
