@@ -97,17 +97,16 @@ class SlackDriver:
     ) -> dict[str, Any]:
         """``user`` posts ``text`` (stored in history) and the bot gets the ``message`` event.
 
-        ``channel`` may be the bot's user id, meaning a DM to the bot. Returns the message.
+        ``channel`` may be the bot's user id: a DM to the bot. Returns the stored message.
         """
-        is_dm = channel in self.slack.users
-        message = self.slack.post_as_user(
-            user, user if is_dm else channel, text, thread_ts=thread_ts
-        )
-        channel_id = self.slack.im_channel_for(user) if is_dm else channel
+        if channel == self.slack.bot_user_id:
+            channel = self.slack.im_channel_for(user)
+        message = self.slack.post_as_user(user, channel, text, thread_ts=thread_ts)
+        is_dm = self.slack.channels[channel].is_im
         self.event(
             payloads.message_event(
                 user=user,
-                channel=channel_id,
+                channel=channel,
                 text=text,
                 ts=message["ts"],
                 thread_ts=thread_ts,

@@ -100,6 +100,10 @@ def build_app(slack: SlackStandIn) -> App:
         client.reactions_add(channel=event["channel"], timestamp=event["ts"], name="mag")
         say(text="On it", thread_ts=event["ts"])
 
+    @app.message("status")
+    def status(say: Say) -> None:
+        say("All quiet on the desk")
+
     @app.shortcut("send_to_desk")
     def shortcut(ack: Ack, shortcut: dict[str, Any], respond: Respond) -> None:
         ack()
@@ -167,6 +171,11 @@ def test_mention_and_shortcut_over_http(http_driver: SlackDriver, slack: SlackSt
     assert slack.reactions_on(DESK, message["ts"]) == ["mag"]
     http_driver.shortcut(BOB, message, "send_to_desk")
     slack.assert_one_ephemeral(BOB, containing="Sent to the desk")
+
+
+def test_dm_to_the_bot(http_driver: SlackDriver, slack: SlackStandIn) -> None:
+    http_driver.say(ALICE, slack.bot_user_id, "status")
+    slack.assert_one_dm(ALICE, containing="All quiet")
 
 
 def test_forged_or_stale_signature_is_refused(slack: SlackStandIn) -> None:

@@ -17,7 +17,7 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.parser import BytesParser
@@ -466,8 +466,7 @@ class SlackStandIn:
 
     def start(self) -> SlackStandIn:
         """Bind a free port on 127.0.0.1 and serve in a daemon thread; returns self."""
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        server.daemon_threads = True
+        server = _Server(("127.0.0.1", 0), _Handler)
         server.stand_in = self  # type: ignore[attr-defined]
         self._server = server
         self._thread = threading.Thread(
@@ -788,7 +787,8 @@ class SlackStandIn:
         """Wait until ``predicate()`` is truthy and return its value; AssertionError on timeout.
 
         The predicate runs under the stand-in's lock, after every recorded change, so it may
-        call any helper here. Bots answer after ``ack()``: wait, do not sleep.
+        call any helper here (but must not call the Web API itself: that would wait for the
+        lock it holds). Bots answer after ``ack()``: wait, do not sleep.
         """
         deadline = time.monotonic() + timeout
         with self._changed:
@@ -825,37 +825,37 @@ class SlackStandIn:
         assert found
         return matching()[count - 1]
 
+    def _assert_one(
+        self, find: Callable[[], list[T]], what: str, render: Callable[[T], str], timeout: float
+    ) -> T:
+        self.wait_for(find, timeout=timeout, description=what)
+        found = find()
+        assert len(found) == 1, (
+            f"expected one {what}, got {len(found)}: {[render(f) for f in found]}"
+        )
+        return found[0]
+
     def assert_one_dm(
         self, user: str, *, containing: str | None = None, timeout: float = 5.0
     ) -> dict[str, Any]:
         """Wait for a DM to ``user`` (with ``containing`` in its visible text); exactly one."""
-        self.wait_for(
+        return self._assert_one(
             lambda: self.dms_to(user, containing=containing),
-            timeout=timeout,
-            description=f"a DM to {user} containing {containing!r}",
+            f"DM to {user} containing {containing!r}",
+            visible_text,
+            timeout,
         )
-        found = self.dms_to(user, containing=containing)
-        assert len(found) == 1, (
-            f"expected one DM to {user} containing {containing!r}, got {len(found)}: "
-            f"{[visible_text(m) for m in found]}"
-        )
-        return found[0]
 
     def assert_one_ephemeral(
         self, user: str, *, containing: str | None = None, timeout: float = 5.0
     ) -> Ephemeral:
         """Wait for an ephemeral to ``user`` (with ``containing``); exactly one."""
-        self.wait_for(
+        return self._assert_one(
             lambda: self.ephemerals_to(user, containing=containing),
-            timeout=timeout,
-            description=f"an ephemeral to {user} containing {containing!r}",
+            f"ephemeral to {user} containing {containing!r}",
+            lambda e: e.text,
+            timeout,
         )
-        found = self.ephemerals_to(user, containing=containing)
-        assert len(found) == 1, (
-            f"expected one ephemeral to {user} containing {containing!r}, got {len(found)}: "
-            f"{[e.text for e in found]}"
-        )
-        return found[0]
 
     # ----------------------------------------------------------------- request entry points
 
@@ -1504,9 +1504,12 @@ class SlackStandIn:
         message = self.message(channel, ts)
         return [r["name"] for r in (message or {}).get("reactions", [])]
 
-    def iter_calls(self) -> Iterator[Call]:
-        """A snapshot iterator over every call, oldest first."""
-        return iter(self.calls())
+
+class _Server(ThreadingHTTPServer):
+    """Threaded, with a listen backlog deep enough for benchmark bursts."""
+
+    daemon_threads = True
+    request_queue_size = 256
 
 
 class _Handler(BaseHTTPRequestHandler):
