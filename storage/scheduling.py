@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
-from sqlalchemy import Insert, case, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import case, select, tuple_, update
 from sqlmodel import Session, col
 
+from storage.db import dialect_insert
 from storage.models import Article, ReminderDelivery, Ticket
 from storage.reminders import DueReminder
 
@@ -48,7 +47,7 @@ def record_reminders_sent(
         return 0
     recorded = set(
         session.scalars(
-            _insert(session, ReminderDelivery)
+            dialect_insert(session, ReminderDelivery)
             .values(
                 [
                     {
@@ -95,10 +94,3 @@ def record_reminders_sent(
         .execution_options(synchronize_session=False)
     )
     return len(list(updated))
-
-
-def _insert(session: Session, table: Any) -> Insert:
-    """INSERT for this engine's dialect, which knows ON CONFLICT DO NOTHING."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
