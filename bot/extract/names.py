@@ -52,12 +52,27 @@ TITLE_WORDS = frozenset(
     independent libertarian labour labor conservative liberal tory mp mep u.s us uk un
     white presidential""".split()
 )
+# Job titles that stand before a name in capitals ("Chief of Staff Denis McDonough") but, unlike
+# TITLE_WORDS, are not honorifics to drop when names are compared.
+ROLE_WORDS = frozenset(
+    """staff counsel treasurer adviser advisor strategist pollster columnist historian founder
+    co-founder editor correspondent anchor host reporter aide manager lawyer attorney-general
+    commander pastor trooper clerk auditor comptroller administrator chancellor dean provost
+    principal surgeon consul envoy minister-president""".split()
+)
 _PARTICLE_WORD = re.compile(rf"{_PARTICLE}(?:-|$)")
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 def _key(word: str) -> str:
     return word.lower().rstrip(".")
+
+
+def _is_role(word: str) -> bool:
+    if _POSSESSIVE.search(word) and len(word) > 2:
+        return True
+    parts = _key(word).split("-")
+    return any(part in TITLE_WORDS or part in ROLE_WORDS for part in parts)
 
 
 @lru_cache(maxsize=8192)
@@ -71,6 +86,12 @@ def clean_name(run: str) -> tuple[str, str]:
         cut += 1
     if cut == len(words) - 1 and _key(words[cut]) in TITLE_WORDS | FUNCTION_WORDS:
         cut = len(words)
+    # A role inside the run ends the title: 'Texas Sen. Ted Cruz', 'NATO Secretary General Jens
+    # Stoltenberg', "Fox's Chris Wallace" -> the name starts after the last role or possessive.
+    for at in range(len(words) - 2, cut - 1, -1):
+        if _is_role(words[at]):
+            cut = at + 1
+            break
     title = " ".join(w for w in words[:cut] if _key(w) not in FUNCTION_WORDS)
     return title, " ".join(words[cut:])
 
