@@ -88,6 +88,7 @@ class _Span:
     title: str | None = None
     kind: str = "none"  # name | pronoun | phrase | none
     score: float = 0.0
+    cued: bool = False  # a cue verb or dash line was found, even if its speaker was not
 
 
 @dataclass(frozen=True)
@@ -423,6 +424,63 @@ class _Person:
     subject: bool
 
 
+_SENTENCE_START = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+)$")
+_LOWER_NEXT = re.compile(r" (?:[a-z]+ly )?[a-z]+(?:ed|s)\b")
+_BREAK = re.compile(r"[.!?…][\"”’)]*\s|\n")
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+_TITLE_GENDER = {
+    "mr": "m",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "sir": "m",
+    "lord": "m",
+    "dame": "f",
+    "lady": "f",
+    "king": "m",
+    "queen": "f",
+    "prince": "m",
+    "princess": "f",
+    "father": "m",
+    "sister": "f",
+    "congressman": "m",
+    "congresswoman": "f",
+    "chairman": "m",
+    "chairwoman": "f",
+    "spokesman": "m",
+    "spokeswoman": "f",
+}
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+# Head nouns of organisations, places and documents: never a person's name.
+_ORG_HEAD = re.compile(
+    r"\b(?:Party|Court|Republic|Amendment|Act|Committee|Council|Department|Agency|University|"
+    r"College|School|Institute|Center|Centre|Foundation|Association|Union|League|Bank|Company|"
+    r"Corporation|Group|News|Times|Post|Journal|Review|Magazine|Network|Channel|Press|Radio|"
+    r"Senate|Congress|Parliament|Assembly|Administration|Office|Ministry|Service|Board|Commission|"
+    r"Campaign|Fund|Trust|Club|Church|Hospital|Airport|Street|Avenue|Road|Square|Park|River|"
+    r"County|City|State|States|Kingdom|Island|Islands|Mountains|Valley|Coast|Street|Inc|Corp|Co)$"
+)
+_MODIFIER_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+def _premodifier(text: str, end: int, next_start: int) -> bool:
+    """A name followed by lowercase nouns and another name modifies it: 'Clinton aide Huma Abedin'."""
+    if next_start - end > 40:
+        return False
+    between = text[end:next_start]
+    if not _BETWEEN_MODIFIERS.match(between) or _BETWEEN_STOP.search(between):
+        return False
+    words = between.split()
+    if words and words[0] in {"'s", "’s", "'", "’"}:
+        words = words[1:]
+    return all(
+        _MODIFIER_WORD.fullmatch(w) is not None
+        and not w.endswith(("ed", "ly"))
+        and not (w.endswith("s") and not w.endswith("ss"))
+        for w in words
+    )
+
+
 _SUBJECT_BEFORE = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+|[,;:—–]\s+(?:and |but |then )?)$")
 
 
@@ -451,33 +509,65 @@ class _Resolver:
         text = self.text
         inside = [(sp.start, sp.end) for sp in self._spans]
         starts = [a for a, _ in inside]
-        pronouns = [(m.start(), m.group(0).lower()) for m in _PRONOUN_WORDS.finditer(text)]
-        pronoun_at = [p for p, _ in pronouns]
+
+        def quoted(position: int) -> bool:
+            at = bisect.bisect_right(starts, position) - 1
+            return at >= 0 and inside[at][0] <= position < inside[at][1]
+
+        runs = [(a, b, run) for a, b, run in self._runs if not quoted(a)]
         people: list[_Person] = []
-        genders: dict[str, dict[str, int]] = {}
-        for start, end, run in self._runs:
-            at = bisect.bisect_right(starts, start) - 1
-            if at >= 0 and inside[at][0] <= start < inside[at][1]:
-                continue
-            _, name = clean_name(run)
+        ends: list[int] = []
+        votes: dict[str, dict[str, int]] = {}
+        lone: set[str] = set()
+        previous_end = -1
+        for number, (start, end, run) in enumerate(runs):
+            title, name = clean_name(run)
             words = name.split()
             if not words or len(words) > 4 or not is_name_like(name):
                 continue
-            if len(words) == 1 and surname(name) not in self.index.by_surname:
+            if not title and _THE_BEFORE.search(text, max(0, start - 4), start):
+                continue  # 'the Tea Party', 'the Supreme Court': people are not 'the X'
+            if _ORG_HEAD.search(name):
                 continue
+            if number + 1 < len(runs) and _premodifier(text, end, runs[number + 1][0]):
+                continue  # 'Obama consultant Cornell Belcher': Obama is not the person here
+            indexed = surname(name) in self.index.by_surname
+            lone_subject = (
+                " " not in run
+                and _SENTENCE_START.search(text, max(0, start - 4), start) is not None
+                and _LOWER_NEXT.match(text, end) is not None
+            )
+            if len(words) == 1 and not indexed and not lone_subject:
+                continue  # a lone capitalised word is a person only as a sentence's subject
             full = self.index.expand(name, start)
-            subject = _SUBJECT_BEFORE.search(text, max(0, start - 12), start) is not None
+            if len(words) == 1 and not indexed:
+                lone.add(full)
+            first_in_sentence = previous_end < 0 or (
+                _BREAK.search(text, previous_end, start) is not None
+            )
+            subject = not _POSSESSIVE_END.search(run) and (
+                first_in_sentence
+                or _SUBJECT_BEFORE.search(text, max(0, start - 12), start) is not None
+            )
             people.append(_Person(start, full, subject))
-            nxt = bisect.bisect_left(pronoun_at, end)
-            if nxt < len(pronouns) and pronouns[nxt][0] < end + 120:
-                vote = "m" if pronouns[nxt][1] in {"he", "him", "his"} else "f"
-                tally = genders.setdefault(full, {})
-                tally[vote] = tally.get(vote, 0) + 1
-        self.gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in genders.items()}
-        for key, gender in self.index.genders.items():
-            for _, name in self.index.by_surname.get(key, []):
-                self.gender[name] = gender
-        return people
+            ends.append(end)
+            previous_end = end
+            lead = title.split()[0].lower().rstrip(".") if title else ""
+            if lead in _TITLE_GENDER:
+                tally = votes.setdefault(full, {})
+                tally[_TITLE_GENDER[lead]] = tally.get(_TITLE_GENDER[lead], 0) + 3
+        # Each he/she/his/her outside quotes votes for the nearest person before it.
+        for match in _PRONOUN_WORDS.finditer(text):
+            position = match.start()
+            at = bisect.bisect_right(ends, position) - 1
+            if at < 0 or position - ends[at] > 150 or quoted(position):
+                continue
+            vote = "m" if match.group(0).lower() in {"he", "him", "his"} else "f"
+            tally = votes.setdefault(people[at].name, {})
+            tally[vote] = tally.get(vote, 0) + 1
+        self.gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in votes.items()}
+        # A lone word with no he/she after it is more likely a place or a group than a person.
+        return [p for p in people if p.name not in lone or p.name in self.gender]
 
     def name(self, mention: _Mention) -> str:
         return self.index.expand(mention.text, mention.position)
@@ -516,6 +606,7 @@ class _Resolver:
 def _apply(
     span: _Span, mention: _Mention, resolver: _Resolver, last: tuple[int, str] | None
 ) -> None:
+    span.cued = True
     if mention.kind == "name":
         span.speaker = resolver.name(mention)
         span.title = mention.title
@@ -709,7 +800,7 @@ def _fill_titles(text: str, spans: list[_Span]) -> None:
 def _keep(text: str, span: _Span) -> bool:
     content = text[span.start : span.end]
     if span.kind == "none":
-        if _word_count(content) <= 3 or _looks_like_title(content):
+        if not span.cued and (_word_count(content) <= 3 or _looks_like_title(content)):
             return False
         span.score = 0.3
     elif _word_count(content) <= 6 and content[-1:] not in ",.!?" and _looks_like_title(content):
