@@ -13,10 +13,33 @@ from bot.extract.types import Claim, Extraction, Quote
 _NORM = re.compile(r"[\W_]+")
 _ENDS_SENTENCE = re.compile(r"[.!?…\"”’')\]]\s*$")
 _MIN_CLAIM_WORDS = 5
+# What may be left of a sentence once its quotation, speaker and title are taken out for it to
+# count as mere attribution (`said`, `he told reporters`, a dash).
+_MAX_ATTRIBUTION_WORDS = 4
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _norm(text: str) -> str:
     return _NORM.sub(" ", text).strip().lower()
+
+
+def _attribution_only(sentence: str, quoted: list[tuple[int, int, str | None, str | None]]) -> bool:
+    """Whether a sentence holding a quotation says nothing beyond it but who said it.
+
+    `"We waited eight years," said Maria Lopez, chair of the committee.` is the quote ticket and
+    no claim; `The plan, which Reyes called "a debt trap", costs $48 million.` keeps its claim.
+    """
+    rest = sentence
+    for start, end, _speaker, _title in sorted(quoted, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    for _start, _end, speaker, title in quoted:
+        for part in (title, speaker):
+            if part:
+                rest = rest.replace(part, " ")
+        if speaker:
+            for name in speaker.split():
+                rest = re.sub(rf"\b{re.escape(name)}\b", " ", rest)
+    return len(_WORD.findall(rest)) <= _MAX_ATTRIBUTION_WORDS
 
 
 def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
@@ -31,10 +54,10 @@ def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
     paras = paragraphs(body)
     quotes: list[Quote] = []
     seen_quotes: set[str] = set()
-    covered: list[tuple[int, int]] = []
+    covered: list[tuple[int, int, str | None, str | None]] = []
     for found in extract_quotes(body, paras):
         key = _norm(body[found.start : found.end])
-        covered.append((found.start, found.end))
+        covered.append((found.start, found.end, found.speaker, found.title))
         if not key or key in seen_quotes:
             continue
         seen_quotes.add(key)
@@ -54,13 +77,19 @@ def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
             while cover_index < len(covered) and covered[cover_index][1] <= start:
                 cover_index += 1
             inside = 0
-            for q_start, q_end in covered[cover_index:]:
+            quoted: list[tuple[int, int, str | None, str | None]] = []
+            for q_start, q_end, speaker, title in covered[cover_index:]:
                 if q_start >= end:
                     break
                 inside += min(end, q_end) - max(start, q_start)
+                quoted.append(
+                    (max(q_start, start) - start, min(q_end, end) - start, speaker, title)
+                )
             if inside * 2 > end - start:
                 continue
             sentence = body[start:end]
+            if quoted and _attribution_only(sentence, quoted):
+                continue
             if len(sentence.split()) < _MIN_CLAIM_WORDS:
                 continue
             score = score_sentence(sentence)
