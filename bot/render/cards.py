@@ -64,7 +64,8 @@ def ticket_quote(ticket: Ticket, limit: int = CARD_TEXT_CHARS) -> str:
     """The ticket's text cut to `limit`, as a mrkdwn block quote (quotes in quotation marks)."""
     text = escape(trim(" ".join(ticket.text.split()), limit))
     if ticket.kind == "quote":
-        text = f"“{text}”"
+        # `"A," she said` keeps the comma in the ticket's span; the card reads better without it.
+        text = f"“{text.rstrip(' ,;:')}”"
     return f">{text}"
 
 

@@ -78,6 +78,11 @@ def test_card_shows_speaker_title_and_status() -> None:
     assert status_line(ticket(1)) == STATUS_OPEN
 
 
+def test_a_quote_card_reads_as_a_quotation_without_the_attribution_comma() -> None:
+    quote = ticket(3, kind="quote", text="We have waited eight years for this,")
+    assert "“We have waited eight years for this”" in visible_text(render_ticket_card(quote))
+
+
 def test_thread_splits_at_fifty_blocks_and_keeps_each_card_whole() -> None:
     tickets = [ticket(i) for i in range(1, 41)]
     messages = render_thread(tickets)
