@@ -34,7 +34,14 @@ explained insisted answered answers began begins concluded ruled writes referred
 acknowledged mocked scoffed derided hailed lauded cheered warned declaring telling calling
 writing noting arguing insisting warning claiming describing asking explaining stating
 announcing replying responding tweeting recalling predicting urging promising vowing
-complaining suggesting joking adds""".split()
+complaining suggesting joking adds fumed fumes barked barks bemoaned bemoans assured assures
+indicated indicates referenced references cited cites mentioned mentions hinted hints reasoned
+reasons scolded scolds pleaded pleads interjected griped gripes groused grouses muttered mutters
+murmured murmurs exclaimed exclaims informed informs reminded reminds opined opines ventured
+speculated speculates estimated estimates recommended recommends summarized summarised
+clarified clarifies elaborated elaborates lectured lectures preached preaches pronounced
+proposed proposes ranted rants raved raves roared roars sneered sneers teased teases
+thanked thanks theorized theorised vented vents griping fuming stating citing""".split()
 _PHRASES = ["pointed out", "points out", "went on", "goes on", "put it", "puts it", "summed up"]
 _VERB_ALT = "|".join(sorted({*_SPEECH, *_PHRASES}, key=len, reverse=True))
 _VERB = re.compile(rf"\b(?:{_VERB_ALT})\b")
@@ -89,6 +96,7 @@ class _Span:
     kind: str = "none"  # name | pronoun | phrase | none
     score: float = 0.0
     cued: bool = False  # a cue verb or dash line was found, even if its speaker was not
+    weak: bool = False  # the speaker is only the subject of the sentence, with no cue verb
 
 
 @dataclass(frozen=True)
@@ -372,6 +380,34 @@ def _clause_subject(text: str, para_start: int, at: int) -> _Mention | None:
     if head is None:
         return None
     return _Mention("name", head[1], None, s + head[2], 0.75)
+
+
+_SUBJECT_VERB = re.compile(
+    r"(?:\s+(?:also|then|later|again|once|has|had|have|was|is|will|would)\b)*\s+[a-z]"
+)
+
+
+def _sentence_subject(text: str, start: int, at: int, index: NameIndex) -> _Mention | None:
+    """A known person opening the sentence a quote sits in (`Rubio also bemoaned people “...”`).
+
+    `start` is where the text outside quotes begins (the paragraph or the previous quote's end).
+    """
+    s = start
+    for begin, _ in sentences(text, start, at):
+        s = begin
+    region = text[s:at]
+    match = NAME_RUN.match(region)
+    if match is None or _POSSESSIVE_END.search(match.group(0)):
+        return None
+    title, name = clean_name(match.group(0))
+    if (
+        not name
+        or not is_name_like(name)
+        or (" " not in name and surname(name) not in index.by_surname)
+        or not _SUBJECT_VERB.match(region, match.end())
+    ):
+        return None
+    return _Mention("name", name, _strip_title(title) if title else None, s + match.start(), 0.6)
 
 
 def _cue_before(text: str, start: int, end: int, para_start: int) -> _Mention | None:
@@ -688,8 +724,13 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
             previous = paras[span.para - 1]
             if not previous.skip and text[previous.start : previous.end].rstrip().endswith(":"):
                 mention = _cue_before(text, previous.start, previous.end, previous.start)
+        weak = False
+        if mention is None and span.open > para.start and not span.continued:
+            mention = _sentence_subject(text, lo, span.open, resolver.index)
+            weak = mention is not None
         if mention is not None:
             _apply(span, mention, resolver, last)
+            span.cued, span.weak = not weak, weak
         elif span.continued and span.group in group_speaker:
             source = group_speaker[span.group]
             span.speaker, span.title, span.kind = source.speaker, source.title, source.kind
@@ -754,6 +795,17 @@ def _inherit(
         if source is not None:
             span.speaker, span.title, span.kind = source.speaker, source.title, source.kind
             span.score = min(0.8, source.score)
+            continue
+        if span.open == paras[span.para].start and span.para > 0 and not span.continued:
+            # A quote paragraph after `Ash argued in his email, the incident shows ...`.
+            previous_para = paras[span.para - 1]
+            if not previous_para.skip:
+                mention = _cue_before(
+                    text, previous_para.start, previous_para.end, previous_para.start
+                )
+                if mention is not None and mention.kind in {"name", "pronoun"}:
+                    _apply(span, mention, resolver, None)
+                    span.score = min(0.7, span.score)
 
 
 def _share_within_groups(spans: list[_Span]) -> None:
@@ -799,10 +851,11 @@ def _fill_titles(text: str, spans: list[_Span]) -> None:
 
 def _keep(text: str, span: _Span) -> bool:
     content = text[span.start : span.end]
-    if span.kind == "none":
+    if span.kind == "none" or span.weak:
         if not span.cued and (_word_count(content) <= 3 or _looks_like_title(content)):
             return False
-        span.score = 0.3
+        if span.kind == "none":
+            span.score = 0.3
     elif _word_count(content) <= 6 and content[-1:] not in ",.!?" and _looks_like_title(content):
         # "told Good Morning America", "his book “Destiny and Power”": a title, not speech.
         return False

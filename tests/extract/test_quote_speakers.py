@@ -75,3 +75,39 @@ def test_unresolved_pronoun_cue_keeps_a_short_quote() -> None:
     (quote,) = quotes_of(text)
     assert quote.text == "Stop the car,"
     assert quote.speaker is None
+
+
+def test_partial_quote_takes_the_person_opening_its_sentence() -> None:
+    text = (
+        "Councillor Ruth Adeyemi chaired the session.\n\n"
+        "Adeyemi also bemoaned a budget in which schools “lose out every single year” again."
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Ruth Adeyemi"
+
+
+def test_sentence_subject_does_not_rescue_a_scare_quote() -> None:
+    text = (
+        "Councillor Ruth Adeyemi chaired the session.\n\n"
+        "Adeyemi then visited the “new” library on the hill."
+    )
+    assert quotes_of(text) == []
+
+
+def test_quote_paragraph_after_a_cue_in_the_previous_paragraph() -> None:
+    text = (
+        "Board member Kofi Mensah wrote to colleagues on Friday.\n\n"
+        "If anything, Mensah argued in his letter, the vote shows the rules must change.\n\n"
+        "“Is it wise to keep giving one officer this much power over the agenda?”"
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Kofi Mensah"
+
+
+def test_more_speech_verbs_mark_a_cue() -> None:
+    text = (
+        "Senator Dana Voss left the chamber early.\n\n"
+        "“That would have shown good faith,” Voss fumed on Tuesday."
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Dana Voss"
