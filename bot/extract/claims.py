@@ -86,10 +86,12 @@ _WORD_LISTS: dict[str, str] = {
     "future": "will won't going gonna i'll we'll you'll he'll she'll they'll plan promise",
     "prescription": "need needs must ought let's",
     "conditional": "if unless whether suppose imagine",
+    "intent": "want wants wanted wish intend intends aim aims try trying",
     "address": """thank thanks welcome congratulations okay ok uh um applause laughter crosstalk
         please sorry""",
     "second_person": "you your you're you've yourself",
-    "first_person": "i i'm i've i'd me my we we're we've our us",
+    "first_person": "i i'm i've i'd i'll me my myself",
+    "we": "we we're we've we'd we'll our us ourselves",
     "vague": """thing things something anything everything somebody anybody everybody stuff kind
         lot""",
     "personal": """my me mother father wife husband son daughter family grandfather grandmother
@@ -116,6 +118,7 @@ _ACCORDING = re.compile(r"\baccording to\b|\bfound that\b|\bshows? that\b")
 
 _FIRST = frozenset({"i", "we"})
 _THIRD = frozenset({"he", "she", "they", "it"})
+_SINCE = frozenset({"since", "ever", "history", "decades", "century"})
 _OPINION_VERBS = frozenset(
     """think believe feel hope want wish know guess mean suppose agree disagree love like will
     would can should must""".split()
@@ -162,6 +165,7 @@ _RECORD = frozenset(_WORD_LISTS["record"].split())
 
 FEATURE_NAMES = (
     *_WORD_LISTS,
+    "numeral",
     "year",
     "many_numbers",
     "entities",
@@ -178,6 +182,7 @@ FEATURE_NAMES = (
     "negated_fact",
     "existential",
     "law_does",
+    "record_since",
     "analysis",
     "conversational",
     "subject_i",
@@ -200,71 +205,75 @@ HAND_SET: dict[str, float] = {"analysis": -1.6}
 # the development split of the CheckThat! 2024 Task 1 English data (ClaimBuster sentences from
 # US presidential debates; research use). Only these numbers come from that data.
 WEIGHTS: dict[str, float] = {
-    "bias": -1.76,
-    "number": 0.56,
-    "big_number": 0.61,
-    "percent": 1.08,
-    "money": 0.52,
-    "date": 0.26,
-    "comparative": 0.23,
-    "superlative": 0.52,
-    "change": 0.34,
+    "bias": -1.85,
+    "number": 0.42,
+    "big_number": 0.56,
+    "percent": 0.94,
+    "money": 0.50,
+    "date": 0.18,
+    "comparative": 0.22,
+    "superlative": 0.49,
+    "change": 0.31,
     "economy": 0.51,
-    "security": 0.35,
-    "governance": 0.37,
-    "society": 0.49,
-    "record": 0.74,
-    "legal_effect": 0.17,
+    "security": 0.31,
+    "governance": 0.39,
+    "society": 0.48,
+    "record": 0.82,
+    "legal_effect": 0.16,
     "statistic": -0.03,
-    "attribution": 0.40,
-    "reported_speech": 0.55,
-    "irregular_past": -0.11,
-    "title": 0.24,
-    "opinion": -0.72,
-    "hedge": -0.36,
-    "would": -0.22,
+    "attribution": 0.42,
+    "reported_speech": 0.60,
+    "irregular_past": -0.15,
+    "title": 0.32,
+    "opinion": -0.69,
+    "hedge": -0.33,
+    "would": -0.21,
     "future": -0.47,
-    "prescription": -0.49,
-    "conditional": -0.35,
-    "address": -0.25,
-    "second_person": -0.29,
-    "first_person": -0.31,
-    "vague": -0.25,
-    "personal": -0.40,
-    "values": -0.48,
-    "meta": -0.59,
-    "negation": -0.07,
-    "intensifier": -0.16,
-    "year": 0.14,
-    "many_numbers": 0.41,
-    "entities": 0.28,
+    "prescription": -0.58,
+    "conditional": -0.39,
+    "intent": -0.29,
+    "address": -0.20,
+    "second_person": -0.25,
+    "first_person": -0.63,
+    "we": 0.09,
+    "vague": -0.22,
+    "personal": -0.20,
+    "values": -0.49,
+    "meta": -0.55,
+    "negation": -0.02,
+    "intensifier": -0.15,
+    "numeral": 0.62,
+    "year": -0.01,
+    "many_numbers": 0.34,
+    "entities": 0.29,
     "question": -0.74,
     "exclamation": -0.01,
-    "first_person_opinion": -0.67,
-    "first_person_past": 0.57,
-    "third_person_past": 0.38,
-    "third_person_present": 0.05,
-    "someone_said": -0.09,
-    "present_perfect": 0.26,
+    "first_person_opinion": -0.50,
+    "first_person_past": 0.62,
+    "third_person_past": 0.39,
+    "third_person_present": 0.09,
+    "someone_said": -0.13,
+    "present_perfect": 0.23,
     "past_passive": 0.10,
-    "past_tense": 0.17,
-    "negated_fact": 0.26,
-    "existential": 0.00,
-    "law_does": 0.13,
+    "past_tense": 0.19,
+    "negated_fact": 0.25,
+    "existential": 0.02,
+    "law_does": 0.16,
+    "record_since": 0.42,
     "analysis": -1.60,
-    "conversational": -0.33,
-    "subject_i": -0.17,
+    "conversational": -0.32,
+    "subject_i": -0.14,
     "subject_you": -0.04,
-    "subject_third": 0.28,
-    "subject_this": -0.08,
+    "subject_third": 0.29,
+    "subject_this": -0.09,
     "subject_noun": 0.24,
-    "subject_named": 0.12,
-    "number_and_topic": 0.46,
-    "number_and_plan": -0.29,
-    "named_past": 0.04,
-    "log_words": 0.38,
-    "short": 0.15,
-    "long": -0.05,
+    "subject_named": 0.14,
+    "number_and_topic": 0.39,
+    "number_and_plan": -0.30,
+    "named_past": 0.05,
+    "log_words": 0.37,
+    "short": 0.17,
+    "long": -0.03,
 }
 DEFAULT_THRESHOLD = 0.27
 
@@ -286,7 +295,7 @@ def features(sentence: str) -> dict[str, float]:
             found[name] = 1.0
     numerals = _NUMERAL.findall(sentence) if any(c.isdigit() for c in sentence) else []
     if numerals:
-        found["number"] = 1.0
+        found["number"] = found["numeral"] = 1.0
         if _YEAR.search(sentence):
             found["year"] = found["date"] = 1.0
     if not _CURRENCY.isdisjoint(sentence):
@@ -355,6 +364,8 @@ def features(sentence: str) -> dict[str, float]:
             found[subject] = 1.0
         elif first and first not in _FUNCTION_WORDS and not first[0].isdigit():
             found["subject_named"] = 1.0
+    if "superlative" in found and not words.isdisjoint(_SINCE):
+        found["record_since"] = 1.0
     if "legal_effect" in found and not words.isdisjoint(_LEGAL_NOUNS):
         found["law_does"] = 1.0
     if not words.isdisjoint(_ANALYSIS_WORDS) and _ANALYSIS.search(lower):
