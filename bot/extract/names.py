@@ -15,8 +15,9 @@ _ABBREV = (
 )
 _WORD = rf"(?:{_ABBREV}|[{_U}]\.|[{_U}][{_U}{_L}]*(?:['’-][{_U}{_L}]+)*)"
 _PARTICLE = r"(?:de|da|del|della|di|du|van|von|der|den|la|le|bin|ibn|al|el|dos|das|ter)"
+# The lookahead for a capital first lets the scanner skip most positions cheaply.
 NAME_RUN = re.compile(
-    rf"(?<![\w'’-]){_WORD}(?:(?:\s+|\s+{_PARTICLE}\s+|\s*-\s*){_WORD}|\s+(?:Jr\.|Sr\.|II|III|IV)|\s+al-{_WORD})*(?![\w])"
+    rf"(?=[{_U}])(?<![\w'’-]){_WORD}(?:(?:\s+|\s+{_PARTICLE}\s+|\s*-\s*){_WORD}|\s+(?:Jr\.|Sr\.|II|III|IV)|\s+al-{_WORD})*(?![\w])"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
 

@@ -43,8 +43,34 @@ clarified clarifies elaborated elaborates lectured lectures preached preaches pr
 proposed proposes ranted rants raved raves roared roars sneered sneers teased teases
 thanked thanks theorized theorised vented vents griping fuming stating citing""".split()
 _PHRASES = ["pointed out", "points out", "went on", "goes on", "put it", "puts it", "summed up"]
-_VERB_ALT = "|".join(sorted({*_SPEECH, *_PHRASES}, key=len, reverse=True))
-_VERB = re.compile(rf"\b(?:{_VERB_ALT})\b")
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: set[str]) -> str:
+    """One regex alternation with shared prefixes factored out, so matching does not try every
+    word at every position: {'said', 'says', 'sighed'} -> 's(?:a(?:id|y(?:s)?)|ighed)'."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        ends = "" in node
+        parts = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 and not ends else f"(?:{'|'.join(parts)})"
+        return f"{body}?" if ends else body
+
+    return build(trie)
+
+
+_VERB_ALT = _trie_pattern({*_SPEECH, *_PHRASES})
+_VERB = re.compile(rf"(?=[a-z])\b(?:{_VERB_ALT})\b")
 _VERB_FIRST = re.compile(rf"^[\s,;:]*(?:{_VERB_ALT}|Said|Says)\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\b")
 _DASH_START = re.compile(r"^\s*,?\s*(?:[-–—]{1,2}|―)\s*(?=\S)")
@@ -78,7 +104,7 @@ _PASSIVE = re.compile(r"(?:\b(?:was|were|is|are|be|been|being|widely|often|also|
 _PASSIVE_VERBS = frozenset(
     "described called labeled labelled dubbed branded referred characterized characterised".split()
 )
-_PRONOUN_WORDS = re.compile(r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Ss]he|[Hh]er|[Hh]ers)\b")
+_PRONOUN_WORDS = re.compile(r"(?=[HhSs])\b(?:[Hh](?:e|im|is|ers?)|[Ss]he)\b")
 
 
 @dataclass

@@ -111,3 +111,11 @@ def test_more_speech_verbs_mark_a_cue() -> None:
     )
     (quote,) = quotes_of(text)
     assert quote.speaker == "Dana Voss"
+
+
+def test_speech_verb_pattern_matches_whole_words_only() -> None:
+    from bot.extract.quotes import _VERB, _trie_pattern
+
+    assert _trie_pattern({"said", "says", "say", "sighed"}) == "s(?:a(?:id|y(?:s)?)|ighed)"
+    found = [m.group(0) for m in _VERB.finditer("she said, then sayso, says and pointed out")]
+    assert found == ["said", "says", "pointed out"]
