@@ -27,6 +27,12 @@ def post_thread(
     Returns the ts of the first reply. Messages go out in order (Slack shows a thread in
     posting order); each batch of tickets records its message's ts so later changes update
     that message in place.
+
+    A change can land between a message appearing in Slack and its ts being recorded (Claim
+    pressed, or `/factcheck claim`, the moment the card shows): that change's refresh finds no
+    card to update. So once the ts is committed, the message is rendered again from the
+    database and updated if it differs. Either the change's refresh sees the ts, or this
+    re-render sees the change: both read after their own commit.
     """
     assert article.id is not None
     first_ts = ""
@@ -47,7 +53,24 @@ def post_thread(
             )
             if ts == first_ts:
                 set_article_reply(session, article_id=article.id, reply_ts=ts)
+        _catch_up(services, chunk, channel=article.channel, ts=ts, posted=message)
     return first_ts
+
+
+def _catch_up(
+    services: Services,
+    chunk: Sequence[Ticket],
+    *,
+    channel: str,
+    ts: str,
+    posted: SlackMessage,
+) -> None:
+    """chat.update the message just posted if its tickets changed before its ts was recorded."""
+    with session_scope(services.engine) as session:
+        updates = _card_updates(session, [t.id for t in chunk if t.id is not None])
+    for home_channel, home_ts, message in updates:
+        if (home_channel, home_ts) == (channel, ts) and message.blocks != posted.blocks:
+            _update(services, home_channel, home_ts, message)
 
 
 def post_in_thread(
@@ -103,14 +126,18 @@ def refresh_ticket_cards(services: Services, ticket_ids: Iterable[int]) -> None:
     with session_scope(services.engine) as session:
         updates = _card_updates(session, ticket_ids)
     for channel, ts, message in updates:
-        try:
-            services.client.chat_update(
-                channel=channel, ts=ts, text=message.text, blocks=message.blocks
-            )
-        except SlackApiError as error:
-            logger.warning(
-                "card update failed: channel=%s ts=%s error=%s",
-                channel,
-                ts,
-                error.response.get("error"),
-            )
+        _update(services, channel, ts, message)
+
+
+def _update(services: Services, channel: str, ts: str, message: SlackMessage) -> None:
+    try:
+        services.client.chat_update(
+            channel=channel, ts=ts, text=message.text, blocks=message.blocks
+        )
+    except SlackApiError as error:
+        logger.warning(
+            "card update failed: channel=%s ts=%s error=%s",
+            channel,
+            ts,
+            error.response.get("error"),
+        )
