@@ -581,6 +581,7 @@ class _Resolver:
         ends: list[int] = []
         votes: dict[str, dict[str, int]] = {}
         lone: set[str] = set()
+        titled: list[tuple[int, str, bool]] = []  # (person, gender of the title, bare surname)
         previous_end = -1
         for number, (start, end, run) in enumerate(runs):
             title, name = clean_name(run)
@@ -616,8 +617,7 @@ class _Resolver:
             previous_end = end
             lead = title.split()[0].lower().rstrip(".") if title else ""
             if lead in _TITLE_GENDER:
-                tally = votes.setdefault(full, {})
-                tally[_TITLE_GENDER[lead]] = tally.get(_TITLE_GENDER[lead], 0) + 3
+                titled.append((len(people) - 1, _TITLE_GENDER[lead], len(words) == 1))
         # Each he/she/his/her outside quotes votes for the nearest person before it.
         for match in _PRONOUN_WORDS.finditer(text):
             position = match.start()
@@ -627,12 +627,43 @@ class _Resolver:
             vote = "m" if match.group(0).lower() in {"he", "him", "his"} else "f"
             tally = votes.setdefault(people[at].name, {})
             tally[vote] = tally.get(vote, 0) + 1
+        pronoun_gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in votes.items()}
+        for number, want, bare in titled:
+            person = people[number]
+            if bare and pronoun_gender.get(person.name, want) != want:
+                # 'Mrs. Clinton' after 'Bill Clinton': the Clinton of her gender, nearest first.
+                key = surname(person.name)
+                match = [
+                    p
+                    for p in people
+                    if surname(p.name) == key and pronoun_gender.get(p.name) == want
+                ]
+                before = [p for p in match if p.position < person.position]
+                if match:
+                    chosen = before[-1] if before else match[0]
+                    person = _Person(person.position, chosen.name, person.subject)
+                    people[number] = person
+            tally = votes.setdefault(person.name, {})
+            tally[want] = tally.get(want, 0) + 3
         self.gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in votes.items()}
         # A lone word with no he/she after it is more likely a place or a group than a person.
         return [p for p in people if p.name not in lone or p.name in self.gender]
 
     def name(self, mention: _Mention) -> str:
-        return self.index.expand(mention.text, mention.position)
+        full = self.index.expand(mention.text, mention.position)
+        lead = mention.title.split()[-1].lower().rstrip(".") if mention.title else ""
+        want = _TITLE_GENDER.get(lead)
+        if want is None or " " in mention.text:
+            return full
+        # 'Mrs. Clinton' is the Clinton of her gender: nearest before, else after.
+        people = self.people
+        if self.gender.get(full, want) == want:
+            return full
+        key = surname(mention.text)
+        same = [p for p in people if surname(p.name) == key and self.gender.get(p.name) == want]
+        before = [p for p in same if p.position < mention.position]
+        chosen = before[-1] if before else (same[0] if same else None)
+        return chosen.name if chosen is not None else full
 
     def pronoun(self, mention: _Mention, last_speaker: tuple[int, str] | None) -> str | None:
         want = _PRONOUNS.get(mention.text)

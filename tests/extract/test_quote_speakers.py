@@ -119,3 +119,13 @@ def test_speech_verb_pattern_matches_whole_words_only() -> None:
     assert _trie_pattern({"said", "says", "say", "sighed"}) == "s(?:a(?:id|y(?:s)?)|ighed)"
     found = [m.group(0) for m in _VERB.finditer("she said, then sayso, says and pointed out")]
     assert found == ["said", "says", "pointed out"]
+
+
+def test_mrs_title_picks_the_namesake_of_her_gender() -> None:
+    text = (
+        "Anna Petrov spoke first, and she thanked the volunteers. "
+        "Her husband, Ivan Petrov, said he would not run again.\n\n"
+        "“We owe this town our thanks,” Mrs. Petrov said."
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Anna Petrov"
