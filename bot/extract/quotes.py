@@ -633,14 +633,14 @@ class _Resolver:
             if bare and pronoun_gender.get(person.name, want) != want:
                 # 'Mrs. Clinton' after 'Bill Clinton': the Clinton of her gender, nearest first.
                 key = surname(person.name)
-                match = [
+                namesakes = [
                     p
                     for p in people
                     if surname(p.name) == key and pronoun_gender.get(p.name) == want
                 ]
-                before = [p for p in match if p.position < person.position]
-                if match:
-                    chosen = before[-1] if before else match[0]
+                before = [p for p in namesakes if p.position < person.position]
+                if namesakes:
+                    chosen = before[-1] if before else namesakes[0]
                     person = _Person(person.position, chosen.name, person.subject)
                     people[number] = person
             tally = votes.setdefault(person.name, {})
