@@ -30,16 +30,12 @@ def _attribution_only(sentence: str, quoted: list[tuple[int, int, str | None, st
     no claim; `The plan, which Reyes called "a debt trap", costs $48 million.` keeps its claim.
     """
     rest = sentence
-    for start, end, _speaker, _title in sorted(quoted, reverse=True):
+    attribution: set[str] = set()
+    for start, end, speaker, title in sorted(quoted, reverse=True):
         rest = rest[:start] + " " + rest[end:]
-    for _start, _end, speaker, title in quoted:
-        for part in (title, speaker):
-            if part:
-                rest = rest.replace(part, " ")
-        if speaker:
-            for name in speaker.split():
-                rest = re.sub(rf"\b{re.escape(name)}\b", " ", rest)
-    return len(_WORD.findall(rest)) <= _MAX_ATTRIBUTION_WORDS
+        attribution.update(_WORD.findall(f"{speaker or ''} {title or ''}"))
+    left = [word for word in _WORD.findall(rest) if word not in attribution]
+    return len(left) <= _MAX_ATTRIBUTION_WORDS
 
 
 def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
