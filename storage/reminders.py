@@ -34,7 +34,7 @@ from storage.models import Article, DigestRun, ReminderDelivery, Ticket
 
 @dataclass(frozen=True)
 class DueReminder:
-    """One leased reminder: what the DM needs, and the numbers `record_reminder_sent` takes."""
+    """One leased reminder: what the DM needs, and the numbers `record_reminders_sent` takes."""
 
     ticket_id: int
     assignee: str
@@ -46,9 +46,17 @@ class DueReminder:
     reminder_number: int
     article_id: int
     article_channel: str
-    article_ts: str
     article_permalink: str | None
     article_title: str | None
+
+
+def _article_column(column: Any) -> Any:
+    """`column` of the leased ticket's article, as a RETURNING expression (a primary-key lookup).
+
+    A correlated subquery rather than `UPDATE ... FROM article`: SQLite does not let a FROM
+    table appear in RETURNING.
+    """
+    return select(column).where(col(Article.id) == col(Ticket.article_id)).scalar_subquery()
 
 
 def acquire_due_reminders(
@@ -59,11 +67,14 @@ def acquire_due_reminders(
     Due: status `claimed` and `next_reminder_at <= now` (a snooze or a lease pushes that time
     forward). The lease is taken by pushing `next_reminder_at` to `now + lease` and setting
     `lease_owner`, in one `UPDATE ... WHERE id IN (SELECT ... ORDER BY next_reminder_at LIMIT n
-    FOR UPDATE SKIP LOCKED) RETURNING id`: on PostgreSQL concurrent sweepers skip each other's
+    FOR UPDATE SKIP LOCKED) RETURNING ...`: on PostgreSQL concurrent sweepers skip each other's
     rows instead of waiting; on SQLite the transaction holds the single write lock (BEGIN
     IMMEDIATE). Commit right after, before calling Slack, so the lease is visible to others.
 
-    If the lease expires before `record_reminder_sent` (Slack 429, crash), the ticket is due
+    That one statement is the only one: RETURNING hands back everything the DM needs (the
+    ticket's fields and its article's link and title), so no second query re-reads the rows.
+
+    If the lease expires before `record_reminders_sent` (Slack 429, crash), the ticket is due
     again and will be leased by a later sweep. Results are ordered by assignee, then due time,
     ready to be grouped into one DM per checker. Cost follows the due work (partial index
     `ix_ticket_due`), not the size of the table.
@@ -76,19 +87,11 @@ def acquire_due_reminders(
     )
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
-    leased_ids = list(
-        session.scalars(
-            update(Ticket)
-            .where(col(Ticket.id).in_(candidates.scalar_subquery()))
-            .values(next_reminder_at=now + lease, lease_owner=owner)
-            .returning(col(Ticket.id))
-            .execution_options(synchronize_session=False)
-        )
-    )
-    if not leased_ids:
-        return []
     rows = session.execute(
-        select(
+        update(Ticket)
+        .where(col(Ticket.id).in_(candidates.scalar_subquery()))
+        .values(next_reminder_at=now + lease, lease_owner=owner)
+        .returning(
             col(Ticket.id),
             col(Ticket.assignee),
             col(Ticket.kind),
@@ -97,17 +100,14 @@ def acquire_due_reminders(
             col(Ticket.due_at),
             col(Ticket.claim_number),
             col(Ticket.reminders_sent),
-            col(Article.id),
-            col(Article.channel),
-            col(Article.ts),
-            col(Article.permalink),
-            col(Article.title),
+            col(Ticket.article_id),
+            col(Ticket.channel),
+            _article_column(col(Article.permalink)),
+            _article_column(col(Article.title)),
         )
-        .join(Article, col(Article.id) == col(Ticket.article_id))
-        .where(col(Ticket.id).in_(leased_ids))
-        .order_by(col(Ticket.assignee), col(Ticket.due_at), col(Ticket.id))
+        .execution_options(synchronize_session=False)
     )
-    return [
+    leased = [
         DueReminder(
             ticket_id=ticket_id,
             assignee=assignee or "",
@@ -119,7 +119,6 @@ def acquire_due_reminders(
             reminder_number=reminders_sent + 1,
             article_id=article_id,
             article_channel=channel,
-            article_ts=ts,
             article_permalink=permalink,
             article_title=title,
         )
@@ -134,12 +133,12 @@ def acquire_due_reminders(
             reminders_sent,
             article_id,
             channel,
-            ts,
             permalink,
             title,
         ) in rows
-        if ticket_id is not None and article_id is not None
     ]
+    # RETURNING comes in no particular order; a claimed ticket always has a due time.
+    return sorted(leased, key=lambda r: (r.assignee, r.due_at or now, r.ticket_id))
 
 
 def record_reminder_sent(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, event, func, insert, select
 
 from bot.workflow import DeskPolicy, claim_ticket, release_ticket, snooze_ticket
 from storage import reminders
@@ -44,6 +45,31 @@ def test_claimed_ticket_is_due_one_interval_later(engine: Engine) -> None:
     assert _acquire(engine, "early", now=DUE - timedelta(seconds=1)) == []
     due = _acquire(engine, "a")
     assert [(r.ticket_id, r.assignee, r.reminder_number) for r in due] == [(1, "U1", 1)]
+
+
+def test_leasing_is_one_statement_that_returns_what_the_dm_needs(engine: Engine) -> None:
+    """No second query re-reading the leased rows (a 10,000-item IN list on a big sweep)."""
+    with session_scope(engine) as session:
+        article = make_article(session, permalink="https://news.example/p/1", title="Budget")
+        for _ in range(3):
+            ticket_id = make_ticket(session, article).id
+            assert ticket_id is not None
+            claim_ticket(ticket_id, session=session, actor="U1", now=T0, policy=POLICY)
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "ticket" in statement.lower():
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        due = _acquire(engine, "a")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+    assert [(r.ticket_id, r.article_permalink, r.article_title) for r in due] == [
+        (n, "https://news.example/p/1", "Budget") for n in (1, 2, 3)
+    ]
 
 
 def test_a_leased_reminder_is_not_taken_twice(engine: Engine) -> None:
