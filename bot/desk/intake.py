@@ -65,10 +65,16 @@ class IntakeResult:
 
 
 def find_links(text: str) -> list[str]:
-    """http(s) links in Slack message text, in order, without duplicates."""
-    links = [m.group(1) for m in _SLACK_LINK.finditer(text)]
-    links += [m.group(1) for m in _BARE_LINK.finditer(_SLACK_LINK.sub(" ", text))]
-    return list(dict.fromkeys(links))
+    """http(s) links in Slack message text, in order, without duplicates, `&amp;` decoded.
+
+    The fetcher's reading of Slack links (`<url|label>`, `<url>`, bare), so what is checked
+    here is what gets fetched; imported late because the fetcher brings httpx and trafilatura.
+    """
+    if "http" not in text.lower():
+        return []
+    from bot.extract.fetch import find_urls
+
+    return find_urls(text)
 
 
 def strip_mentions(text: str) -> str:
