@@ -48,3 +48,4 @@ def test_a_claim_before_the_card_is_recorded_still_shows_on_the_card(
         lambda: card_with(desk, reply["ts"], f"<@{ALICE}>"), description="card shows the claim"
     )
     assert card is not None
+    slack.wait_for_call("reactions.remove")  # the intake is over before the test ends
