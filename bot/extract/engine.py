@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 
 from bot.extract.claims import DEFAULT_THRESHOLD, score_sentence
 from bot.extract.layout import paragraphs, sentences
@@ -38,6 +39,12 @@ def _attribution_only(sentence: str, quoted: list[tuple[int, int, str | None, st
     return len(left) <= _MAX_ATTRIBUTION_WORDS
 
 
+def _repeats(key: str, seen: list[str]) -> bool:
+    """Whether `key` was seen already, whole or as the start of a longer claim (a cut teaser)."""
+    at = bisect_left(seen, key)
+    return at < len(seen) and seen[at].startswith(key)
+
+
 def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
     """Claims and quotes in `text`; pure and offline. Offsets index `text` exactly as given.
 
@@ -64,7 +71,7 @@ def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
             )
         )
     claims: list[Claim] = []
-    seen_claims: list[str] = []
+    seen_claims: list[str] = []  # sorted, so a prefix lookup is one bisect
     cover_index = 0
     for para in paras:
         if para.skip or not _ENDS_SENTENCE.search(body[para.start : para.end]):
@@ -92,9 +99,9 @@ def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
             if score < threshold:
                 continue
             key = _norm(sentence)
-            if any(key == other or other.startswith(key) for other in seen_claims):
+            if _repeats(key, seen_claims):
                 continue
-            seen_claims.append(key)
+            insort(seen_claims, key)
             a, b = plain.span(start, end)
             claims.append(Claim(sentence, a, b, round(score, 3)))
     return Extraction(claims=claims, quotes=quotes)
