@@ -25,11 +25,10 @@ from sqlmodel import Session
 from bot.config import Settings
 from bot.render.digest import DigestMessage, render_digest
 from bot.services import Services
-from storage.articles import recent_articles
+from storage.articles import article_channels, recent_articles
 from storage.db import session_scope
 from storage.digest_figures import digest_figures
 from storage.reminders import claim_digest_run, last_digest_at, mark_digest_posted
-from storage.scheduling import article_channels
 
 logger = logging.getLogger(__name__)
 

@@ -66,8 +66,8 @@ from storage.reminders import (
     claim_nudge,
     defer_reminders,
     escalation_candidates,
+    record_reminders_sent,
 )
-from storage.scheduling import record_reminders_sent
 from storage.tickets import get_tickets
 
 logger = logging.getLogger(__name__)

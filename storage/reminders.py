@@ -5,7 +5,7 @@ statement that only one caller can win, then talks to Slack, then *records* the 
 
 Reminders use a lease, so a failure to reach Slack is never lost:
 
-    acquire_due_reminders()   commit   -> send DM per checker ->   record_reminder_sent()   commit
+    acquire_due_reminders()   commit   -> send DM per checker ->   record_reminders_sent()  commit
           (ticket leased: next_reminder_at pushed to now+lease, lease_owner = me)
 
 If Slack answers 429/5xx the reminder is simply not recorded; when the lease runs out the ticket
@@ -21,11 +21,12 @@ The window is one Slack round-trip plus one commit, milliseconds per sweep.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, case, exists, func, or_, select, tuple_, update
 from sqlmodel import Session, col
 
 from storage.db import dialect_insert
@@ -141,60 +142,78 @@ def acquire_due_reminders(
     return sorted(leased, key=lambda r: (r.assignee, r.due_at or now, r.ticket_id))
 
 
-def record_reminder_sent(
+def record_reminders_sent(
     session: Session,
     *,
-    reminder: DueReminder,
+    reminders: Sequence[DueReminder],
     owner: str,
     now: datetime,
     interval: timedelta,
     message_ts: str | None = None,
-) -> bool:
-    """Record a reminder Slack accepted; schedule the next one `interval` later. Idempotent.
+) -> int:
+    """Record the reminders of one DM Slack accepted; schedule each next one. Idempotent.
 
-    Call only after Slack accepted the message. Inserts the delivery row (unique on ticket,
-    claim number, reminder number: ON CONFLICT DO NOTHING) and, if that row is new and the
-    ticket is still held by the same claim, bumps `reminders_sent`, sets `next_reminder_at =
-    now + interval` and clears the lease. Returns False when this reminder was already
-    recorded (a second sweeper whose lease had expired) or the ticket moved on meanwhile
-    (released, verified, re-claimed): nothing is scheduled then.
+    Call only after Slack accepted the DM; never commits. Two statements whatever the number
+    of tickets, so a sweep's cost follows its DMs: one multi-row `INSERT ... ON CONFLICT DO
+    NOTHING RETURNING ticket_id` of the delivery rows (unique on ticket, claim and reminder
+    number), then one UPDATE of the tickets whose row is new and that are still held by the
+    same claim at the same count: `reminders_sent` + 1, the lease cleared and the next reminder
+    `interval` later, or at the ticket's snooze if one clicked while the DM was on its way
+    ends later. Returns how many tickets were scheduled; a reminder already recorded (a second
+    sweeper whose lease had expired) or a ticket that moved on meanwhile (released, verified,
+    re-claimed) is not counted and nothing is scheduled for it.
     """
-    inserted = session.scalar(
-        dialect_insert(session, ReminderDelivery)
-        .values(
-            ticket_id=reminder.ticket_id,
-            claim_number=reminder.claim_number,
-            reminder_number=reminder.reminder_number,
-            assignee=reminder.assignee,
-            owner=owner,
-            message_ts=message_ts,
-            sent_at=now,
+    if not reminders:
+        return 0
+    recorded = set(
+        session.scalars(
+            dialect_insert(session, ReminderDelivery)
+            .values(
+                [
+                    {
+                        "ticket_id": r.ticket_id,
+                        "claim_number": r.claim_number,
+                        "reminder_number": r.reminder_number,
+                        "assignee": r.assignee,
+                        "owner": owner,
+                        "message_ts": message_ts,
+                        "sent_at": now,
+                    }
+                    for r in reminders
+                ]
+            )
+            .on_conflict_do_nothing(  # type: ignore[attr-defined]
+                index_elements=["ticket_id", "claim_number", "reminder_number"]
+            )
+            .returning(col(ReminderDelivery.ticket_id))
         )
-        .on_conflict_do_nothing(  # type: ignore[attr-defined]
-            index_elements=["ticket_id", "claim_number", "reminder_number"]
-        )
-        .returning(col(ReminderDelivery.id))
     )
-    if inserted is None:
-        return False
-    updated = session.scalar(
+    fresh = [r for r in reminders if r.ticket_id in recorded]
+    if not fresh:
+        return 0
+    held = tuple_(col(Ticket.id), col(Ticket.claim_number), col(Ticket.reminders_sent)).in_(
+        [(r.ticket_id, r.claim_number, r.reminder_number - 1) for r in fresh]
+    )
+    updated = session.scalars(
         update(Ticket)
+        # The plain id list lets the planner use the primary key; the row values then filter.
         .where(
-            col(Ticket.id) == reminder.ticket_id,
-            col(Ticket.status) == "claimed",
-            col(Ticket.claim_number) == reminder.claim_number,
-            col(Ticket.reminders_sent) == reminder.reminder_number - 1,
+            col(Ticket.id).in_([r.ticket_id for r in fresh]), col(Ticket.status) == "claimed", held
         )
         .values(
-            reminders_sent=reminder.reminder_number,
-            next_reminder_at=now + interval,
+            reminders_sent=col(Ticket.reminders_sent) + 1,
+            # A snooze clicked while the DM was on its way is kept, not overwritten.
+            next_reminder_at=case(
+                (col(Ticket.snoozed_until) > now + interval, col(Ticket.snoozed_until)),
+                else_=now + interval,
+            ),
             lease_owner=None,
             updated_at=now,
         )
         .returning(col(Ticket.id))
         .execution_options(synchronize_session=False)
     )
-    return updated is not None
+    return len(list(updated))
 
 
 def defer_reminders(session: Session, *, ticket_ids: list[int], owner: str, until: datetime) -> int:

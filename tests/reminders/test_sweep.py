@@ -343,8 +343,7 @@ def test_unclaimed_tickets_get_one_nudge_per_interval_and_none_once_taken(
 
 
 def test_a_snooze_clicked_while_the_dm_was_on_its_way_is_kept(engine: Engine) -> None:
-    from storage.reminders import acquire_due_reminders
-    from storage.scheduling import record_reminders_sent
+    from storage.reminders import acquire_due_reminders, record_reminders_sent
 
     [held] = claimed(engine, {ALICE: 1})[ALICE]
     due = T0 + INTERVAL

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, event, func, insert, select
+from sqlmodel import Session
 
 from bot.workflow import DeskPolicy, claim_ticket, release_ticket, snooze_ticket
 from storage import reminders
@@ -40,6 +43,30 @@ def _acquire(engine: Engine, owner: str, now: datetime = DUE) -> list[reminders.
         )
 
 
+@contextmanager
+def _statements_on_tickets(engine: Engine) -> Iterator[list[str]]:
+    """The SQL statements sent to `engine` that name the ticket table, while in the block."""
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "ticket" in statement.lower():
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _record(
+    session: Session, batch: list[reminders.DueReminder], owner: str, now: datetime = DUE
+) -> int:
+    return reminders.record_reminders_sent(
+        session, reminders=batch, owner=owner, now=now, interval=POLICY.reminder_interval
+    )
+
+
 def test_claimed_ticket_is_due_one_interval_later(engine: Engine) -> None:
     _claimed(engine)
     assert _acquire(engine, "early", now=DUE - timedelta(seconds=1)) == []
@@ -55,17 +82,8 @@ def test_leasing_is_one_statement_that_returns_what_the_dm_needs(engine: Engine)
             ticket_id = make_ticket(session, article).id
             assert ticket_id is not None
             claim_ticket(ticket_id, session=session, actor="U1", now=T0, policy=POLICY)
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "ticket" in statement.lower():
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with _statements_on_tickets(engine) as statements:
         due = _acquire(engine, "a")
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == 1
     assert [(r.ticket_id, r.article_permalink, r.article_title) for r in due] == [
         (n, "https://news.example/p/1", "Budget") for n in (1, 2, 3)
@@ -91,13 +109,9 @@ def test_recorded_reminder_schedules_the_next_one(engine: Engine) -> None:
     _claimed(engine)
     [due] = _acquire(engine, "a")
     with session_scope(engine) as session:
-        assert reminders.record_reminder_sent(
-            session, reminder=due, owner="a", now=DUE, interval=POLICY.reminder_interval
-        )
+        assert _record(session, [due], "a") == 1
         # A second sweeper whose lease had expired sent it too: recorded only once.
-        assert not reminders.record_reminder_sent(
-            session, reminder=due, owner="b", now=DUE, interval=POLICY.reminder_interval
-        )
+        assert _record(session, [due], "b") == 0
     assert _acquire(engine, "a", now=DUE + LEASE * 2) == []
     [second] = _acquire(engine, "a", now=DUE + POLICY.reminder_interval)
     assert second.reminder_number == 2
@@ -106,6 +120,21 @@ def test_recorded_reminder_schedules_the_next_one(engine: Engine) -> None:
         deliveries = session.scalar(select(func.count()).select_from(ReminderDelivery))
     assert ticket is not None and ticket.reminders_sent == 1
     assert deliveries == 1
+
+
+def test_one_dm_is_recorded_in_two_statements_and_skips_tickets_that_moved_on(
+    engine: Engine,
+) -> None:
+    _claimed(engine, count=3)
+    batch = _acquire(engine, "a")
+    with session_scope(engine) as session:
+        release_ticket(2, session=session, actor="U1", now=DUE, policy=POLICY)
+    with _statements_on_tickets(engine) as statements, session_scope(engine) as session:
+        assert _record(session, batch, "a") == 2
+    assert len(statements) == 2
+    with session_scope(engine) as session:
+        sent = {t.id: t.reminders_sent for t in session.scalars(select(Ticket))}
+    assert sent == {1: 1, 2: 0, 3: 1}
 
 
 def test_release_and_snooze_change_what_is_due(engine: Engine) -> None:
@@ -141,9 +170,7 @@ def test_escalation_is_claimed_once(engine: Engine) -> None:
     for _ in range(3):
         [due] = _acquire(engine, "a", now=now)
         with session_scope(engine) as session:
-            reminders.record_reminder_sent(
-                session, reminder=due, owner="a", now=now, interval=POLICY.reminder_interval
-            )
+            _record(session, [due], "a", now=now)
         now += POLICY.reminder_interval
     with session_scope(engine) as session:
         assert [
@@ -259,14 +286,7 @@ def test_two_sweepers_take_5000_due_reminders_exactly_once(engine: Engine) -> No
                 return
             taken[owner].extend(r.ticket_id for r in batch)
             with session_scope(engine) as session:
-                for reminder in batch:
-                    recorded[owner] += reminders.record_reminder_sent(
-                        session,
-                        reminder=reminder,
-                        owner=owner,
-                        now=DUE,
-                        interval=POLICY.reminder_interval,
-                    )
+                recorded[owner] += _record(session, batch, owner)
 
     threads = [threading.Thread(target=sweeper, args=(owner,)) for owner in taken]
     for thread in threads:
