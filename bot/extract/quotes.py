@@ -747,6 +747,7 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
     spans = find_spans(text, paras)
     if not spans:
         return []
+    headline = _headline(text, paras)
     resolver = _Resolver(text, spans)
     by_para: dict[int, list[_Span]] = {}
     for span in spans:
@@ -808,11 +809,43 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
     _inherit(text, spans, paras, by_para, resolver)
     _share_within_groups(spans)
     _fill_titles(text, spans)
+    kept = [sp for sp in spans if sp.para != headline and _keep(text, sp)]
     return [
         FoundQuote(sp.start, sp.end, sp.speaker, sp.title, round(sp.score, 3), sp.group)
-        for sp in spans
-        if _keep(text, sp)
+        for sp in _best_of_repeats(text, kept)
     ]
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _best_of_repeats(text: str, spans: list[_Span]) -> list[_Span]:
+    """One span per wording: a quote repeated in a pull quote or subhead is kept where its
+    attribution is strongest (the body's `“...,” said X`), not where it happens to come first."""
+    best: dict[str, _Span] = {}
+    for span in spans:
+        key = _NOT_WORD.sub(" ", text[span.start : span.end]).strip().lower()
+        if key not in best or span.score > best[key].score:
+            best[key] = span
+    chosen = {id(span) for span in best.values()}
+    return [span for span in spans if id(span) in chosen]
+
+
+def _headline(text: str, paras: list[Paragraph]) -> int:
+    """The index of a headline: a short first paragraph with more text after it, else -1.
+
+    A headline's quote is a shortened copy of one in the body (`Reid: 'Never underestimate
+    Trump.'`), so it gives no ticket of its own."""
+    body = [index for index, para in enumerate(paras) if not para.skip]
+    if len(body) < 2:
+        return -1
+    first, second = paras[body[0]], paras[body[1]]
+    if _DASH_START.match(text[second.start : second.end]):
+        return -1  # “...”\n– Name, title: a quote with its attribution line, not a headline
+    return body[0] if _word_count(text[first.start : first.end]) <= _HEADLINE_WORDS else -1
+
+
+_HEADLINE_WORDS = 20
 
 
 def _inherit(
@@ -906,8 +939,29 @@ def _fill_titles(text: str, spans: list[_Span]) -> None:
         span.title = titles[span.speaker]
 
 
+# What stands before the title of a show, book or film: a possessive ("CNN's “State of the
+# Union,”"), "on" ("said on “Meet the Press”"), "author of", or a noun naming the kind of work.
+_WORK_CUE = re.compile(
+    r"(?:\w['’]s?|\b(?:on|(?:co-)?(?:author|editor|host|hosts|star) of|titled|entitled|book|show|"
+    r"program|programme|film|movie|song|album|series|novel|memoir|autobiography|podcast))"
+    r"\s*(?:''|[\"“‘'])$"
+)
+
+
+def _names_a_work(text: str, span: _Span) -> bool:
+    """A short Title Case quote after a possessive or "on": `told ABC's “Good Morning America.”`."""
+    content = text[span.start : span.end].rstrip(",.!?;:")
+    return (
+        _word_count(content) <= 6
+        and _looks_like_title(content)
+        and _WORK_CUE.search(text, max(0, span.open - 40), span.start) is not None
+    )
+
+
 def _keep(text: str, span: _Span) -> bool:
     content = text[span.start : span.end]
+    if _names_a_work(text, span):
+        return False
     if span.kind == "none" or span.weak:
         if not span.cued and (_word_count(content) <= 3 or _looks_like_title(content)):
             return False

@@ -155,3 +155,39 @@ def test_doubled_apostrophes_as_quote_marks() -> None:
     quote = only(text)
     assert quote.text == "Prices will fall next spring,"
     assert quote.speaker == "Ivo Petrov"
+
+
+def test_title_of_a_show_after_a_possessive_is_not_a_quote() -> None:
+    text = (
+        "“The port will reopen next week,” Mayor Lena Varga said on Channel 4’s “Morning Report,” "
+        "adding that repairs were on schedule.\n\n"
+        'She repeated the point on "Inside City Hall."'
+    )
+    found = quotes_of(text)
+    assert [q.text for q in found] == ["The port will reopen next week,"]
+
+
+def test_headline_quote_gives_no_ticket_of_its_own() -> None:
+    text = (
+        "Varga: ‘Ferries come first.’\n\n"
+        "The city will put its ferry fleet ahead of new bridges, Mayor Lena Varga said on Monday.\n\n"
+        "“Ferries come first, and bridges can wait until the budget allows,” Varga told reporters."
+    )
+    found = quotes_of(text)
+    assert [q.text for q in found] == [
+        "Ferries come first, and bridges can wait until the budget allows,"
+    ]
+    assert found[0].speaker == "Lena Varga"
+
+
+def test_repeated_quote_is_kept_where_it_is_attributed() -> None:
+    text = (
+        "The council met on Monday to vote on the harbour plan.\n\n"
+        "“We will not sell the harbour.”\n\n"
+        "Residents filled the hall for three hours before the vote was taken.\n\n"
+        "“We will not sell the harbour,” said Council leader Tomas Brandt."
+    )
+    found = quotes_of(text)
+    assert len(found) == 1
+    assert found[0].speaker == "Tomas Brandt"
+    assert found[0].start == text.rindex("We will not")
