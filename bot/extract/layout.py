@@ -11,6 +11,8 @@ _LINE = re.compile(r"[^\n]+")
 # a digit or an opening mark. Abbreviations are checked in code, not in this pattern.
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[*_]*[A-Z0-9À-Þ])")
 _LAST_WORD = re.compile(r"(\S+)$")
+# An initial or a run of them ("J." in "J. Smith", "J.M." in "J.M. Berger"), dot already cut.
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
 ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sen rep gov gen col lt capt sgt adm rev st jr sr no vs etc inc corp co ltd "
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n d.c a.m p.m e.g i.e ft mt "
@@ -85,7 +87,7 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         if text[match.start()] == ".":
             word = _LAST_WORD.search(text, begin, match.start() + 1)
             token = word.group(1).lower().strip("\"“(‘'*_").rstrip(".") if word else ""
-            if token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
+            if token in ABBREVIATIONS or _INITIALS.fullmatch(token):
                 continue
         while begin < stop and text[begin].isspace():
             begin += 1

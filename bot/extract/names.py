@@ -13,7 +13,7 @@ _L = "a-zß-öø-ÿ"
 _ABBREV = (
     r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Capt|Sgt|Adm|Rev|Prof|St|Pres|Supt|Cmdr|Maj|Ft|Mt)\."
 )
-_WORD = rf"(?:{_ABBREV}|[{_U}]\.|[{_U}][{_U}{_L}]*(?:['’-][{_U}{_L}]+)*)"
+_WORD = rf"(?:{_ABBREV}|(?:[{_U}]\.)+|[{_U}][{_U}{_L}]*(?:['’-][{_U}{_L}]+)*)"
 _PARTICLE = r"(?:de|da|del|della|di|du|van|von|der|den|la|le|bin|ibn|al|el|dos|das|ter)"
 # The lookahead for a capital first lets the scanner skip most positions cheaply.
 NAME_RUN = re.compile(

@@ -85,7 +85,9 @@ _PREPOSITION = re.compile(
     r"adding|according|told|said|says|asked|writing|last|this|earlier|later|on|via|as)\b",
     re.I,
 )
-_BETWEEN_MODIFIERS = re.compile(r"^(?:['’]s?)?(?:\s+[a-z][a-z-]*){1,4}\s+$")
+_BETWEEN_MODIFIERS = re.compile(
+    r"^(?:['’]s?)?(?:\s+(?:[a-z][a-z-]*|\d+(?:st|nd|rd|th)|\d+-[a-z]+)){1,4}\s+$"
+)
 _BETWEEN_STOP = re.compile(
     r"\b(?:in|on|at|for|to|from|with|by|of|during|after|before|and|or|who|which|that|said|told|"
     r"says|is|was|has|had|will|would)\b"
@@ -94,7 +96,8 @@ _STATEMENT_NOUN = re.compile(
     r"\b(?:statement|release|report|letter|memo|filing|post|tweet|document|announcement|note)$"
 )
 _STOP_BEFORE = re.compile(
-    r"\b(?:if|that|whether|when|who|which|for|of|to|with|by|is|was|had|has)\b"
+    r"\b(?:if|that|whether|when|who|which|for|of|to|with|by|is|was|had|has|at|in|on|from|"
+    r"about)\b"
 )
 _NOUN_PHRASE = re.compile(
     r"^(?:the|a|an|his|her|their|its|our|one|some|many|several|two|three|other|officials|"
@@ -259,6 +262,18 @@ def _head_name(segment: str) -> tuple[str, str, int, int] | None:
     return chosen
 
 
+def _bare_name(segment: str) -> bool:
+    """Whether a comma-separated piece is a name and nothing else: `Geoff Garin` in `Geoff Garin,
+    a pollster who works with Priorities USA, said` is the subject, whatever the appositive names."""
+    head = _head_name(segment)
+    return (
+        head is not None
+        and " " in head[1]  # a full name: a lone capital may be `Additionally`, `Asked`
+        and not segment[: head[2]].strip()
+        and not segment[head[3] :].strip()
+    )
+
+
 def _segments(region: str) -> list[tuple[int, str]]:
     cleaned = _PARENS.sub(lambda m: " " * len(m.group(0)), region)
     result = []
@@ -288,6 +303,7 @@ def _mention_in(
             and not tail[tail_head[3] :].strip(" '’s")
             and len(tail[: tail_head[2]].split()) <= 3
             and not _STOP_BEFORE.search(tail[: tail_head[2]])
+            and not _bare_name(segments[0][1])
         ):
             last = len(segments) - 1 if segments[-1][1].strip() else len(segments) - 2
             order = [(last, segments[last]), *order]
@@ -466,6 +482,10 @@ def _cue_before(text: str, start: int, end: int, para_start: int) -> _Mention | 
         return _clause_subject(text, para_start, s + verb.start())
     # The subject is the start of the clause the verb belongs to.
     clause = max(region.rfind(";"), region.rfind(" and "), region.rfind(" but "))
+    if region[:clause].count(",") % 2 == 1 and region[clause] != ";":
+        # `X, a Republican who voted for JFK and Bill Clinton, said`: the "and" is inside an
+        # appositive that the comma before the verb closes, so X stays the subject.
+        clause = region.rfind(";")
     if clause > 0 and _mention_in(region[clause:], 0, strength=1) is not None:
         region_start = clause
     else:

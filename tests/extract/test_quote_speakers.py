@@ -129,3 +129,47 @@ def test_mrs_title_picks_the_namesake_of_her_gender() -> None:
     )
     (quote,) = quotes_of(text)
     assert quote.speaker == "Anna Petrov"
+
+
+def speaker_of(text: str) -> str | None:
+    (quote,) = quotes_of(text)
+    return quote.speaker
+
+
+def test_joined_initials_are_part_of_the_name() -> None:
+    text = (
+        "“The network has grown faster than anyone expected,” said K.T. Rowe, a fellow at the "
+        "Harbour Institute."
+    )
+    assert speaker_of(text) == "K.T. Rowe"
+
+
+def test_and_inside_an_appositive_does_not_start_a_new_subject() -> None:
+    text = (
+        "Aldo Ferri, a retired teacher who voted for Mara Quill and Idris Vale, said that "
+        "given the field: “There is only one choice left for me.”"
+    )
+    assert speaker_of(text) == "Aldo Ferri"
+
+
+def test_organisation_after_a_preposition_in_an_appositive_is_not_the_speaker() -> None:
+    text = (
+        "Lena Varga, technology analyst at Northgate Capital Partners, agreed: “They have a "
+        "great brand and a large platform.”"
+    )
+    assert speaker_of(text) == "Lena Varga"
+
+
+def test_full_name_before_an_appositive_beats_a_name_inside_it() -> None:
+    text = (
+        "Idris Vale, a pollster who works with a liberal group, the Forward Fund, said the "
+        "race was “close and getting closer.”"
+    )
+    assert speaker_of(text) == "Idris Vale"
+    text = "The harbour board’s spokesman, Idris Vale, said the pier was “safe for now.”"
+    assert speaker_of(text) == "Idris Vale"
+
+
+def test_ordinal_rank_between_unit_and_name() -> None:
+    text = "“I was hoping for a better choice,” said Air Force 2nd Lt. Mara Quill."
+    assert speaker_of(text) == "Mara Quill"
