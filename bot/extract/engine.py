@@ -24,19 +24,19 @@ def _norm(text: str) -> str:
     return _NORM.sub(" ", text).strip().lower()
 
 
-def _attribution_only(sentence: str, quoted: list[tuple[int, int, str | None, str | None]]) -> bool:
-    """Whether a sentence holding a quotation says nothing beyond it but who said it.
+def _beyond_quotes(sentence: str, quoted: list[tuple[int, int, str | None, str | None]]) -> str:
+    """What a sentence says besides its quotations and who said them.
 
-    `"We waited eight years," said Maria Lopez, chair of the committee.` is the quote ticket and
-    no claim; `The plan, which Reyes called "a debt trap", costs $48 million.` keeps its claim.
+    A quotation is its own ticket, so the sentence is judged as a claim on the rest alone:
+    `"We waited eight years," said Maria Lopez, chair of the committee.` leaves `said` (no
+    claim); `The plan, which Reyes called "a debt trap", costs $48 million.` keeps its figure.
     """
     rest = sentence
     attribution: set[str] = set()
     for start, end, speaker, title in sorted(quoted, reverse=True):
         rest = rest[:start] + " " + rest[end:]
         attribution.update(_WORD.findall(f"{speaker or ''} {title or ''}"))
-    left = [word for word in _WORD.findall(rest) if word not in attribution]
-    return len(left) <= _MAX_ATTRIBUTION_WORDS
+    return _WORD.sub(lambda word: "" if word.group(0) in attribution else word.group(0), rest)
 
 
 def _repeats(key: str, seen: list[str]) -> bool:
@@ -91,11 +91,15 @@ def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
             if inside * 2 > end - start:
                 continue
             sentence = body[start:end]
-            if quoted and _attribution_only(sentence, quoted):
-                continue
             if len(sentence.split()) < _MIN_CLAIM_WORDS:
                 continue
-            score = score_sentence(sentence)
+            if quoted:
+                rest = _beyond_quotes(sentence, quoted)
+                if len(_WORD.findall(rest)) <= _MAX_ATTRIBUTION_WORDS:
+                    continue
+                score = score_sentence(rest)
+            else:
+                score = score_sentence(sentence)
             if score < threshold:
                 continue
             key = _norm(sentence)

@@ -10,6 +10,8 @@ ARTICLE = """The city council approved a $48 million road repair budget on Tuesd
 
 "This is money we will borrow, not money we have," councillor Tom Reyes told reporters.
 
+The opposition leader, Anna Berg, said the plan was "a fantasy built on borrowed money."
+
 The plan, which Reyes called "a debt trap for our children", costs $48 million over four years.
 """
 
@@ -20,6 +22,12 @@ def test_attribution_sentences_give_quote_tickets_only() -> None:
     claim_texts = " ".join(c.text for c in result.claims)
     assert "waited eight years" not in claim_texts
     assert "money we will borrow" not in claim_texts
+
+
+def test_a_sentence_that_only_frames_a_partial_quote_is_the_quote_ticket() -> None:
+    result = extract(ARTICLE)
+    assert any(q.text.startswith("a fantasy built on borrowed money") for q in result.quotes)
+    assert not any("fantasy" in c.text for c in result.claims)
 
 
 def test_a_sentence_that_asserts_more_than_its_quote_stays_a_claim() -> None:
