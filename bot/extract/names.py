@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 _U = "A-ZÀ-ÖØ-Þ"
 _L = "a-zß-öø-ÿ"
@@ -136,6 +137,35 @@ def last_name_in(segment: str) -> tuple[str, str, int] | None:
     return title, name, best.start()
 
 
+class NameRun(NamedTuple):
+    """A capitalised run that holds a name: 'Sen. Ted Cruz' at 10..24 -> title 'Sen.', 'Ted Cruz'."""
+
+    start: int
+    end: int
+    text: str
+    title: str
+    name: str
+
+
+# A run of one of these words alone ('The', 'But', 'Monday', 'President') is never a name.
+_NEVER_ALONE = FUNCTION_WORDS | TIME_WORDS | TITLE_WORDS
+
+
+def name_runs(text: str) -> list[NameRun]:
+    """Every run in `text` whose cleaned name is name-like, in order: one pass over the article
+    that the name index and the people finder share, so neither cleans a run twice."""
+    found: list[NameRun] = []
+    append = found.append
+    for match in NAME_RUN.finditer(text):
+        run = match.group(0)
+        if " " not in run and _key(run) in _NEVER_ALONE:
+            continue  # most runs are sentence-initial 'The', 'But', 'He': skip them cheaply
+        title, name = clean_name(run)
+        if name and is_name_like(name):
+            append(NameRun(match.start(), match.end(), run, title, name))
+    return found
+
+
 @dataclass
 class NameIndex:
     """Every multi-word name in an article, by surname, so 'Azizi' finds 'Hamidreza Azizi'."""
@@ -144,17 +174,14 @@ class NameIndex:
     genders: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, text: str, runs: list[tuple[int, str]] | None = None) -> NameIndex:
-        """Index the names in `text` (or in `runs`, the (offset, run) pairs already found)."""
+    def build(cls, text: str, runs: list[NameRun] | None = None) -> NameIndex:
+        """Index the names in `text` (or in `runs`, its `name_runs` already found)."""
         index = cls()
-        if runs is None:
-            runs = [(m.start(), m.group(0)) for m in NAME_RUN.finditer(text)]
-        for start, run in runs:
-            if " " not in run:
+        for start, _, _, title, name in name_runs(text) if runs is None else runs:
+            if " " not in name:
                 continue
-            title, name = clean_name(run)
             words = name.split()
-            if len(words) < 2 or len(words) > 4 or not is_name_like(name):
+            if len(words) > 4:
                 continue
             if any(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words):
                 continue  # acronyms: NATO, CNN, GOP

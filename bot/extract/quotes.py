@@ -7,7 +7,15 @@ import re
 from dataclasses import dataclass
 
 from bot.extract.layout import Paragraph, sentences
-from bot.extract.names import NAME_RUN, NameIndex, clean_name, is_name_like, surname
+from bot.extract.names import (
+    NAME_RUN,
+    NameIndex,
+    NameRun,
+    clean_name,
+    is_name_like,
+    name_runs,
+    surname,
+)
 
 _DOUBLE = re.compile(r"''|``|[\"“”„«»]")
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=[^\W\d_])")
@@ -571,9 +579,9 @@ class _Resolver:
 
     def __init__(self, text: str, spans: list[_Span]) -> None:
         self.text = text
-        runs = [(m.start(), m.end(), m.group(0)) for m in NAME_RUN.finditer(text)]
-        self.index = NameIndex.build(text, [(start, run) for start, _, run in runs])
-        self._runs = runs
+        runs = name_runs(text)
+        self.index = NameIndex.build(text, runs)
+        self._runs: list[NameRun] = runs
         self._spans = spans
         self._people: list[_Person] | None = None
         self.positions: list[int] = []
@@ -596,17 +604,16 @@ class _Resolver:
             at = bisect.bisect_right(starts, position) - 1
             return at >= 0 and inside[at][0] <= position < inside[at][1]
 
-        runs = [(a, b, run) for a, b, run in self._runs if not quoted(a)]
+        runs = [run for run in self._runs if not quoted(run.start)]
         people: list[_Person] = []
         ends: list[int] = []
         votes: dict[str, dict[str, int]] = {}
         lone: set[str] = set()
         titled: list[tuple[int, str, bool]] = []  # (person, gender of the title, bare surname)
         previous_end = -1
-        for number, (start, end, run) in enumerate(runs):
-            title, name = clean_name(run)
+        for number, (start, end, run, title, name) in enumerate(runs):
             words = name.split()
-            if not words or len(words) > 4 or not is_name_like(name):
+            if len(words) > 4:
                 continue
             if not title and _THE_BEFORE.search(text, max(0, start - 4), start):
                 continue  # 'the Tea Party', 'the Supreme Court': people are not 'the X'

@@ -173,3 +173,11 @@ def test_full_name_before_an_appositive_beats_a_name_inside_it() -> None:
 def test_ordinal_rank_between_unit_and_name() -> None:
     text = "“I was hoping for a better choice,” said Air Force 2nd Lt. Mara Quill."
     assert speaker_of(text) == "Mara Quill"
+
+
+def test_name_runs_skip_function_words_and_clean_titles_once() -> None:
+    from bot.extract.names import name_runs
+
+    text = "The board met. But Sen. Mara Quill said Monday that President Idris Vale agreed."
+    found = [(run.title, run.name) for run in name_runs(text)]
+    assert found == [("Sen.", "Mara Quill"), ("President", "Idris Vale")]
