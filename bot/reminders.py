@@ -15,8 +15,9 @@ decides *when* a replica looks (see bot/scheduler.py).
   retries them: never lost. If the process dies, the lease simply runs out (`REMINDER_LEASE`)
   and another sweep takes them. A sweeper stops sending before its lease could run out, so a
   slow Slack never lets a second sweeper take tickets the first is still sending.
-- Escalations and nudges are claimed by one conditional UPDATE in the same transaction as the
-  Slack call; a refusal rolls the claim back, so it is retried on a later sweep.
+- Escalations are claimed per recipient (a delivery row unique per ticket, claim and editor)
+  and nudges by one conditional UPDATE, in the same transaction as the Slack call; a refusal
+  rolls that claim back, so it is retried on a later sweep without repeating the others.
 
 The one window where a message can repeat: the process dies (or loses its database) after
 Slack accepted a message and before the transaction recording it commits. For a reminder that
@@ -55,20 +56,19 @@ from bot.render.reminders import (
 )
 from bot.services import Services
 from storage import roster
-from storage.articles import articles_by_ids
 from storage.db import session_scope
 from storage.reminders import (
     DueReminder,
     EscalationCandidate,
     acquire_due_reminders,
     articles_to_nudge,
-    claim_escalation,
+    claim_escalation_deliveries,
     claim_nudge,
     defer_reminders,
     escalation_candidates,
+    mark_escalated,
     record_reminders_sent,
 )
-from storage.tickets import get_tickets
 
 logger = logging.getLogger(__name__)
 
@@ -194,10 +194,6 @@ class SweepReport:
         )
 
 
-class _NothingAccepted(Exception):
-    """Slack refused every copy of a claimed message: roll the claim back."""
-
-
 class ReminderSweeper:
     """Sweeps due reminders, escalations and nudges for one replica; call `sweep()` on a clock.
 
@@ -320,74 +316,80 @@ class ReminderSweeper:
     # ---------------------------------------------------------------- escalations
 
     def send_escalations(self, report: SweepReport) -> None:
-        """Tell the editors, once per claim, about tickets still held after N reminders."""
-        after = self.settings.escalate_after
+        """Tell each editor, once per claim, about tickets still held after N reminders.
+
+        Each recipient is claimed and told in a transaction of its own, so a refusal for one
+        editor rolls back only theirs (retried on a later sweep) while those already told are
+        never told again. A ticket stops being a candidate once every recipient has been told.
+        """
         with session_scope(self.services.engine) as session:
             candidates = escalation_candidates(
-                session, escalate_after=after, limit=ESCALATION_BATCH
+                session, escalate_after=self.settings.escalate_after, limit=ESCALATION_BATCH
             )
-        if not candidates:
-            return
+            targets = self._escalation_targets(session, candidates)
         now = self.services.clock()
+        untold: set[int] = set()
+        for target, items in targets.items():
+            refused = self._escalate_to(target, items, now=now, report=report)
+            untold.update(refused)
+            report.refused += len(refused)
+        with session_scope(self.services.engine) as session:
+            report.escalations += mark_escalated(
+                session, candidates=[c for c in candidates if c.ticket_id not in untold], now=now
+            )
+
+    def _escalate_to(
+        self,
+        target: str,
+        items: list[EscalationCandidate],
+        *,
+        now: datetime,
+        report: SweepReport,
+    ) -> list[int]:
+        """One message to `target` about those of `items` it was not told of; the ids refused."""
+        won: list[int] = []
         try:
             with session_scope(self.services.engine) as session:
-                won = [
-                    c
-                    for c in candidates
-                    if claim_escalation(
-                        session, ticket_id=c.ticket_id, escalate_after=after, now=now
-                    )
-                ]
+                won = claim_escalation_deliveries(
+                    session, recipient=target, candidates=items, owner=self.owner, now=now
+                )
                 if not won:
-                    return
-                targets = self._escalation_targets(session, won)
-                sent = 0
-                for target, items in targets.items():
-                    message = render_escalation(
-                        [self._escalation_item(c) for c in items], now=now, reminders=after
-                    )
-                    try:
-                        self.services.client.chat_postMessage(
-                            channel=target,
-                            text=message.text,
-                            blocks=message.blocks,
-                            unfurl_links=False,
-                        )
-                        sent += 1
-                    except SlackApiError as error:
-                        logger.warning(
-                            "escalation to %s refused by Slack (%s)",
-                            target,
-                            error.response.get("error"),
-                        )
-                if sent == 0:
-                    raise _NothingAccepted
-        except _NothingAccepted:
-            report.refused += len(candidates)
-            return
-        report.escalations += len(won)
-        report.escalation_messages += sent
+                    return []
+                message = render_escalation(
+                    [self._escalation_item(c) for c in items if c.ticket_id in won],
+                    now=now,
+                    reminders=self.settings.escalate_after,
+                )
+                self.services.client.chat_postMessage(
+                    channel=target, text=message.text, blocks=message.blocks, unfurl_links=False
+                )
+        except SlackApiError as error:
+            logger.warning(
+                "escalation to %s refused by Slack (%s); retried next sweep",
+                target,
+                error.response.get("error"),
+            )
+            return won
+        report.escalation_messages += 1
+        return []
 
     def _escalation_targets(
-        self, session: Session, won: list[EscalationCandidate]
+        self, session: Session, candidates: list[EscalationCandidate]
     ) -> dict[str, list[EscalationCandidate]]:
-        """Each editor (settings and roster), else the digest channel, else the article's channel."""
+        """Each editor (settings and roster), else the digest channel, else the ticket's channel."""
+        if not candidates:
+            return {}
         editors = list(dict.fromkeys([*self.settings.editors, *roster.editor_ids(session)]))
         if editors:
-            return {editor: list(won) for editor in editors}
+            return {editor: list(candidates) for editor in editors}
         fallback = self.settings.digest_channel or (
             self.settings.channels[0] if self.settings.channels else None
         )
         if fallback is not None:
-            return {fallback: list(won)}
-        tickets = {t.id: t for t in get_tickets(session, [c.ticket_id for c in won])}
-        articles = articles_by_ids(session, sorted({t.article_id for t in tickets.values()}))
+            return {fallback: list(candidates)}
         by_channel: dict[str, list[EscalationCandidate]] = defaultdict(list)
-        for candidate in won:
-            ticket = tickets.get(candidate.ticket_id)
-            article = articles.get(ticket.article_id) if ticket is not None else None
-            if article is not None:
-                by_channel[article.channel].append(candidate)
+        for candidate in candidates:
+            by_channel[candidate.channel].append(candidate)
         return dict(by_channel)
 
     def _escalation_item(self, candidate: EscalationCandidate) -> EscalationItem:

@@ -76,6 +76,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _ticket_reference() -> Any:
+    """A `ticket_id` field: NOT NULL, and its rows go when their ticket is deleted."""
+    return Field(
+        sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False)
+    )
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -209,9 +216,7 @@ class AuditEvent(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False)
-    )
+    ticket_id: int = _ticket_reference()
     actor: str = Field(max_length=32)
     action: str = Field(max_length=16)
     from_status: str | None = Field(default=None, max_length=16)
@@ -240,14 +245,30 @@ class ReminderDelivery(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("ticket_id", "claim_number", "reminder_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    ticket_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False)
-    )
+    ticket_id: int = _ticket_reference()
     claim_number: int
     reminder_number: int
     assignee: str = Field(max_length=32)
     owner: str = Field(max_length=64)
     message_ts: str | None = Field(default=None, max_length=32)
+    sent_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class EscalationDelivery(SQLModel, table=True):
+    """An escalation Slack accepted for one recipient (an editor, or a channel when none is set).
+
+    Unique per ticket, claim and recipient, so each is told once per claim and a recipient
+    Slack refused is retried on its own without telling the others again.
+    """
+
+    __tablename__ = "escalation_delivery"
+    __table_args__ = (UniqueConstraint("ticket_id", "claim_number", "recipient"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = _ticket_reference()
+    claim_number: int
+    recipient: str = Field(max_length=32)
+    owner: str = Field(max_length=64)
     sent_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -280,6 +301,7 @@ __all__ = [
     "Article",
     "AuditEvent",
     "DigestRun",
+    "EscalationDelivery",
     "ReminderDelivery",
     "RosterMember",
     "SQLModel",

@@ -9,8 +9,9 @@ Reminders use a lease, so a failure to reach Slack is never lost:
           (ticket leased: next_reminder_at pushed to now+lease, lease_owner = me)
 
 If Slack answers 429/5xx the reminder is simply not recorded; when the lease runs out the ticket
-is due again and a later sweep (of any replica) retries it. Escalations, nudges and digests are
-claimed once: claim, send and commit in one transaction (roll back if Slack refuses).
+is due again and a later sweep (of any replica) retries it. Escalations (one delivery row per
+ticket, claim and recipient), nudges and digests are claimed once: claim, send and commit in one
+transaction (roll back if Slack refuses).
 
 The one window where a message can repeat: the process dies (or its database connection
 drops) after Slack accepted a message and before the recording transaction commits. The
@@ -26,11 +27,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select, tuple_, update
+from sqlalchemy import String, and_, case, exists, func, literal, or_, select, tuple_, update
 from sqlmodel import Session, col
 
 from storage.db import dialect_insert
-from storage.models import Article, DigestRun, ReminderDelivery, Ticket
+from storage.models import (
+    Article,
+    DigestRun,
+    EscalationDelivery,
+    ReminderDelivery,
+    Ticket,
+    UTCDateTime,
+)
 
 
 @dataclass(frozen=True)
@@ -238,25 +246,29 @@ def defer_reminders(session: Session, *, ticket_ids: list[int], owner: str, unti
 @dataclass(frozen=True)
 class EscalationCandidate:
     ticket_id: int
+    claim_number: int
     assignee: str
     text: str
     reminders_sent: int
     due_at: datetime | None
     article_permalink: str | None
+    channel: str
 
 
 def escalation_candidates(
     session: Session, *, escalate_after: int, limit: int = 100
 ) -> list[EscalationCandidate]:
-    """Claimed tickets with at least `escalate_after` reminders whose editors were not told."""
+    """Claimed tickets with at least `escalate_after` reminders not yet marked `escalated`."""
     rows = session.execute(
         select(
             col(Ticket.id),
+            col(Ticket.claim_number),
             col(Ticket.assignee),
             col(Ticket.text),
             col(Ticket.reminders_sent),
             col(Ticket.due_at),
             col(Article.permalink),
+            col(Ticket.channel),
         )
         .join(Article, col(Article.id) == col(Ticket.article_id))
         .where(
@@ -268,35 +280,84 @@ def escalation_candidates(
         .limit(limit)
     )
     return [
-        EscalationCandidate(tid, assignee or "", text, sent, due_at, permalink)
-        for tid, assignee, text, sent, due_at, permalink in rows
+        EscalationCandidate(tid, claim, assignee or "", text, sent, due_at, permalink, channel)
+        for tid, claim, assignee, text, sent, due_at, permalink, channel in rows
         if tid is not None
     ]
 
 
-def claim_escalation(
-    session: Session, *, ticket_id: int, escalate_after: int, now: datetime
-) -> bool:
-    """Win the right to tell editors about `ticket_id` (once per claim of it); True if won.
+def _same_claim(candidates: Sequence[EscalationCandidate]) -> Any:
+    """The candidates' tickets, still claimed by the claim they were read with."""
+    return and_(
+        # The plain id list lets the planner use the primary key; the row values then filter.
+        col(Ticket.id).in_([c.ticket_id for c in candidates]),
+        col(Ticket.status) == "claimed",
+        tuple_(col(Ticket.id), col(Ticket.claim_number)).in_(
+            [(c.ticket_id, c.claim_number) for c in candidates]
+        ),
+    )
 
-    One conditional UPDATE of `escalated` (false -> true). Send the editors' message in the
-    same transaction and let a Slack failure roll it back, so it is retried on a later sweep;
-    a concurrent replica's UPDATE waits on the row (PostgreSQL) or the write lock (SQLite)
-    and then finds nothing to do. A new claim of the ticket resets `escalated`.
+
+def claim_escalation_deliveries(
+    session: Session,
+    *,
+    recipient: str,
+    candidates: Sequence[EscalationCandidate],
+    owner: str,
+    now: datetime,
+) -> list[int]:
+    """Win the right to tell `recipient` about each candidate, once per claim; the ids won.
+
+    One `INSERT ... SELECT ... ON CONFLICT (ticket, claim number, recipient) DO NOTHING RETURNING`
+    of delivery rows for the candidates still held by the same claim. Send the message for the
+    won ids in the same transaction and let a Slack refusal roll it back: that recipient is
+    retried on a later sweep, and recipients already told are not told again. A concurrent
+    replica's insert of the same row waits for this transaction (PostgreSQL's unique index, or
+    SQLite's write lock) and then finds it taken, or takes it if this one rolled back.
     """
-    won = session.scalar(
-        update(Ticket)
-        .where(
-            col(Ticket.id) == ticket_id,
-            col(Ticket.status) == "claimed",
-            col(Ticket.reminders_sent) >= escalate_after,
-            col(Ticket.escalated).is_(False),
+    if not candidates:
+        return []
+    rows = (
+        select(
+            col(Ticket.id),
+            col(Ticket.claim_number),
+            literal(recipient, String()),
+            literal(owner, String()),
+            literal(now, UTCDateTime()),
         )
+        .where(_same_claim(candidates))
+        # One order for every replica, so concurrent inserts never wait on each other in a cycle.
+        .order_by(col(Ticket.id))
+    )
+    won = session.scalars(
+        dialect_insert(session, EscalationDelivery)
+        .from_select(["ticket_id", "claim_number", "recipient", "owner", "sent_at"], rows)
+        .on_conflict_do_nothing(  # type: ignore[attr-defined]
+            index_elements=["ticket_id", "claim_number", "recipient"]
+        )
+        .returning(col(EscalationDelivery.ticket_id))
+    )
+    return sorted(won)
+
+
+def mark_escalated(
+    session: Session, *, candidates: Sequence[EscalationCandidate], now: datetime
+) -> int:
+    """Every recipient has been told about these tickets: they stop being candidates.
+
+    Only tickets still held by the same claim change (a new claim resets `escalated` and is
+    escalated afresh); returns how many changed, so concurrent replicas count each ticket once.
+    """
+    if not candidates:
+        return 0
+    marked = session.scalars(
+        update(Ticket)
+        .where(_same_claim(candidates), col(Ticket.escalated).is_(False))
         .values(escalated=True, updated_at=now)
         .returning(col(Ticket.id))
         .execution_options(synchronize_session=False)
     )
-    return won is not None
+    return len(list(marked))
 
 
 @dataclass(frozen=True)

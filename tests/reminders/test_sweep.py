@@ -186,13 +186,20 @@ def test_snooze_choices_follow_the_checkers_time_zone(
     )
 
 
-def test_escalation_after_n_reminders_goes_to_each_editor_once(
-    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
-) -> None:
+def held_by_alice_with_two_editors(
+    make_services: Callable[..., Services], engine: Engine, *, escalate_after: int
+) -> tuple[int, ReminderSweeper]:
+    """One ticket Alice holds; Bob an editor by the settings, Carol by the roster."""
     [held] = claimed(engine, {ALICE: 1})[ALICE]
     with session_scope(engine) as session:
         make_member(session, CAROL, role="editor")
-    sweeper = ReminderSweeper(make_services(escalate_after=3, editors=BOB))
+    return held, ReminderSweeper(make_services(escalate_after=escalate_after, editors=BOB))
+
+
+def test_escalation_after_n_reminders_goes_to_each_editor_once(
+    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
+) -> None:
+    held, sweeper = held_by_alice_with_two_editors(make_services, engine, escalate_after=3)
     escalations: list[int] = []
     for n in range(1, 6):
         clock.set(T0 + n * INTERVAL)
@@ -219,6 +226,18 @@ def test_escalation_without_editors_goes_to_the_digest_channel(
     assert "2 tickets still open after 1 reminders" in str(message["blocks"])
 
 
+def test_escalation_without_editors_or_digest_channel_goes_to_the_tickets_channel(
+    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
+) -> None:
+    claimed(engine, {ALICE: 1})
+    sweeper = ReminderSweeper(make_services(escalate_after=1))
+    clock.set(T0 + INTERVAL)
+    report = sweeper.sweep()
+    assert (report.escalations, report.escalation_messages) == (1, 1)
+    [message] = [m for m in slack.messages_in(DESK) if m.get("bot_id")]
+    assert "1 ticket still open after 1 reminders" in str(message["blocks"])
+
+
 def test_a_refused_escalation_is_retried_not_lost(
     make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
 ) -> None:
@@ -235,6 +254,28 @@ def test_a_refused_escalation_is_retried_not_lost(
     assert len(slack.dms_to(BOB)) == 1
     sweeper.send_escalations(report)
     assert len(slack.dms_to(BOB)) == 1
+
+
+def test_an_escalation_refused_for_one_editor_is_retried_for_that_editor_only(
+    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
+) -> None:
+    held, sweeper = held_by_alice_with_two_editors(make_services, engine, escalate_after=1)
+    clock.set(T0 + INTERVAL)
+    report = SweepReport()
+    sweeper.send_reminders(report)
+    # Bob (from the settings) comes first: Slack refuses him once and accepts Carol.
+    slack.error_next("chat.postMessage", "internal_error")
+    sweeper.send_escalations(report)
+    assert (len(slack.dms_to(BOB)), len(slack.dms_to(CAROL))) == (0, 1)
+    assert (report.escalations, report.refused) == (0, 1)
+    assert not ticket(engine, held).escalated
+    sweeper.send_escalations(report)
+    assert (len(slack.dms_to(BOB)), len(slack.dms_to(CAROL))) == (1, 1)
+    assert report.escalations == 1
+    assert ticket(engine, held).escalated
+    sweeper.send_escalations(report)
+    assert (len(slack.dms_to(BOB)), len(slack.dms_to(CAROL))) == (1, 1)
+    assert report.escalation_messages == 2
 
 
 def test_quiet_hours_hold_each_checkers_dm_until_their_morning(

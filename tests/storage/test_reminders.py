@@ -8,13 +8,14 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, event, func, insert, select
 from sqlmodel import Session
 
 from bot.workflow import DeskPolicy, claim_ticket, release_ticket, snooze_ticket
 from storage import reminders
 from storage.db import session_scope
-from storage.models import ReminderDelivery, Ticket
+from storage.models import EscalationDelivery, ReminderDelivery, Ticket
 from tests.factories import T0, make_article, make_ticket
 
 POLICY = DeskPolicy(reminder_interval=timedelta(hours=4))
@@ -164,7 +165,7 @@ def test_reminders_come_grouped_by_checker(engine: Engine) -> None:
     assert [r.assignee for r in _acquire(engine, "a")] == ["U1", "U1", "U2", "U2"]
 
 
-def test_escalation_is_claimed_once(engine: Engine) -> None:
+def test_escalation_is_claimed_once_per_recipient(engine: Engine) -> None:
     _claimed(engine)
     now = DUE
     for _ in range(3):
@@ -172,13 +173,47 @@ def test_escalation_is_claimed_once(engine: Engine) -> None:
         with session_scope(engine) as session:
             _record(session, [due], "a", now=now)
         now += POLICY.reminder_interval
+
+    def claim(recipient: str, owner: str = "a") -> list[int]:
+        with session_scope(engine) as session:
+            candidates = reminders.escalation_candidates(session, escalate_after=3)
+            return reminders.claim_escalation_deliveries(
+                session, recipient=recipient, candidates=candidates, owner=owner, now=now
+            )
+
+    assert claim("U_BOB") == [1]
+    assert claim("U_BOB", owner="b") == []  # another replica: Bob was told already
+    # Slack refused the message to Carol: her claim rolls back with the transaction.
+    with pytest.raises(RuntimeError), session_scope(engine) as session:
+        candidates = reminders.escalation_candidates(session, escalate_after=3)
+        reminders.claim_escalation_deliveries(
+            session, recipient="U_CAROL", candidates=candidates, owner="a", now=now
+        )
+        raise RuntimeError("refused")
+    assert claim("U_CAROL") == [1]
     with session_scope(engine) as session:
-        assert [
-            c.ticket_id for c in reminders.escalation_candidates(session, escalate_after=3)
-        ] == [1]
-        assert reminders.claim_escalation(session, ticket_id=1, escalate_after=3, now=now)
-        assert not reminders.claim_escalation(session, ticket_id=1, escalate_after=3, now=now)
+        candidates = reminders.escalation_candidates(session, escalate_after=3)
+        assert reminders.mark_escalated(session, candidates=candidates, now=now) == 1
+        assert reminders.mark_escalated(session, candidates=candidates, now=now) == 0
         assert reminders.escalation_candidates(session, escalate_after=3) == []
+        recipients = session.scalars(select(EscalationDelivery.recipient)).all()
+    assert sorted(recipients) == ["U_BOB", "U_CAROL"]
+
+
+def test_a_released_ticket_is_not_escalated(engine: Engine) -> None:
+    _claimed(engine)
+    [due] = _acquire(engine, "a")
+    with session_scope(engine) as session:
+        _record(session, [due], "a")
+        candidates = reminders.escalation_candidates(session, escalate_after=1)
+        release_ticket(1, session=session, actor="U1", now=DUE, policy=POLICY)
+        assert (
+            reminders.claim_escalation_deliveries(
+                session, recipient="U_BOB", candidates=candidates, owner="a", now=DUE
+            )
+            == []
+        )
+        assert reminders.mark_escalated(session, candidates=candidates, now=DUE) == 0
 
 
 def test_unclaimed_nudge_at_most_once_per_interval(engine: Engine) -> None:
