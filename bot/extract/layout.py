@@ -10,7 +10,6 @@ _LINE = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? or … (with closing quotes or brackets) before space and a capital,
 # a digit or an opening mark. Abbreviations are checked in code, not in this pattern.
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[*_]*[A-Z0-9À-Þ])")
-_LAST_WORD = re.compile(r"(\S+)$")
 # An initial or a run of them ("J." in "J. Smith", "J.M." in "J.M. Berger"), dot already cut.
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
 ABBREVIATIONS = frozenset(
@@ -79,14 +78,26 @@ def paragraphs(text: str) -> list[Paragraph]:
     return result
 
 
+def _last_word(text: str, start: int, end: int) -> str:
+    """The last whitespace-free word of text[start:end]; only its tail is read, since an
+    abbreviation is short (a regex anchored at the end would scan the whole sentence)."""
+    lo = max(start, end - 24)
+    words = text[lo:end].split()
+    if not words:
+        return ""
+    if lo > start and not text[lo - 1].isspace() and len(words) == 1 and not text[lo].isspace():
+        return ""  # a word longer than the window: not an abbreviation
+    return words[-1]
+
+
 def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Sentence spans inside text[start:end], not split after abbreviations or initials."""
     begin = start
     for match in _BOUNDARY.finditer(text, start, end):
         stop = match.end()
         if text[match.start()] == ".":
-            word = _LAST_WORD.search(text, begin, match.start() + 1)
-            token = word.group(1).lower().strip("\"“(‘'*_").rstrip(".") if word else ""
+            token = _last_word(text, begin, match.start() + 1).lower().strip("\"“(‘'*_")
+            token = token.rstrip(".")
             if token in ABBREVIATIONS or _INITIALS.fullmatch(token):
                 continue
         while begin < stop and text[begin].isspace():

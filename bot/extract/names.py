@@ -158,7 +158,7 @@ def name_runs(text: str) -> list[NameRun]:
     append = found.append
     for match in NAME_RUN.finditer(text):
         run = match.group(0)
-        if " " not in run and _key(run) in _NEVER_ALONE:
+        if " " not in run and run.lower().rstrip(".") in _NEVER_ALONE:
             continue  # most runs are sentence-initial 'The', 'But', 'He': skip them cheaply
         title, name = clean_name(run)
         if name and is_name_like(name):
