@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.errors import UserError
+from bot.listeners.errors import after_ack
 from bot.reminders import ZoneBook, snooze_until
 from bot.render.reminders import ACTION_SNOOZE_HOUR, ACTION_SNOOZE_MORNING, render_snoozed
 from bot.services import Services
@@ -53,11 +54,13 @@ def register(app: App, services: Services) -> None:
         respond(text="\n".join(lines), response_type="ephemeral", replace_original=False)
 
     @app.action(ACTION_SNOOZE_HOUR)
-    def snooze_hour(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def snooze_hour(ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         ack()
-        snooze("hour", body, respond)
+        after_ack(services, body, context, lambda: snooze("hour", body, respond))
 
     @app.action(ACTION_SNOOZE_MORNING)
-    def snooze_morning(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def snooze_morning(
+        ack: Ack, body: dict[str, Any], respond: Respond, context: BoltContext
+    ) -> None:
         ack()
-        snooze("morning", body, respond)
+        after_ack(services, body, context, lambda: snooze("morning", body, respond))
