@@ -275,21 +275,28 @@ def validate_sources(sources: Iterable[str], *, ticket_id: int) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
+# What each finishing action leaves the ticket as.
+_FINISHED_AS: dict[str, str] = {"verify": "verified", "flag": "flagged", "dismiss": "dismissed"}
+
+
 def _finish(
     ticket_id: int,
+    action: str,
+    values: dict[str, Any],
     *,
     session: Session,
     actor: str,
     now: datetime,
     policy: DeskPolicy,
-    action: str,
-    status: str,
-    values: dict[str, Any],
-    detail: dict[str, Any],
+    detail: dict[str, Any] | None = None,
 ) -> Ticket:
-    """Close a ticket held by the actor (or any, for an editor); an open one is taken at once."""
+    """Close a ticket held by the actor (or any, for an editor); an open one is taken at once.
+
+    `values` are the action's own fields; the audit row's detail is `detail`, else `values`.
+    """
     holders = _holders(session, actor, policy=policy)
-    common = {"status": status, "closed_at": now, **_STOP_REMINDERS, **values}
+    common = {"status": _FINISHED_AS[action], "closed_at": now, **_STOP_REMINDERS, **values}
+    audit = values if detail is None else detail
     ticket = transition(
         session,
         ticket_id,
@@ -299,7 +306,7 @@ def _finish(
         from_statuses=("claimed",),
         assignee_in=holders,
         values=common,
-        detail=detail,
+        detail=audit,
     )
     if ticket is None and may_claim(session, actor, policy=policy):
         ticket = transition(
@@ -310,7 +317,7 @@ def _finish(
             now=now,
             from_statuses=("open",),
             values={**common, "assignee": actor, "claimed_at": now},
-            detail=detail,
+            detail=audit,
         )
     if ticket is None:
         raise _refusal(session, ticket_id, actor=actor, now=now, policy=policy, action=action)
@@ -322,6 +329,11 @@ def _kind_of(session: Session, ticket_id: int) -> str:
     if ticket is None:
         raise NotFound(NO_TICKET.format(id=ticket_id))
     return ticket.kind
+
+
+def _clean(text: str | None) -> str | None:
+    """Trimmed free text, or None when nothing but blanks was given."""
+    return text.strip() if text and text.strip() else None
 
 
 def verify_ticket(
@@ -348,17 +360,9 @@ def verify_ticket(
             NEED_VERDICT.format(id=ticket_id, labels=", ".join(policy.scale.labels(kind)))
         )
     label = policy.scale.parse(verdict, kind=kind)
-    clean_note = note.strip() if note and note.strip() else None
+    values = {"verdict": label, "sources": urls, "note": _clean(note)}
     return _finish(
-        ticket_id,
-        session=session,
-        actor=actor,
-        now=now,
-        policy=policy,
-        action="verify",
-        status="verified",
-        values={"verdict": label, "sources": urls, "note": clean_note},
-        detail={"verdict": label, "sources": urls, "note": clean_note},
+        ticket_id, "verify", values, session=session, actor=actor, now=now, policy=policy
     )
 
 
@@ -390,17 +394,16 @@ def flag_ticket(
         label, text = policy.scale.split_reason(reason, kind=kind)
         text = text or reason.strip()
     urls = validate_sources(sources, ticket_id=ticket_id) if any(s.strip() for s in sources) else []
-    clean_note = note.strip() if note and note.strip() else None
+    audit = {"verdict": label, "reason": text, "sources": urls}
     return _finish(
         ticket_id,
+        "flag",
+        {**audit, "note": _clean(note)},
+        detail=audit,  # the note stays on the ticket only, as it always has
         session=session,
         actor=actor,
         now=now,
         policy=policy,
-        action="flag",
-        status="flagged",
-        values={"verdict": label, "reason": text, "sources": urls, "note": clean_note},
-        detail={"verdict": label, "reason": text, "sources": urls},
     )
 
 
@@ -414,17 +417,9 @@ def dismiss_ticket(
     reason: str | None = None,
 ) -> Ticket:
     """Not check-worthy: close the ticket with an optional reason; reminders stop."""
-    text = reason.strip() if reason and reason.strip() else None
+    values = {"reason": _clean(reason)}
     return _finish(
-        ticket_id,
-        session=session,
-        actor=actor,
-        now=now,
-        policy=policy,
-        action="dismiss",
-        status="dismissed",
-        values={"reason": text},
-        detail={"reason": text},
+        ticket_id, "dismiss", values, session=session, actor=actor, now=now, policy=policy
     )
 
 

@@ -238,3 +238,52 @@ def test_ticket_ids_are_read_as_people_write_them() -> None:
     assert wf.parse_ticket_id(" 7 ") == 7
     with pytest.raises(BadInput, match="write 12 or #12"):
         wf.parse_ticket_id("twelve")
+
+
+FINISHES = [
+    pytest.param(
+        "verify",
+        {"sources": [SOURCE], "verdict": "accurate", "note": " 2024 data "},
+        "verified",
+        {"verdict": "Accurate", "sources": [SOURCE], "note": "2024 data"},
+        id="verify",
+    ),
+    pytest.param(
+        "flag",
+        {"reason": "Misleading: from 2019", "note": "ask the desk"},
+        "flagged",
+        {"verdict": "Misleading", "reason": "from 2019", "sources": []},
+        id="flag",
+    ),
+    pytest.param("dismiss", {"reason": "  "}, "dismissed", {"reason": None}, id="dismiss"),
+]
+
+
+@pytest.mark.parametrize(("action", "arguments", "status", "detail"), FINISHES)
+def test_every_finish_closes_stops_reminders_and_writes_one_audit_row(
+    engine: Engine,
+    action: str,
+    arguments: dict[str, object],
+    status: str,
+    detail: dict[str, object],
+) -> None:
+    _desk(engine)
+    _do(engine, "claim", 1)
+    with pytest.raises(
+        NotAllowed, match=rf"^#1 is claimed by <@U1>; only they or an editor can {action} it$"
+    ):
+        _do(engine, action, 1, actor="U2", **arguments)
+    by_editor = _do(engine, action, 1, actor="UEDITOR", **arguments)
+    open_one = _do(engine, action, 2, actor="U2", **arguments)  # an open ticket is taken at once
+    assert (by_editor.status, by_editor.assignee, by_editor.closed_at) == (status, "U1", T0)
+    assert (open_one.status, open_one.assignee, open_one.claimed_at) == (status, "U2", T0)
+    for ticket in (by_editor, open_one):
+        assert (ticket.next_reminder_at, ticket.lease_owner, ticket.snoozed_until) == (None,) * 3
+    with session_scope(engine) as session:
+        trail = [
+            (e.action, e.from_status, e.to_status, e.actor, e.detail)
+            for e in audit_trail(session, 1)
+        ]
+    assert trail[-1] == (action, "claimed", status, "UEDITOR", detail)
+    with pytest.raises(Conflict, match=rf"^#1 is {status}; an editor can reopen it$"):
+        _do(engine, action, 1, actor="UEDITOR", **arguments)
