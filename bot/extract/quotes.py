@@ -115,7 +115,7 @@ _PASSIVE = re.compile(r"(?:\b(?:was|were|is|are|be|been|being|widely|often|also|
 _PASSIVE_VERBS = frozenset(
     "described called labeled labelled dubbed branded referred characterized characterised".split()
 )
-_PRONOUN_WORDS = re.compile(r"(?=[HhSs])\b(?:[Hh](?:e|im|is|ers?)|[Ss]he)\b")
+_PRONOUN_WORDS = re.compile(r"(?=[HhSs])\b(?:[Hh](?:e|is)|[Ss]he)\b")
 
 
 @dataclass
@@ -515,7 +515,9 @@ class _Person:
 
 
 _SENTENCE_START = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+)$")
-_LOWER_NEXT = re.compile(r" (?:[a-z]+ly )?[a-z]+(?:ed|s)\b")
+# What follows a lone capitalised word that opens a sentence as its subject: a verb ('Walsh
+# said', 'Walsh quickly agreed') or an appositive ('Walsh, a former labor leader, had').
+_LOWER_NEXT = re.compile(r" (?:[a-z]+ly )?[a-z]+(?:ed|s)\b|, (?:a|an|the|who) [a-z]")
 _BREAK = re.compile(r"[.!?…][\"”’)]*\s|\n")
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 _TITLE_GENDER = {
@@ -645,7 +647,8 @@ class _Resolver:
             lead = title.split()[0].lower().rstrip(".") if title else ""
             if lead in _TITLE_GENDER:
                 titled.append((len(people) - 1, _TITLE_GENDER[lead], len(words) == 1))
-        # Each he/she/his/her outside quotes votes for the nearest person before it.
+        # Each he/his/she outside quotes votes for the nearest person before it; him and her are
+        # left out, as objects they mostly point at someone other than the last person named.
         for match in _PRONOUN_WORDS.finditer(text):
             position = match.start()
             at = bisect.bisect_right(ends, position) - 1

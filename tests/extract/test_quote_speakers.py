@@ -181,3 +181,12 @@ def test_name_runs_skip_function_words_and_clean_titles_once() -> None:
     text = "The board met. But Sen. Mara Quill said Monday that President Idris Vale agreed."
     found = [(run.title, run.name) for run in name_runs(text)]
     assert found == [("Sen.", "Mara Quill"), ("President", "Idris Vale")]
+
+
+def test_object_pronouns_do_not_vote_for_the_gender_of_the_subject_before_them() -> None:
+    text = (
+        "Dana Whitfield opened the session on Monday.\n\n"
+        "Tom Reyes spoke after the budget debate. Reyes thanked her twice for the invitation.\n\n"
+        "“We are ready to sign the plan this week,” he said."
+    )
+    assert speaker_of(text) == "Tom Reyes"
