@@ -32,7 +32,8 @@ FUNCTION_WORDS = frozenset(
     some many most several all both each every any another other such one two three
     according asked said says told added last next first later earlier today yesterday tomorrow
     tonight now once again already ago despite amid among between through throughout
-    speaking writing""".split()
+    speaking writing more most less above below behind beyond inside outside across around
+    along within upon toward towards against besides beside via unlike except""".split()
 )
 TIME_WORDS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march april may
@@ -66,8 +67,12 @@ _PARTICLE_WORD = re.compile(rf"{_PARTICLE}(?:-|$)")
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
+# "I'm", "We've", "It'd": a pronoun with its verb, never a name.
+_CONTRACTION = re.compile(r"['’](?:m|ve|d|ll|re)$", re.I)
+
+
 def _key(word: str) -> str:
-    return word.lower().rstrip(".")
+    return _CONTRACTION.sub("", word.lower().rstrip("."))
 
 
 def _is_role(word: str) -> bool:

@@ -318,6 +318,8 @@ def _mention_in(
     if pron is not None and pron.end() >= len(region.rstrip(" ,")) - 1:
         return _Mention("pronoun", pron.group(1).lower(), None, offset + pron.start(1), strength)
     for number, (pos, segment) in order:
+        if number + 1 < len(segments) and _INTRODUCTORY.match(segment):
+            continue  # `Reached by phone, Brandt denied it`: the name in the phrase is no subject
         head = _head_name(segment)
         if head is None:
             continue
@@ -426,10 +428,24 @@ def _clause_subject(text: str, para_start: int, at: int) -> _Mention | None:
     for begin, _ in sentences(text, para_start, at):
         s = begin
     region = text[s:at]
-    head = _head_name(region.split(",")[0])
+    offset = 0
+    for part in region.split(",")[:3]:
+        if not _INTRODUCTORY.match(part):
+            break  # `Reached by phone, Bennett denied it, saying`: the subject follows the phrase
+        offset += len(part) + 1
+    else:
+        return None
+    head = _head_name(region[offset:].split(",")[0])
     if head is None:
         return None
-    return _Mention("name", head[1], None, s + head[2], 0.75)
+    return _Mention("name", head[1], None, s + offset + head[2], 0.75)
+
+
+# A phrase that opens a sentence before its subject: a participle or a preposition.
+_INTRODUCTORY = re.compile(
+    r"\s*(?:[A-Z][a-z]+(?:ing|ed)\s+[a-z]|(?:In|On|At|After|Before|During|Behind|From|With|For|"
+    r"Since|Until|Like|Unlike)\b)"
+)
 
 
 _SUBJECT_VERB = re.compile(
@@ -476,6 +492,9 @@ def _cue_before(text: str, start: int, end: int, para_start: int) -> _Mention | 
         if stripped.endswith(":"):
             # `Pollsters agree - Carl Bialik: “...` / `Politico reveals a few relevant facts:`
             tail = re.split(r"\s[-–—]+\s", stripped[:-1])[-1]
+            source = _FROM_SOURCE.search(tail)
+            if source is not None:
+                tail = tail[source.end() :]  # `More from Jones:`, `A statement by Smith:`
             head = _head_name(tail.split(",")[0])
             if head is not None:
                 offset = s + stripped[:-1].rfind(tail)
@@ -517,7 +536,12 @@ class _Person:
 _SENTENCE_START = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+)$")
 # What follows a lone capitalised word that opens a sentence as its subject: a verb ('Walsh
 # said', 'Walsh quickly agreed') or an appositive ('Walsh, a former labor leader, had').
-_LOWER_NEXT = re.compile(r" (?:[a-z]+ly )?[a-z]+(?:ed|s)\b|, (?:a|an|the|who) [a-z]")
+# ('his', 'this', 'is', 'was' end in s too, but follow adverbs and prepositions: 'Behind his desk'.)
+_LOWER_NEXT = re.compile(
+    r" (?:[a-z]+ly )?(?!(?:his|this|its|is|was|has|as|us)\b)[a-z]+(?:ed|s)\b"
+    r"|, (?:a|an|the|who) [a-z]"
+)
+_FROM_SOURCE = re.compile(r"^\S.*?\b(?:from|by)\s+(?=[A-Z])")
 _BREAK = re.compile(r"[.!?…][\"”’)]*\s|\n")
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 _TITLE_GENDER = {

@@ -190,3 +190,46 @@ def test_object_pronouns_do_not_vote_for_the_gender_of_the_subject_before_them()
         "“We are ready to sign the plan this week,” he said."
     )
     assert speaker_of(text) == "Tom Reyes"
+
+
+def test_colon_line_names_the_source_after_from() -> None:
+    text = (
+        "The survey covered all fifty states.\n\n"
+        "What that means for the vote - More from Rowe: “The state population is only a "
+        "starting point.”"
+    )
+    assert speaker_of(text) == "Rowe"
+
+
+def test_participle_phrase_before_the_subject_is_skipped() -> None:
+    text = (
+        "Reached by telephone, Tomas Brandt denied the report, explaining that he was "
+        "“taking a day off.”"
+    )
+    assert speaker_of(text) == "Tomas Brandt"
+
+
+def test_preposition_opening_a_sentence_is_not_a_person() -> None:
+    text = (
+        "Admiral Idris Vale keeps a map of the coast in his office. Behind his desk, shelves "
+        "are stacked with books.\n\n"
+        "“Those who are ready fare better,” he said."
+    )
+    assert speaker_of(text) == "Idris Vale"
+
+
+def test_pronoun_contraction_is_not_a_name() -> None:
+    text = (
+        "I'm old enough to remember President Ivo Marek declaring that “we need to shift to "
+        "plentiful coal.”"
+    )
+    assert speaker_of(text) == "Ivo Marek"
+
+
+def test_lone_surname_with_an_appositive_is_a_sentence_subject() -> None:
+    text = (
+        "Ferri, a former union leader, had close ties to the port authority. But on Sunday "
+        "he finally endorsed the plan.\n\n"
+        "“We need someone who fights hard,” he said."
+    )
+    assert speaker_of(text) == "Ferri"
