@@ -118,14 +118,15 @@ def is_name_like(name: str) -> bool:
     words = name.split()
     if not words:
         return False
-    return (
-        all(
-            (w[0].isupper() or _PARTICLE_WORD.match(w) is not None)
-            and _key(w) not in FUNCTION_WORDS
-            and _key(w) not in TIME_WORDS
-            for w in words
-        )
-        and _key(words[-1]) not in TITLE_WORDS
+    return all(
+        (w[0].isupper() or _PARTICLE_WORD.match(w) is not None)
+        and _key(w) not in FUNCTION_WORDS
+        and _key(w) not in TIME_WORDS
+        for w in words
+    ) and (
+        _key(words[-1]) not in TITLE_WORDS
+        # after an initial it is a surname: 'Peter T. King'
+        or (len(words) > 2 and len(words[-2]) == 2 and words[-2].endswith("."))
     )
 
 

@@ -317,8 +317,9 @@ def _mention_in(
             order = [(last, segments[last]), *order]
     if pron is not None and pron.end() >= len(region.rstrip(" ,")) - 1:
         return _Mention("pronoun", pron.group(1).lower(), None, offset + pron.start(1), strength)
+    opening = _opening_parts([segment for _, segment in segments])
     for number, (pos, segment) in order:
-        if number + 1 < len(segments) and _INTRODUCTORY.match(segment):
+        if number < opening and number + 1 < len(segments):
             continue  # `Reached by phone, Brandt denied it`: the name in the phrase is no subject
         head = _head_name(segment)
         if head is None:
@@ -428,19 +429,30 @@ def _clause_subject(text: str, para_start: int, at: int) -> _Mention | None:
     for begin, _ in sentences(text, para_start, at):
         s = begin
     region = text[s:at]
-    offset = 0
-    for part in region.split(",")[:3]:
-        if not _INTRODUCTORY.match(part):
-            break  # `Reached by phone, Bennett denied it, saying`: the subject follows the phrase
-        offset += len(part) + 1
-    else:
+    parts = region.split(",")
+    skip = _opening_parts(parts)
+    if skip >= len(parts):
         return None
+    offset = sum(len(part) + 1 for part in parts[:skip])
     head = _head_name(region[offset:].split(",")[0])
     if head is None:
         return None
     return _Mention("name", head[1], None, s + offset + head[2], 0.75)
 
 
+def _opening_parts(parts: list[str]) -> int:
+    """How many comma-separated parts open a sentence before its subject: `Reached by phone,`,
+    `At a rally in Portsmouth, N.H., on Tuesday,` (a state after its city, `on Tuesday`)."""
+    count = 0
+    for part in parts[:4]:
+        if not (_INTRODUCTORY.match(part) or (count and _PHRASE_GOES_ON.match(part))):
+            break
+        count += 1
+    return count
+
+
+# What continues an opening phrase after a comma: a state after its city, `on Tuesday`.
+_PHRASE_GOES_ON = re.compile(r"\s*(?:(?:[A-Z]\.)+|[A-Z][a-z]+\.?|(?:on|in|at|after)\s.*)$")
 # A phrase that opens a sentence before its subject: a participle or a preposition.
 _INTRODUCTORY = re.compile(
     r"\s*(?:[A-Z][a-z]+(?:ing|ed)\s+[a-z]|(?:In|On|At|After|Before|During|Behind|From|With|For|"

@@ -233,3 +233,19 @@ def test_lone_surname_with_an_appositive_is_a_sentence_subject() -> None:
         "“We need someone who fights hard,” he said."
     )
     assert speaker_of(text) == "Ferri"
+
+
+def test_title_word_after_an_initial_is_a_surname() -> None:
+    text = (
+        "“You did feel that it was stifling,” Representative Aldo T. King, Republican of "
+        "Vermont, said of the years before the network."
+    )
+    assert speaker_of(text) == "Aldo T. King"
+
+
+def test_city_state_and_day_belong_to_the_opening_phrase() -> None:
+    text = (
+        "At a rally in Portsmouth, N.H., on Tuesday, Senator Mara Quill of Vermont endorsed "
+        "the governor, saying that she would “make an outstanding president.”"
+    )
+    assert speaker_of(text) == "Mara Quill"
