@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.extract import Quote, extract
-from bot.extract.names import clean_name
+from bot.extract.names import clean_name, name_runs
 
 
 def quotes_of(text: str) -> list[Quote]:
@@ -176,8 +176,6 @@ def test_ordinal_rank_between_unit_and_name() -> None:
 
 
 def test_name_runs_skip_function_words_and_clean_titles_once() -> None:
-    from bot.extract.names import name_runs
-
     text = "The board met. But Sen. Mara Quill said Monday that President Idris Vale agreed."
     found = [(run.title, run.name) for run in name_runs(text)]
     assert found == [("Sen.", "Mara Quill"), ("President", "Idris Vale")]
