@@ -25,10 +25,16 @@ def register(subparsers: Any) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--http", action="store_true", help="serve Slack's requests over HTTP")
     mode.add_argument("--socket", action="store_true", help="connect to Slack over Socket Mode")
-    parser.add_argument("--port", type=int, help="HTTP port (default: PORT or 3000)")
+    parser.add_argument(
+        "--port", type=int, help="HTTP port (default: PORT or 3000; 0 picks a free port)"
+    )
     all_interfaces = "0.0.0.0"  # noqa: S104 - the bot runs in a container behind Slack's proxy
     parser.add_argument("--host", default=all_interfaces, help="interface (default 0.0.0.0)")
     parser.set_defaults(handler=run)
+
+
+#: Logged once per bound socket with the port actually bound (so `--port 0` can be found).
+LISTENING = "factcheck-bot listening on %s:%s (%s mode)"
 
 
 class _Stop(SystemExit):
@@ -45,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     socket_mode = bool(args.socket or (not args.http and settings.slack_app_token is not None))
     settings.require_slack(socket_mode=socket_mode)
     configure_logging(settings.log_level)
-    port = args.port or settings.port
+    port = settings.port if args.port is None else args.port
     mode = "socket" if socket_mode else "http"
 
     # Imported here so `factcheck --help` and the light commands stay quick.
@@ -68,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
     background = start_background_jobs(services)
-    logger.info("factcheck-bot listening on %s:%s (%s mode)", args.host, port, mode)
+    for host, bound_port in _bound_addresses(server):
+        logger.info(LISTENING, host, bound_port, mode)
     try:
         if socket_mode:
             _serve_socket_mode(bolt_app, settings.slack_app_token, server)
@@ -82,6 +89,13 @@ def run(args: argparse.Namespace) -> int:
         services.engine.dispose()
         logger.info("factcheck-bot stopped")
     return 0
+
+
+def _bound_addresses(server: Any) -> list[tuple[str, int]]:
+    """Where waitress listens: one address, or several when the host resolves to more."""
+    listen = getattr(server, "effective_listen", None)  # a MultiSocketServer
+    addresses = listen or [(server.effective_host, server.effective_port)]
+    return [(f"[{host}]" if ":" in host else host, int(port)) for host, port in addresses]
 
 
 def _serve_socket_mode(bolt_app: Any, app_token: Any, server: Any) -> None:
