@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from bot.render.messages import CLAIMED
 from tests.desk.test_desk_flow import ARTICLE
 from tests.slack.blockkit import visible_text
+from tests.slack.bot_process import BotProcess
 from tests.slack.driver import SlackDriver
 from tests.slack.signing import EventSender
 from tests.slack.socket_mode import SocketModeServer
@@ -24,75 +18,22 @@ from tests.slack.web_api import ALICE, CAROL, DESK, SlackStandIn
 STOP_WITHIN_SECONDS = 5.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start(
-    mode: str, slack: SlackStandIn, database_url: str, cwd: Path
-) -> tuple[subprocess.Popen[str], str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": slack.signing_secret,
-        "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": database_url,
-        "FACTCHECK_SCHEDULER": "off",
-        "FACTCHECK_MIN_ARTICLE_CHARS": "200",
-    }
-    if mode == "socket":
-        env["SLACK_APP_TOKEN"] = slack.app_token
-    else:
-        env.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            f"--{mode}",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+def _start(mode: str, slack: SlackStandIn, database_url: str, cwd: Path) -> tuple[BotProcess, str]:
+    bot = BotProcess(
+        mode,
+        slack,
+        database_url,
+        cwd,
+        env={"FACTCHECK_SCHEDULER": "off", "FACTCHECK_MIN_ARTICLE_CHARS": "200"},
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            raise AssertionError(f"bot exited: {process.stdout.read() if process.stdout else ''}")
-        try:
-            health = httpx.get(f"{base}/healthz", timeout=1)
-            if health.status_code == 200:
-                assert health.json()["ok"] is True
-                return process, base
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError("bot did not become healthy")
-        time.sleep(0.1)
+    return bot, bot.wait_healthy()
 
 
-def _stop_within_deadline(process: subprocess.Popen[str]) -> None:
-    started = time.monotonic()
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_WITHIN_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def _stop_within_deadline(bot: BotProcess) -> None:
+    elapsed = bot.stop(timeout=STOP_WITHIN_SECONDS)
+    if elapsed is None:
         pytest.fail(f"SIGTERM did not stop the bot within {STOP_WITHIN_SECONDS} s")
-    assert time.monotonic() - started < STOP_WITHIN_SECONDS
+    assert elapsed < STOP_WITHIN_SECONDS
 
 
 def _paste_and_claim(driver: SlackDriver, slack: SlackStandIn) -> None:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import Engine, update
 
@@ -21,6 +16,7 @@ from bot.workflow import DeskPolicy, claim_ticket
 from storage.db import session_scope
 from storage.models import Ticket
 from tests.factories import make_article, make_ticket
+from tests.slack.bot_process import BotProcess
 from tests.slack.driver import SlackDriver
 from tests.slack.signing import EventSender
 from tests.slack.web_api import ALICE, DESK, SlackStandIn
@@ -28,24 +24,12 @@ from tests.slack.web_api import ALICE, DESK, SlackStandIn
 POLICY = DeskPolicy(reminder_interval=timedelta(hours=1))
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def running_bot(
     database_url: str, slack: SlackStandIn, tmp_path: Path
 ) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`factcheck run --http` sweeping every 0.2 s, with a digest time already passed today."""
-    port = _free_port()
     env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": slack.signing_secret,
-        "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": database_url,
         "FACTCHECK_SWEEP_SECONDS": "0.2",
         "FACTCHECK_REMINDER_INTERVAL": "1h",
         "FACTCHECK_DIGEST_CHANNEL": DESK,
@@ -53,49 +37,12 @@ def running_bot(
         "FACTCHECK_TIMEZONE": "UTC",
         "FACTCHECK_SCHEDULER": "on",
     }
-    env.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "run",
-            "--http",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
+    bot = BotProcess("http", slack, database_url, tmp_path, env=env)
+    base = bot.wait_healthy()
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(
-                    f"bot exited: {process.stdout.read() if process.stdout else ''}"
-                )
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise AssertionError("bot did not become healthy")
-            time.sleep(0.1)
-        yield base, process
+        yield base, bot.process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        bot.stop(timeout=15)
 
 
 def test_apscheduler_sweeps_on_its_interval_and_snooze_works_end_to_end(
