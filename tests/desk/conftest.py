@@ -61,7 +61,10 @@ def serve(services: Services) -> tuple[str, Callable[[], None]]:
     url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
 
     def stop() -> None:
-        server.close()
+        # Close on waitress's own loop thread: pulling the trigger wakes its select() at once
+        # (asyncore_loop_timeout is a whole number of seconds, and 0 would spin), and no socket
+        # is closed under a select() in progress, which failed with EBADF now and then.
+        server.trigger.pull_trigger(server.close)  # type: ignore[union-attr]
         thread.join(timeout=5)
 
     return url, stop
