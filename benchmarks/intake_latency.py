@@ -5,21 +5,16 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.services import Services
-from bot.slack_client import build_web_client
-from storage.db import make_engine
-from storage.migrate import upgrade
-from tests.desk.conftest import desk_settings, serve
+from benchmarks.desk_server import served_desk
 from tests.slack import payloads
 from tests.slack.signing import EventSender
-from tests.slack.web_api import CAROL, DESK, Call, start_slack
+from tests.slack.web_api import CAROL, DESK, Call
 
 DEFAULT_ARTICLE = "/work/shared/examples/iran-russia-agreement.txt"
 
@@ -40,15 +35,7 @@ def main() -> int:
         )
         return 2
     text = path.read_text(encoding="utf-8")
-    slack = start_slack()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        settings = desk_settings(slack, url)
-        services = Services(
-            settings=settings, engine=make_engine(url), client=build_web_client(settings)
-        )
-        events_url, stop = serve(services)
+    with served_desk() as (slack, services, events_url):
         services.extractor.extract(text)  # warm caches, as a running bot has
         times: list[float] = []
         whole: list[float] = []
@@ -76,9 +63,6 @@ def main() -> int:
                 whole.append(time.perf_counter() - started)
                 blocks = len(call.args.get("blocks") or [])
                 replies = len(slack.messages_in(DESK, thread_ts=message["ts"])) - 1
-        stop()
-        services.engine.dispose()
-    slack.stop()
     print(
         f"{path.name}: {len(text)} chars; {replies} thread messages (first: {blocks} blocks); {args.runs} runs"
     )

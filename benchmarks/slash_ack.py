@@ -5,21 +5,16 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.services import Services
-from bot.slack_client import build_web_client
-from storage.db import make_engine
-from storage.migrate import upgrade
-from tests.desk.conftest import desk_settings, serve
+from benchmarks.desk_server import served_desk
 from tests.slack.driver import SlackDriver
 from tests.slack.signing import EventSender
-from tests.slack.web_api import ALICE, DESK, start_slack
+from tests.slack.web_api import ALICE, DESK
 
 
 def main() -> int:
@@ -27,15 +22,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    slack = start_slack()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
-        upgrade(url)
-        settings = desk_settings(slack, url)
-        services = Services(
-            settings=settings, engine=make_engine(url), client=build_web_client(settings)
-        )
-        events_url, stop = serve(services)
+    with served_desk() as (slack, _services, events_url):
         senders = [EventSender(events_url, slack.signing_secret) for _ in range(args.concurrency)]
         drivers = [SlackDriver(slack, sender=s) for s in senders]
         texts = ["queue", "mine", "help", "show 1", "claim 1"]
@@ -55,9 +42,6 @@ def main() -> int:
                 time.sleep(0.5)
         for sender in senders:
             sender.close()
-        stop()
-        services.engine.dispose()
-    slack.stop()
     ordered = sorted(times)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * len(ordered)) - 1)]
     print(f"{len(times)} slash commands, {args.concurrency} at once, over HTTP")
