@@ -72,7 +72,8 @@ _CONTRACTION = re.compile(r"['’](?:m|ve|d|ll|re)$", re.I)
 
 
 def _key(word: str) -> str:
-    return _CONTRACTION.sub("", word.lower().rstrip("."))
+    key = word.lower().rstrip(".")
+    return _CONTRACTION.sub("", key) if "'" in key or "’" in key else key
 
 
 def _is_role(word: str) -> bool:
