@@ -57,6 +57,18 @@ def _in_transaction(services: Services, work: Callable[[Session], T]) -> T:
         return work(session)
 
 
+def _apply(
+    services: Services, rule: Callable[..., T], subject: object, actor: str, **fields: object
+) -> T:
+    """One workflow rule on ``subject`` by ``actor``, now, under the desk policy, in one
+    transaction (every rule takes ``session``, ``actor``, ``now`` and ``policy`` alike)."""
+    now, policy = services.clock(), _policy(services)
+    return _in_transaction(
+        services,
+        lambda s: rule(subject, session=s, actor=actor, now=now, policy=policy, **fields),
+    )
+
+
 def after_change(services: Services, actor: str, changed: Sequence[int]) -> None:
     """Every change shows at once: the cards in their threads, and the actor's Home."""
     if changed:
@@ -65,13 +77,7 @@ def after_change(services: Services, actor: str, changed: Sequence[int]) -> None
 
 
 def claim(services: Services, actor: str, ticket_ids: Sequence[int]) -> Answer:
-    now, policy = services.clock(), _policy(services)
-    outcomes = _in_transaction(
-        services,
-        lambda s: workflow.claim_tickets(
-            ticket_ids, session=s, actor=actor, now=now, policy=policy
-        ),
-    )
+    outcomes = _apply(services, workflow.claim_tickets, ticket_ids, actor)
     claimed = [o.ticket_id for o in outcomes if o.ok]
     refusals = [o.error.message for o in outcomes if o.error is not None]
     if not claimed and len(refusals) == 1:
@@ -82,13 +88,7 @@ def claim(services: Services, actor: str, ticket_ids: Sequence[int]) -> Answer:
 
 
 def release(services: Services, actor: str, ticket_id: int) -> Answer:
-    now, policy = services.clock(), _policy(services)
-    _in_transaction(
-        services,
-        lambda s: workflow.release_ticket(
-            ticket_id, session=s, actor=actor, now=now, policy=policy
-        ),
-    )
+    _apply(services, workflow.release_ticket, ticket_id, actor)
     return Answer(plain_message(m.RELEASED.format(id=ticket_id)), (ticket_id,))
 
 
@@ -101,19 +101,14 @@ def verify(
     verdict: str = "Accurate",
     note: str | None = None,
 ) -> Answer:
-    now, policy = services.clock(), _policy(services)
-    ticket = _in_transaction(
+    ticket = _apply(
         services,
-        lambda s: workflow.verify_ticket(
-            ticket_id,
-            session=s,
-            actor=actor,
-            now=now,
-            policy=policy,
-            sources=sources,
-            verdict=verdict,
-            note=note,
-        ),
+        workflow.verify_ticket,
+        ticket_id,
+        actor,
+        sources=sources,
+        verdict=verdict,
+        note=note,
     )
     return Answer(
         plain_message(m.VERIFIED.format(id=ticket_id, verdict=ticket.verdict)), (ticket_id,)
@@ -129,19 +124,8 @@ def flag(
     verdict: str | None = None,
     note: str | None = None,
 ) -> Answer:
-    now, policy = services.clock(), _policy(services)
-    ticket = _in_transaction(
-        services,
-        lambda s: workflow.flag_ticket(
-            ticket_id,
-            session=s,
-            actor=actor,
-            now=now,
-            policy=policy,
-            reason=reason,
-            verdict=verdict,
-            note=note,
-        ),
+    ticket = _apply(
+        services, workflow.flag_ticket, ticket_id, actor, reason=reason, verdict=verdict, note=note
     )
     text = (
         m.FLAGGED_WITH_VERDICT.format(id=ticket_id, verdict=ticket.verdict)
@@ -152,24 +136,12 @@ def flag(
 
 
 def dismiss(services: Services, actor: str, ticket_id: int, reason: str | None = None) -> Answer:
-    now, policy = services.clock(), _policy(services)
-    _in_transaction(
-        services,
-        lambda s: workflow.dismiss_ticket(
-            ticket_id, session=s, actor=actor, now=now, policy=policy, reason=reason
-        ),
-    )
+    _apply(services, workflow.dismiss_ticket, ticket_id, actor, reason=reason)
     return Answer(plain_message(m.DISMISSED.format(id=ticket_id)), (ticket_id,))
 
 
 def assign(services: Services, actor: str, ticket_id: int, assignee: str) -> Answer:
-    now, policy = services.clock(), _policy(services)
-    ticket = _in_transaction(
-        services,
-        lambda s: workflow.assign_ticket(
-            ticket_id, session=s, actor=actor, now=now, policy=policy, assignee=assignee
-        ),
-    )
+    ticket = _apply(services, workflow.assign_ticket, ticket_id, actor, assignee=assignee)
     try:  # the new holder hears it from the bot, once
         services.client.chat_postMessage(
             channel=assignee,
@@ -183,11 +155,7 @@ def assign(services: Services, actor: str, ticket_id: int, assignee: str) -> Ans
 
 
 def reopen(services: Services, actor: str, ticket_id: int) -> Answer:
-    now, policy = services.clock(), _policy(services)
-    _in_transaction(
-        services,
-        lambda s: workflow.reopen_ticket(ticket_id, session=s, actor=actor, now=now, policy=policy),
-    )
+    _apply(services, workflow.reopen_ticket, ticket_id, actor)
     return Answer(plain_message(m.REOPENED.format(id=ticket_id)), (ticket_id,))
 
 
@@ -243,7 +211,6 @@ def digest(services: Services, actor: str, channel: str) -> Answer:
 
 
 def roster(services: Services, actor: str, command: g.RosterCmd) -> Answer:
-    now, policy = services.clock(), _policy(services)
     if command.action == "list":
         return Answer(
             m.render_roster(_in_transaction(services, lambda s: workflow.list_roster(session=s)))
@@ -251,17 +218,9 @@ def roster(services: Services, actor: str, command: g.RosterCmd) -> Answer:
     assert command.user_id is not None
     user = command.user_id
     if command.action == "add":
-        _in_transaction(
-            services,
-            lambda s: workflow.add_to_roster(
-                user, session=s, actor=actor, now=now, policy=policy, role=command.role
-            ),
-        )
+        _apply(services, workflow.add_to_roster, user, actor, role=command.role)
         return Answer(plain_message(m.ROSTER_ADDED.format(user=user, role=command.role)))
-    _in_transaction(
-        services,
-        lambda s: workflow.remove_from_roster(user, session=s, actor=actor, now=now, policy=policy),
-    )
+    _apply(services, workflow.remove_from_roster, user, actor)
     return Answer(plain_message(m.ROSTER_REMOVED.format(user=user)))
 
 
