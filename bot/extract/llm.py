@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from bot.errors import ConfigError
-from bot.extract.markup import to_plain
+from bot.extract.markup import Plain, to_plain
 from bot.extract.types import Claim, Extraction, Extractor, Quote
 
 if TYPE_CHECKING:
@@ -118,33 +119,31 @@ def anchor(text: str, answer: dict[str, Any]) -> Extraction:
     plain = to_plain(text)
     quotes: list[Quote] = []
     claims: list[Claim] = []
-    cursor = 0
-    for item in answer.get("quotes") or []:
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            continue
-        span = _locate(text, plain.text, item["text"], cursor, plain.span)
-        if span is None:
-            continue
-        start, end = span
-        cursor = end
+    for item, start, end in _anchored(text, plain, answer.get("quotes")):
         speaker = item.get("speaker") if isinstance(item.get("speaker"), str) else None
         title = item.get("speaker_title") if isinstance(item.get("speaker_title"), str) else None
         quotes.append(Quote(item["text"].strip(), start, end, speaker, title, 0.8))
-    cursor = 0
-    for item in answer.get("claims") or []:
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            continue
-        span = _locate(text, plain.text, item["text"], cursor, plain.span)
-        if span is None:
-            continue
-        start, end = span
-        cursor = end
+    for item, start, end in _anchored(text, plain, answer.get("claims")):
         raw = item.get("score", 0.5)
         score = min(1.0, max(0.0, float(raw))) if isinstance(raw, int | float) else 0.5
         claims.append(Claim(item["text"].strip(), start, end, score))
     quotes.sort(key=lambda q: q.start)
     claims.sort(key=lambda c: c.start)
     return Extraction(claims=claims, quotes=quotes)
+
+
+def _anchored(text: str, plain: Plain, items: Any) -> Iterator[tuple[dict[str, Any], int, int]]:
+    """The items of one list that carry a ``text`` found in `text`, with its span; each is
+    looked for after the previous one first, as the model lists them in order."""
+    cursor = 0
+    for item in items or []:
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            continue
+        span = _locate(text, plain.text, item["text"], cursor, plain.span)
+        if span is None:
+            continue
+        start, cursor = span
+        yield item, start, cursor
 
 
 def _locate(
