@@ -79,9 +79,9 @@ def _trie_pattern(words: set[str]) -> str:
 
 _VERB_ALT = _trie_pattern({*_SPEECH, *_PHRASES})
 _VERB = re.compile(rf"(?=[a-z])\b(?:{_VERB_ALT})\b")
-_VERB_FIRST = re.compile(rf"^[\s,;:]*(?:{_VERB_ALT}|Said|Says)\b")
+_VERB_FIRST = re.compile(rf"[\s,;:]*(?:{_VERB_ALT}|Said|Says)\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to\b")
-_DASH_START = re.compile(r"^\s*,?\s*(?:[-–—]{1,2}|―)\s*(?=\S)")
+_DASH_START = re.compile(r"\s*,?\s*(?:[-–—]{1,2}|―)\s*(?=\S)")
 _PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p"}
 _PRONOUN_AT_END = re.compile(
     r"(?:^|[\s,])(he|she|they|He|She|They|I|we|We)\s*(?:also\s+|then\s+|later\s+|again\s+)?$"

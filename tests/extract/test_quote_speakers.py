@@ -247,3 +247,13 @@ def test_city_state_and_day_belong_to_the_opening_phrase() -> None:
         "the governor, saying that she would “make an outstanding president.”"
     )
     assert speaker_of(text) == "Mara Quill"
+
+
+def test_verb_right_after_a_quote_mid_paragraph_names_the_speaker_after_it() -> None:
+    text = (
+        "If the mill closes, as Mayor Tom Brandt has warned, "
+        "“who will pay the pensions?” asked Vera Lind, a union organiser. "
+        "“Nobody has answered that.”"
+    )
+    found = quotes_of(text)
+    assert [q.speaker for q in found] == ["Vera Lind", "Vera Lind"]
