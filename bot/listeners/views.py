@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -21,62 +22,71 @@ def _field_of(error: UserError, *, default: str) -> str:
     return default
 
 
+def _submit(
+    services: Services,
+    ack: Ack,
+    body: dict[str, Any],
+    context: BoltContext,
+    errors: dict[str, str],
+    record: Callable[[str], actions.Answer],
+    *,
+    field: str,
+) -> None:
+    """Field errors go back into the modal; else `record` runs for the submitter, before the
+    ack so a refusal shows in the modal beside its field (`field` unless it is about sources),
+    and the cards and Home are refreshed after it."""
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    user = body["user"]["id"]
+    try:
+        answer = record(user)
+    except UserError as error:
+        ack(response_action="errors", errors={_field_of(error, default=field): error.message})
+        return
+    ack()
+    after_ack(services, body, context, lambda: actions.after_change(services, user, answer.changed))
+
+
 def register(app: App, services: Services) -> None:
     @app.view(ids.VIEW_VERIFY)
     def on_verify(
         ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
     ) -> None:
         submission = read_verify(view)
-        errors = verify_errors(submission)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        user = body["user"]["id"]
-        try:
-            # The rule runs before the ack so a refusal shows in the modal, beside the field.
-            answer = actions.verify(
+        _submit(
+            services,
+            ack,
+            body,
+            context,
+            verify_errors(submission),
+            lambda user: actions.verify(
                 services,
                 user,
                 submission.ticket_id,
                 sources=submission.sources,
                 verdict=submission.verdict or "",
                 note=submission.note,
-            )
-        except UserError as error:
-            ack(
-                response_action="errors",
-                errors={_field_of(error, default=ids.BLOCK_VERDICT): error.message},
-            )
-            return
-        ack()
-        after_ack(
-            services, body, context, lambda: actions.after_change(services, user, answer.changed)
+            ),
+            field=ids.BLOCK_VERDICT,
         )
 
     @app.view(ids.VIEW_FLAG)
     def on_flag(ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext) -> None:
         submission = read_flag(view)
-        errors = flag_errors(submission)
-        if errors:
-            ack(response_action="errors", errors=errors)
-            return
-        user = body["user"]["id"]
-        try:
-            answer = actions.flag(
+        _submit(
+            services,
+            ack,
+            body,
+            context,
+            flag_errors(submission),
+            lambda user: actions.flag(
                 services,
                 user,
                 submission.ticket_id,
                 reason=submission.reason or submission.verdict or "",
                 verdict=submission.verdict,
                 note=submission.note,
-            )
-        except UserError as error:
-            ack(
-                response_action="errors",
-                errors={_field_of(error, default=ids.BLOCK_REASON): error.message},
-            )
-            return
-        ack()
-        after_ack(
-            services, body, context, lambda: actions.after_change(services, user, answer.changed)
+            ),
+            field=ids.BLOCK_REASON,
         )
