@@ -111,7 +111,13 @@ _NOUN_PHRASE = re.compile(
     r"^(?:the|a|an|his|her|their|its|our|one|some|many|several|two|three|other|officials|"
     r"aides|advisers|analysts|experts|critics|supporters|voters|residents|[A-Z])\b"
 )
-_PASSIVE = re.compile(r"(?:\b(?:was|were|is|are|be|been|being|widely|often|also|once)|,)\s+$")
+# 'was called', 'is described as': a passive naming verb, never a cue.
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|be|been|being)\s+$")
+# After a comma or 'also', 'often', the verb is passive only when the quote follows it at once
+# ('Terre Haute, called the “Crossroads of America”'); with an object between, it is active
+# ('Viguerie, who ran the campaign, called her “the first lady”', 'Trump also called it “a sham”').
+_MAYBE_PASSIVE = re.compile(r"(?:\b(?:widely|often|also|once)|,)\s+$")
+_QUOTE_NEXT = re.compile(r"\s*(?:(?:as|the|a|an)\s+)?(?:$|''|``|[\"“‘'])")
 _PASSIVE_VERBS = frozenset(
     "described called labeled labelled dubbed branded referred characterized characterised".split()
 )
@@ -367,7 +373,13 @@ def _verbs(sentence: str) -> list[re.Match[str]]:
     """Speech verbs in a sentence, without passives like 'was described as'."""
     found = []
     for match in _VERB.finditer(sentence):
-        if match.group(0) in _PASSIVE_VERBS and _PASSIVE.search(sentence, 0, match.start()):
+        if match.group(0) in _PASSIVE_VERBS and (
+            _PASSIVE.search(sentence, 0, match.start())
+            or (
+                _MAYBE_PASSIVE.search(sentence, 0, match.start())
+                and _QUOTE_NEXT.match(sentence, match.end())
+            )
+        ):
             continue
         found.append(match)
     return found

@@ -257,3 +257,15 @@ def test_verb_right_after_a_quote_mid_paragraph_names_the_speaker_after_it() -> 
     )
     found = quotes_of(text)
     assert [q.speaker for q in found] == ["Vera Lind", "Vera Lind"]
+
+
+def test_called_after_a_comma_is_active_when_an_object_comes_before_the_quote() -> None:
+    text = (
+        "The county approved the rail timetable on Monday. "
+        "Nadia Kerr, who chairs the transport committee, called the new timetable "
+        "“a gift to commuters.”\n\n"
+        "The line runs through Harwick, often called “the gateway to the valley” by locals."
+    )
+    speakers = {q.text: q.speaker for q in quotes_of(text)}
+    assert speakers["a gift to commuters."] == "Nadia Kerr"
+    assert speakers.get("the gateway to the valley") is None
