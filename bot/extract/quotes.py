@@ -198,13 +198,21 @@ def _single_spans(text: str, para: Paragraph, index: int) -> list[_Span]:
     spans: list[_Span] = []
     pstart, pend = para.start, para.end
     closes = [m.start() for m in _SINGLE_CLOSE.finditer(text, pstart, pend)]
+    openers = list(_SINGLE_OPEN.finditer(text, pstart, pend))
+    # A curly opening mark is never an apostrophe, so no quote runs past the next one:
+    # `‘Black Lives Matter’ Sends ... ‘Instead Of ...’` is two quotes.
+    curly = [m.start() for m in openers if text[m.start()] == "‘"]
     pos = pstart
-    for opener in _SINGLE_OPEN.finditer(text, pstart, pend):
+    for opener in openers:
         if opener.start() < pos:
             continue
         at = bisect.bisect_right(closes, opener.start())
+        following = bisect.bisect_right(curly, opener.start())
+        limit = curly[following] if following < len(curly) else pend
         chosen = None
         for close in closes[at:]:
+            if close > limit:
+                break
             if text[close - 1] in ",.!?;:—–-" or (close + 1 < pend and text[close + 1] in ",.;:!?"):
                 chosen = close
                 break
@@ -887,7 +895,7 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
     _inherit(text, spans, paras, by_para, resolver)
     _share_within_groups(spans)
     _fill_titles(text, spans)
-    kept = [sp for sp in spans if sp.para != headline and _keep(text, sp)]
+    kept = _drop_headline_copies(text, [sp for sp in spans if _keep(text, sp)], headline)
     return [
         FoundQuote(sp.start, sp.end, sp.speaker, sp.title, round(sp.score, 3), sp.group)
         for sp in _best_of_repeats(text, kept)
@@ -902,18 +910,37 @@ def _best_of_repeats(text: str, spans: list[_Span]) -> list[_Span]:
     attribution is strongest (the body's `“...,” said X`), not where it happens to come first."""
     best: dict[str, _Span] = {}
     for span in spans:
-        key = _NOT_WORD.sub(" ", text[span.start : span.end]).strip().lower()
+        key = _quote_key(text, span)
         if key not in best or span.score > best[key].score:
             best[key] = span
     chosen = {id(span) for span in best.values()}
     return [span for span in spans if id(span) in chosen]
 
 
-def _headline(text: str, paras: list[Paragraph]) -> int:
-    """The index of a headline: a short first paragraph with more text after it, else -1.
+def _quote_key(text: str, span: _Span) -> str:
+    return _NOT_WORD.sub(" ", text[span.start : span.end]).strip().lower()
 
-    A headline's quote is a shortened copy of one in the body (`Reid: 'Never underestimate
-    Trump.'`), so it gives no ticket of its own."""
+
+def _drop_headline_copies(text: str, spans: list[_Span], headline: int) -> list[_Span]:
+    """Without the headline's quotes that the body repeats with a speaker.
+
+    A headline often shortens a quote the body gives in full and attributes (`Reid: 'Never
+    underestimate Trump.'`); that copy is no ticket of its own. A headline quote the body does
+    not repeat word for word is the only place the quote is found, so it stays."""
+    if headline < 0:
+        return spans
+    body = [
+        f" {_quote_key(text, sp)} " for sp in spans if sp.para != headline and sp.kind != "none"
+    ]
+    return [
+        sp
+        for sp in spans
+        if sp.para != headline or not any(f" {_quote_key(text, sp)} " in key for key in body)
+    ]
+
+
+def _headline(text: str, paras: list[Paragraph]) -> int:
+    """The index of a headline: a short first paragraph with more text after it, else -1."""
     body = [index for index, para in enumerate(paras) if not para.skip]
     if len(body) < 2:
         return -1

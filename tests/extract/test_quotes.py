@@ -167,7 +167,7 @@ def test_title_of_a_show_after_a_possessive_is_not_a_quote() -> None:
     assert [q.text for q in found] == ["The port will reopen next week,"]
 
 
-def test_headline_quote_gives_no_ticket_of_its_own() -> None:
+def test_headline_quote_repeated_in_the_body_gives_no_ticket_of_its_own() -> None:
     text = (
         "Varga: ‘Ferries come first.’\n\n"
         "The city will put its ferry fleet ahead of new bridges, Mayor Lena Varga said on Monday.\n\n"
@@ -178,6 +178,28 @@ def test_headline_quote_gives_no_ticket_of_its_own() -> None:
         "Ferries come first, and bridges can wait until the budget allows,"
     ]
     assert found[0].speaker == "Lena Varga"
+
+
+def test_headline_quote_the_body_does_not_repeat_is_a_ticket() -> None:
+    text = (
+        "Varga: ‘No new bridges this decade.’\n\n"
+        "The city will put its ferry fleet ahead of new bridges, Mayor Lena Varga said on Monday.\n\n"
+        "“Ferries come first,” Varga told reporters."
+    )
+    found = quotes_of(text)
+    assert [(q.text, q.speaker) for q in found] == [
+        ("No new bridges this decade.", "Lena Varga"),
+        ("Ferries come first,", "Lena Varga"),
+    ]
+
+
+def test_curly_single_quotes_close_before_the_next_opening_mark() -> None:
+    text = (
+        "The council voted on Monday. "
+        "Mayor Lena Varga called the plan ‘reckless’ and said ‘we will fight it in court.’"
+    )
+    found = quotes_of(text)
+    assert [q.text for q in found] == ["reckless", "we will fight it in court."]
 
 
 def test_repeated_quote_is_kept_where_it_is_attributed() -> None:
