@@ -24,6 +24,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
+from tests.slack.serving import ServedInThread
 from tests.slack.web_api import SlackStandIn
 
 #: Slack requires an ack within 3 seconds.
@@ -52,14 +53,17 @@ class Envelope:
     accepts_response_payload: bool
 
 
-class SocketModeServer:
+class SocketModeServer(ServedInThread[Server]):
     """Slack's Socket Mode endpoint on 127.0.0.1, attached to a :class:`SlackStandIn`.
 
     Once started, ``apps.connections.open`` on the stand-in (with the app token) answers a
     ``ws://127.0.0.1:PORT/link/?ticket=...`` URL; each ticket connects once.
     """
 
+    DESCRIPTION = "the Socket Mode server"
+
     def __init__(self, slack: SlackStandIn, *, ack_timeout: float = ACK_TIMEOUT_SECONDS) -> None:
+        super().__init__()
         self.slack = slack
         self.ack_timeout = ack_timeout
         self._lock = threading.Lock()
@@ -72,49 +76,34 @@ class SocketModeServer:
         self.envelopes: list[Envelope] = []
         self.acks: list[Ack] = []
         self.connects = 0
-        self._server: Server | None = None
-        self._thread: threading.Thread | None = None
 
     # ----------------------------------------------------------------- lifecycle
 
     def start(self) -> SocketModeServer:
         """Listen on a free port and attach to the stand-in; returns self."""
-        self._server = serve(
+        server = serve(
             self._handle,
             "127.0.0.1",
             0,
             process_request=self._check_ticket,
             close_timeout=1,
         )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="socket-mode-server", daemon=True
-        )
-        self._thread.start()
+        self._serve_in_thread(server, server.serve_forever, "socket-mode-server")
         self.slack.attach_socket_mode(self)
         return self
 
     def stop(self) -> None:
         """Close every connection and the listening socket; detach from the stand-in."""
         self.slack.attach_socket_mode(None)
-        if self._server is not None:
-            self._server.shutdown()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        super().stop()
 
-    def __enter__(self) -> SocketModeServer:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _close(self, server: Server) -> None:
+        server.shutdown()
 
     @property
     def port(self) -> int:
         """The TCP port of the websocket server."""
-        if self._server is None:
-            raise RuntimeError("the Socket Mode server is not running; call start()")
-        return int(self._server.socket.getsockname()[1])
+        return int(self._running().socket.getsockname()[1])
 
     def connection_url(self) -> str:
         """Mint a one-time ticket URL (what apps.connections.open answers)."""

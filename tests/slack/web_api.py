@@ -32,6 +32,7 @@ from tests.slack.blockkit import (
     view_errors,
     visible_text,
 )
+from tests.slack.serving import ServedInThread
 
 T = TypeVar("T")
 
@@ -382,12 +383,14 @@ def parse_body(content_type: str, body: bytes, query: str = "") -> dict[str, Any
     return args
 
 
-class SlackStandIn:
+class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
     """Slack's Web API, response_urls and (via an attached server) Socket Mode, on 127.0.0.1.
 
     Start with :meth:`start` (or use as a context manager); point a ``WebClient`` at
     :attr:`api_url`. Seed the workspace with :meth:`add_user` and :meth:`add_channel`.
     """
+
+    DESCRIPTION = "the Slack stand-in"
 
     def __init__(
         self,
@@ -404,6 +407,7 @@ class SlackStandIn:
         bot_name: str = "factcheck",
         trigger_ttl: float = TRIGGER_TTL_SECONDS,
     ) -> None:
+        super().__init__()
         self.bot_token = bot_token
         self.app_token = app_token
         self.signing_secret = signing_secret
@@ -419,8 +423,6 @@ class SlackStandIn:
         self.app_tokens: set[str] = {app_token}
         self.lock = threading.RLock()
         self._changed = threading.Condition(self.lock)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._last_us = 0
         self._ids = itertools.count(1)
         self.users: dict[str, User] = {}
@@ -468,38 +470,19 @@ class SlackStandIn:
         """Bind a free port on 127.0.0.1 and serve in a daemon thread; returns self."""
         server = _Server(("127.0.0.1", 0), _Handler)
         server.stand_in = self  # type: ignore[attr-defined]
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="slack-stand-in",
-            daemon=True,
+        self._serve_in_thread(
+            server, lambda: server.serve_forever(poll_interval=0.05), "slack-stand-in"
         )
-        self._thread.start()
         return self
 
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> SlackStandIn:
-        return self.start() if self._server is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _close(self, server: ThreadingHTTPServer) -> None:
+        server.shutdown()
+        server.server_close()
 
     @property
     def port(self) -> int:
         """The TCP port the stand-in listens on."""
-        if self._server is None:
-            raise RuntimeError("the Slack stand-in is not running; call start()")
-        return int(self._server.server_address[1])
+        return int(self._running().server_address[1])
 
     @property
     def base_url(self) -> str:
