@@ -23,7 +23,8 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.config import Settings
-from bot.render.digest import DigestMessage, render_digest
+from bot.render.digest import render_digest
+from bot.render.thread import SlackMessage
 from bot.services import Services
 from storage.articles import article_channels, recent_articles
 from storage.db import session_scope
@@ -39,7 +40,6 @@ DIGEST_STALE_AFTER: Final = timedelta(minutes=10)
 ACTIVE_CHANNEL_WINDOW: Final = timedelta(days=30)
 
 __all__ = [
-    "DigestMessage",
     "compose_digest",
     "digest_channels",
     "digest_date_due",
@@ -62,7 +62,7 @@ def digest_scope(session: Session, *, settings: Settings, channel: str) -> str |
 
 def compose_digest(
     session: Session, *, settings: Settings, channel: str, now: datetime
-) -> DigestMessage:
+) -> SlackMessage:
     """The digest for `channel` as of `now`: "since" is the last digest posted there (or a day).
 
     Pure reads; posts nothing and claims nothing, so `/factcheck digest` and

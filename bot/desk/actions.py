@@ -204,8 +204,7 @@ def digest(services: Services, actor: str, channel: str) -> Answer:
     def read(session: Session) -> SlackMessage:
         if not workflow.is_editor(session, actor, policy=policy):
             raise NotAllowed(DIGEST_EDITORS_ONLY)
-        composed = compose_digest(session, settings=services.settings, channel=channel, now=now)
-        return SlackMessage(text=composed.text, blocks=composed.blocks)
+        return compose_digest(session, settings=services.settings, channel=channel, now=now)
 
     return Answer(_in_transaction(services, read))
 

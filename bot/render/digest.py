@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ from bot.render.limits import (
     MAX_SECTION_TEXT,
     trim,
 )
+from bot.render.thread import SlackMessage
 from storage.digest_figures import DigestFigures
 
 Block = dict[str, Any]
@@ -40,14 +40,6 @@ MORE_IN_QUEUE: Final = (
 )
 NOTHING_ON_DESK: Final = "Nothing in progress on the desk."
 AND_MORE: Final = "…and {count} more"
-
-
-@dataclass(frozen=True)
-class DigestMessage:
-    """A digest ready for chat.postMessage: `text` for notifications, `blocks` for display."""
-
-    text: str
-    blocks: list[Block]
 
 
 def progress_bar(done: int, total: int, *, cells: int = PROGRESS_CELLS) -> str:
@@ -93,7 +85,7 @@ def _field(label: str, value: int) -> Block:
     return {"type": "mrkdwn", "text": f"*{label}*\n{value}"}
 
 
-def render_digest(figures: DigestFigures, *, zone: ZoneInfo) -> DigestMessage:
+def render_digest(figures: DigestFigures, *, zone: ZoneInfo) -> SlackMessage:
     """The digest: what is new, what was finished, where the desk stands, who holds what.
 
     At most a dozen blocks whatever the desk's size: every list is bounded by the figures'
@@ -182,10 +174,10 @@ def render_digest(figures: DigestFigures, *, zone: ZoneInfo) -> DigestMessage:
         ),
         MAX_FALLBACK_TEXT,
     )
-    return DigestMessage(text=text, blocks=blocks)
+    return SlackMessage(text=text, blocks=blocks)
 
 
-def digest_as_text(message: DigestMessage) -> str:
+def digest_as_text(message: SlackMessage) -> str:
     """The digest as plain lines, for the terminal (`factcheck digest` without --post)."""
     lines: list[str] = []
     for block in message.blocks:
