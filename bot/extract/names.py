@@ -16,9 +16,22 @@ _ABBREV = (
 )
 _WORD = rf"(?:{_ABBREV}|(?:[{_U}]\.)+|[{_U}][{_U}{_L}]*(?:['’-][{_U}{_L}]+)*)"
 _PARTICLE = r"(?:de|da|del|della|di|du|van|von|der|den|la|le|bin|ibn|al|el|dos|das|ter)"
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+MONTHS = frozenset(
+    """january february march april may june july august september october november december jan
+    feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+TIME_WORDS = WEEKDAYS | MONTHS
+# Newsrooms write a month's short form with its period ('Jan. 5'), and a month before a day's
+# number; NAME_RUN stops before either, so a month word left inside a run is part of a name.
+_DATE_AHEAD = (
+    r"(?!(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+\d)"
+)
 # The lookahead for a capital first lets the scanner skip most positions cheaply.
 NAME_RUN = re.compile(
-    rf"(?=[{_U}])(?<![\w'’-]){_WORD}(?:(?:\s+|\s+{_PARTICLE}\s+|\s*-\s*){_WORD}|\s+(?:Jr\.|Sr\.|II|III|IV)|\s+al-{_WORD})*(?![\w])"
+    rf"(?=[{_U}])(?<![\w'’-]){_WORD}(?:(?:\s+|\s+{_PARTICLE}\s+|\s*-\s*){_DATE_AHEAD}{_WORD}|\s+(?:Jr\.|Sr\.|II|III|IV)|\s+al-{_WORD})*(?![\w])"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
 
@@ -34,11 +47,6 @@ FUNCTION_WORDS = frozenset(
     tonight now once again already ago despite amid among between through throughout
     speaking writing more most less above below behind beyond inside outside across around
     along within upon toward towards against besides beside via unlike except""".split()
-)
-TIME_WORDS = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april may
-    june july august september october november december jan feb mar apr jun jul aug sep sept
-    oct nov dec""".split()
 )
 TITLE_WORDS = frozenset(
     """mr mrs ms miss mx dr prof professor sen senator rep representative congressman
@@ -100,8 +108,11 @@ def clean_name(run: str) -> tuple[str, str]:
         if _is_role(words[at]):
             cut = at + 1
             break
+    end = len(words)
+    while end - 1 > cut and _key(words[end - 1]) in WEEKDAYS:
+        end -= 1  # 'said Mike Pence Thursday': the day is no part of the name
     title = " ".join(w for w in words[:cut] if _key(w) not in FUNCTION_WORDS)
-    return title, " ".join(words[cut:])
+    return title, " ".join(words[cut:end])
 
 
 @lru_cache(maxsize=8192)
@@ -113,17 +124,24 @@ def surname(name: str) -> str:
     return _POSSESSIVE.sub("", words[-1]).lower()
 
 
+def _month_in_name(key: str, last: bool) -> bool:
+    """A month word inside a longer name: NAME_RUN already stopped before dates, so 'Ai Jun' and
+    'Jan Brewer' are names, and a full month may end one ('Theresa May'); a weekday never is."""
+    return key in MONTHS and (last or len(key) <= 4)
+
+
 @lru_cache(maxsize=8192)
 def is_name_like(name: str) -> bool:
     """True when every word is capitalised and none is a function, time or title word."""
     words = name.split()
     if not words:
         return False
+    last = len(words) - 1
     return all(
         (w[0].isupper() or _PARTICLE_WORD.match(w) is not None)
         and _key(w) not in FUNCTION_WORDS
-        and _key(w) not in TIME_WORDS
-        for w in words
+        and (_key(w) not in TIME_WORDS or (last > 0 and _month_in_name(_key(w), at == last)))
+        for at, w in enumerate(words)
     ) and (
         _key(words[-1]) not in TITLE_WORDS
         # after an initial it is a surname: 'Peter T. King'

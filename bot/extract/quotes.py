@@ -574,7 +574,7 @@ _LOWER_NEXT = re.compile(
     r"|, (?:a|an|the|who) [a-z]"
 )
 _FROM_SOURCE = re.compile(r"^\S.*?\b(?:from|by)\s+(?=[A-Z])")
-_BREAK = re.compile(r"[.!?…][\"”’)]*\s|\n")
+_BREAK = re.compile(r"[.!?…][\"”’)]*\s+(?=[\"“‘(]*[A-Z0-9])|\n")
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 _TITLE_GENDER = {
     "mr": "m",

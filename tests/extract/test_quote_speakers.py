@@ -269,3 +269,32 @@ def test_called_after_a_comma_is_active_when_an_object_comes_before_the_quote() 
     speakers = {q.text: q.speaker for q in quotes_of(text)}
     assert speakers["a gift to commuters."] == "Nadia Kerr"
     assert speakers.get("the gateway to the valley") is None
+
+
+def test_month_word_inside_a_name_is_part_of_it_but_a_date_is_not() -> None:
+    assert [run.name for run in name_runs("Columnist Li Jun wrote to Theresa May.")] == [
+        "Li Jun",
+        "Theresa May",
+    ]
+    assert [run.name for run in name_runs("Ana Reyes Jan. 5 and Ana Reyes March 3")] == [
+        "Ana Reyes",
+        "Ana Reyes",
+    ]
+    text = "The paper ran a column on Monday. “The tariffs will hurt both sides,” wrote columnist Li Jun."
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Li Jun"
+
+
+def test_weekday_after_a_name_is_no_part_of_it() -> None:
+    text = "“We will open the bridge in May,” said Mayor Lena Varga Tuesday."
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Lena Varga"
+
+
+def test_abbreviation_inside_parentheses_does_not_end_the_sentence() -> None:
+    text = (
+        "Rep. Tomas Berg (R-Wisc.) spoke before introducing Ingrid Sol on Thursday. "
+        "“Nobody expected the vote to pass,” he said."
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Tomas Berg"
