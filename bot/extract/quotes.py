@@ -563,6 +563,8 @@ class _Person:
     position: int
     name: str
     subject: bool
+    first: bool = False  # the first person named in its sentence
+    speaks: bool = False  # a speech verb next to the name ('Stovall said', 'said Stovall')
 
 
 _SENTENCE_START = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+)$")
@@ -629,7 +631,21 @@ def _premodifier(text: str, end: int, next_start: int) -> bool:
     )
 
 
+_VERB_BEFORE = re.compile(rf"\b(?:{_VERB_ALT}) $")
 _SUBJECT_BEFORE = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+|[,;:—–]\s+(?:and |but |then )?)$")
+
+
+def _in_opening_phrase(text: str, start: int) -> bool:
+    """Whether a name at `start` sits in a phrase opening its sentence before the first comma
+    (`In Iowa, Cruz ...`, `On the last day of the Convention, Ivanka Trump ...`)."""
+    lo = max(0, start - 120)
+    begin = -1
+    for match in _BREAK.finditer(text, lo, start):
+        begin = match.end()
+    if begin < 0 and lo > 0:
+        return False
+    opening = text[max(begin, 0) : start]
+    return "," not in opening and _INTRODUCTORY.match(opening) is not None
 
 
 class _Resolver:
@@ -668,6 +684,8 @@ class _Resolver:
         votes: dict[str, dict[str, int]] = {}
         lone: set[str] = set()
         titled: list[tuple[int, str, bool]] = []  # (person, gender of the title, bare surname)
+        placed: set[str] = set()  # names seen after 'in': places, unless a title or a verb of
+        spoke: set[str] = set()  # speech beside them shows a person ('in Ohio', 'Kasich said')
         previous_end = -1
         for number, (start, end, run, title, name) in enumerate(runs):
             words = name.split()
@@ -693,11 +711,20 @@ class _Resolver:
             first_in_sentence = previous_end < 0 or (
                 _BREAK.search(text, previous_end, start) is not None
             )
+            if first_in_sentence and _in_opening_phrase(text, start):
+                first_in_sentence = False  # 'On the last day of the Convention, Ivanka Trump'
             subject = not _POSSESSIVE_END.search(run) and (
                 first_in_sentence
                 or _SUBJECT_BEFORE.search(text, max(0, start - 12), start) is not None
             )
-            people.append(_Person(start, full, subject))
+            if text[max(0, start - 3) : start] == "in " and not _POSSESSIVE_END.search(run):
+                placed.add(full)
+            speaks = bool(
+                _VERB.match(text, end + 1) or _VERB_BEFORE.search(text, max(0, start - 12), start)
+            )
+            if title or speaks:
+                spoke.add(full)
+            people.append(_Person(start, full, subject, subject and first_in_sentence, speaks))
             ends.append(end)
             previous_end = end
             lead = title.split()[0].lower().rstrip(".") if title else ""
@@ -727,13 +754,20 @@ class _Resolver:
                 before = [p for p in namesakes if p.position < person.position]
                 if namesakes:
                     chosen = before[-1] if before else namesakes[0]
-                    person = _Person(person.position, chosen.name, person.subject)
+                    person = _Person(
+                        person.position, chosen.name, person.subject, person.first, person.speaks
+                    )
                     people[number] = person
             tally = votes.setdefault(person.name, {})
             tally[want] = tally.get(want, 0) + 3
         self.gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in votes.items()}
         # A lone word with no he/she after it is more likely a place or a group than a person.
-        return [p for p in people if p.name not in lone or p.name in self.gender]
+        places = placed - spoke
+        return [
+            p
+            for p in people
+            if (p.name not in lone or p.name in self.gender) and p.name not in places
+        ]
 
     def name(self, mention: _Mention) -> str:
         full = self.index.expand(mention.text, mention.position)
@@ -759,12 +793,19 @@ class _Resolver:
         at = bisect.bisect_left(self.positions, mention.position)
         recent = people[max(0, at - 15) : at]
         floor = last_speaker[0] if last_speaker is not None else -1
-        for person in reversed(recent):
-            if person.position < floor:
-                break
-            gender = self.gender.get(person.name)
-            if person.subject and (gender is None or gender == want):
-                return person.name
+        since = [p for p in reversed(recent) if p.position >= floor]
+        fits = [p for p in since if p.subject and self.gender.get(p.name, want) == want]
+        if fits:
+            # The subject a sentence opens with outranks one in a clause after a comma in the
+            # same sentence ('Amano said that, if true, North Korea is violating ..., which he
+            # added'), unless that one is the speaker of a reporting clause ('Cruz won, Stovall
+            # said.').
+            if fits[0].speaks:
+                return fits[0].name
+            for person in since[since.index(fits[0]) :]:
+                if person.first:
+                    return person.name if person in fits else fits[0].name
+            return fits[0].name
         if last_speaker is not None and self.gender.get(last_speaker[1], want) == want:
             return last_speaker[1]
         for person in reversed(recent):

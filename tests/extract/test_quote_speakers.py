@@ -298,3 +298,40 @@ def test_abbreviation_inside_parentheses_does_not_end_the_sentence() -> None:
     )
     (quote,) = quotes_of(text)
     assert quote.speaker == "Tomas Berg"
+
+
+def test_a_name_seen_after_in_with_no_title_or_speech_verb_is_a_place() -> None:
+    text = (
+        "Tomas Berg campaigned in North Harbour on Friday. "
+        "Later, North Harbour voted for his rival.\n\n"
+        "“We will win here next time,” he said."
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Tomas Berg"
+
+
+def test_pronoun_prefers_the_subject_its_sentence_opens_with() -> None:
+    text = (
+        "Ivan Petrov said on Monday that, if the figures hold, Tomas Berg broke the rules, "
+        "which he called “a serious breach of trust.”"
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Ivan Petrov"
+
+
+def test_pronoun_prefers_the_speaker_of_a_reporting_clause() -> None:
+    text = (
+        "The debate was held on Monday night.\n\n"
+        "Tomas Berg won the debate easily, Ivan Petrov said. “He was sharp all night,” he said."
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Ivan Petrov"
+
+
+def test_name_in_an_opening_phrase_is_not_the_sentence_subject() -> None:
+    text = (
+        "On her last visit to Port Elsa, Lena Varga spoke to the crowd.\n\n"
+        "“We built this town together,” she said."
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Lena Varga"
