@@ -32,9 +32,9 @@ def test_a_malformed_snooze_click_is_acked_at_once_and_explained(desk: Desk) -> 
     deliveries = [desk.driver.click(ALICE, dm, ACTION_SNOOZE_HOUR) for _ in range(8)]
     assert [d.status for d in deliveries] == [200] * 8
     delivery = deliveries[-1]
-    answer = desk.slack.wait_for(
-        lambda: next((r for r in desk.slack.responses(delivery.response_url)), None),
-        description="an answer to the click",
+    answers = desk.slack.wait_for(
+        lambda: desk.slack.responses(delivery.response_url), description="an answer to the click"
     )
+    answer = answers[0]
     assert answer.response_type == "ephemeral"
     assert "not-a-ticket" in answer.text or "ticket" in answer.text.lower()

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, insert, select
+from sqlmodel import col
 
 from bot.reminders import ReminderSweeper
 from bot.render import ids
@@ -124,7 +125,7 @@ def assert_each_sent_once(engine: Engine, slack: SlackStandIn, checkers: list[st
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(ReminderDelivery)) == total
         sent = session.execute(
-            select(Ticket.reminders_sent, func.count()).group_by(Ticket.reminders_sent)  # type: ignore[arg-type]
+            select(col(Ticket.reminders_sent), func.count()).group_by(col(Ticket.reminders_sent))
         ).all()
     assert [tuple(row) for row in sent] == [(1, total)]
 
@@ -138,7 +139,7 @@ def test_two_replicas_send_every_reminder_once(
     assert run_two_replicas(engine, slack, clock) == []
     assert_each_sent_once(engine, slack, checkers)
     with session_scope(engine) as session:
-        owners = set(session.scalars(select(ReminderDelivery.owner).distinct()))
+        owners = set(session.scalars(select(col(ReminderDelivery.owner)).distinct()))
     assert owners == {"replica-1", "replica-2"}, "both replicas should have taken work"
     # One DM per checker per batch a checker's tickets landed in: never one per ticket.
     assert len(slack.calls("chat.postMessage")) < 2 * CHECKERS

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, update
@@ -73,8 +74,13 @@ def test_apscheduler_sweeps_on_its_interval_and_snooze_works_end_to_end(
         session.execute(
             update(Ticket).where(Ticket.id == second).values(next_reminder_at=datetime.now(UTC))  # type: ignore[arg-type]
         )
+
+    def two_dms() -> list[dict[str, Any]]:
+        found = slack.dms_to(ALICE)
+        return found if len(found) >= 2 else []
+
     dms = slack.wait_for(
-        lambda: (found := slack.dms_to(ALICE)) and len(found) >= 2 and found,
+        two_dms,
         timeout=20,
         description="second reminder DM",
     )

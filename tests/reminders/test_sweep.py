@@ -300,7 +300,7 @@ def test_quiet_hours_hold_each_checkers_dm_until_their_morning(
     sweeper.sweep()
     assert [reminded_ids(dm) for dm in slack.dms_to(CAROL)] == [held[CAROL]]
     # Each checker's zone was asked once and cached.
-    asked = [call.args.get("user") for call in slack.calls("users.info")]
+    asked = [str(call.args.get("user")) for call in slack.calls("users.info")]
     assert sorted(asked) == sorted([ALICE, CAROL])
 
 

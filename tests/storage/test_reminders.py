@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, func, insert, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bot.workflow import DeskPolicy, claim_ticket, release_ticket, snooze_ticket
 from storage import reminders
@@ -196,7 +196,7 @@ def test_escalation_is_claimed_once_per_recipient(engine: Engine) -> None:
         assert reminders.mark_escalated(session, candidates=candidates, now=now) == 1
         assert reminders.mark_escalated(session, candidates=candidates, now=now) == 0
         assert reminders.escalation_candidates(session, escalate_after=3) == []
-        recipients = session.scalars(select(EscalationDelivery.recipient)).all()
+        recipients = session.scalars(select(col(EscalationDelivery.recipient))).all()
     assert sorted(recipients) == ["U_BOB", "U_CAROL"]
 
 
