@@ -27,8 +27,7 @@ def create_app(services: Services) -> App:
     settings = services.settings
     secret = settings.slack_signing_secret
     app = App(
-        client=services.client,
-        token=services.client.token,
+        client=services.client,  # carries the bot token; Bolt reads it from there
         signing_secret=secret.get_secret_value() if secret else "",
         process_before_response=False,
         raise_error_for_unhandled_request=False,
