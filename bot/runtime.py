@@ -9,18 +9,24 @@ from dataclasses import dataclass, field
 from bot.config import Settings
 from bot.services import Services
 from bot.slack_client import build_web_client
-from storage.db import make_engine
+from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
+from storage.roster import seed_editors
 
 logger = logging.getLogger(__name__)
 
 
 def build_services(settings: Settings, *, migrate: bool = True) -> Services:
-    """Migrate first (a one-off, idempotent step), so no listener ever sees an old schema."""
+    """Migrate first (a one-off, idempotent step), so no listener ever sees an old schema; then
+    put FACTCHECK_EDITORS on the roster, so `/factcheck roster list` shows who edits."""
     if migrate:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    return Services(settings=settings, engine=engine, client=build_web_client(settings))
+    services = Services(settings=settings, engine=engine, client=build_web_client(settings))
+    if settings.editors:
+        with session_scope(engine) as session:
+            seed_editors(session, editors=settings.editors, now=services.clock())
+    return services
 
 
 @dataclass

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlmodel import Session, col
 
+from storage.db import dialect_insert
 from storage.models import RosterMember
 
 SEED_ACTOR = "settings"
@@ -68,13 +69,27 @@ def editor_ids(session: Session) -> list[str]:
 def seed_editors(session: Session, *, editors: Iterable[str], now: datetime) -> int:
     """Make every id in FACTCHECK_EDITORS an active editor (run at start); returns how many changed.
 
-    Idempotent: editors already on the roster are left as they are.
+    Idempotent, and safe when several replicas start at once: each id is one INSERT ... ON
+    CONFLICT DO NOTHING, then one conditional UPDATE for an existing checker or inactive entry.
+    Editors already on the roster are left as they are.
     """
     changed = 0
     for user_id in dict.fromkeys(editors):
-        member = session.get(RosterMember, user_id)
-        if member is not None and member.active and member.role == "editor":
-            continue
-        add_member(session, user_id=user_id, role="editor", added_by=SEED_ACTOR, now=now)
-        changed += 1
+        inserted = session.scalar(
+            dialect_insert(session, RosterMember)
+            .values(user_id=user_id, role="editor", active=True, added_by=SEED_ACTOR, added_at=now)
+            .on_conflict_do_nothing(index_elements=["user_id"])  # type: ignore[attr-defined]
+            .returning(col(RosterMember.user_id))
+        )
+        promoted = inserted or session.scalar(
+            update(RosterMember)
+            .where(
+                col(RosterMember.user_id) == user_id,
+                or_(col(RosterMember.role) != "editor", ~col(RosterMember.active)),
+            )
+            .values(role="editor", active=True, added_by=SEED_ACTOR, added_at=now)
+            .returning(col(RosterMember.user_id))
+        )
+        changed += promoted is not None
+    session.expire_all()
     return changed
