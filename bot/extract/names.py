@@ -197,6 +197,10 @@ class NameIndex:
 
     by_surname: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     genders: dict[str, str] = field(default_factory=dict)
+    # Filled by `build` so that `expand` looks up instead of scanning every namesake per mention:
+    # the starts of each surname's names in order, and the longest name per (surname, first word).
+    _positions: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _longest: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, text: str, runs: list[NameRun] | None = None) -> NameIndex:
@@ -216,6 +220,12 @@ class NameIndex:
                 index.genders.setdefault(surname(name), "m")
             elif lead in {"mrs", "ms", "miss", "dame", "lady", "queen", "princess"}:
                 index.genders.setdefault(surname(name), "f")
+        for key, entries in index.by_surname.items():
+            index._positions[key] = [p for p, _ in entries]
+            for _, name in entries:
+                first = (key, name.split()[0])
+                if len(name) > len(index._longest.get(first, "")):
+                    index._longest[first] = name  # the first of the longest, as max() picks
         return index
 
     def expand(self, name: str, position: int) -> str:
@@ -226,15 +236,10 @@ class NameIndex:
         if not candidates:
             return name
         if len(words) >= 2:
-            first = words[0]
-            same = [n for _, n in candidates if n.split()[0] == first]
-            return max(same, key=len) if same else name
-        positions = [p for p, _ in candidates]
-        at = bisect.bisect_left(positions, position)
+            return self._longest.get((key, words[0]), name)
+        at = bisect.bisect_left(self._positions[key], position)
         chosen = candidates[at - 1][1] if at > 0 else candidates[at][1]
-        first = chosen.split()[0]
-        same = [n for _, n in candidates if n.split()[0] == first]
-        return max(same, key=len)
+        return self._longest[(key, chosen.split()[0])]
 
     def people_before(self, position: int) -> list[tuple[int, str]]:
         """Every indexed name that starts before `position`, nearest first."""
