@@ -59,7 +59,7 @@ def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
     seen_quotes: set[str] = set()
     covered: list[tuple[int, int, str | None, str | None]] = []
     for found in extract_quotes(body, paras):
-        key = _norm(body[found.start : found.end])
+        key = found.key
         covered.append((found.start, found.end, found.speaker, found.title))
         if not key or key in seen_quotes:
             continue

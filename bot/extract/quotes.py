@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.extract.layout import Paragraph, sentences
 from bot.extract.names import (
@@ -152,6 +153,7 @@ class FoundQuote:
     title: str | None
     score: float
     group: int
+    key: str  # its words, lowercased, without punctuation: how repeats are told apart
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -558,8 +560,7 @@ def _cue_before(text: str, start: int, end: int, para_start: int) -> _Mention | 
     return _mention_in(region[region_start:], s + region_start, strength=strength)
 
 
-@dataclass(frozen=True)
-class _Person:
+class _Person(NamedTuple):
     position: int
     name: str
     subject: bool
@@ -936,22 +937,26 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
     _inherit(text, spans, paras, by_para, resolver)
     _share_within_groups(spans)
     _fill_titles(text, spans)
-    kept = _drop_headline_copies(text, [sp for sp in spans if _keep(text, sp)], headline)
+    kept = [sp for sp in spans if _keep(text, sp)]
+    keys = {id(sp): _quote_key(text, sp) for sp in kept}  # each quote's wording, computed once
+    kept = _drop_headline_copies(kept, headline, keys)
     return [
-        FoundQuote(sp.start, sp.end, sp.speaker, sp.title, round(sp.score, 3), sp.group)
-        for sp in _best_of_repeats(text, kept)
+        FoundQuote(
+            sp.start, sp.end, sp.speaker, sp.title, round(sp.score, 3), sp.group, keys[id(sp)]
+        )
+        for sp in _best_of_repeats(kept, keys)
     ]
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def _best_of_repeats(text: str, spans: list[_Span]) -> list[_Span]:
+def _best_of_repeats(spans: list[_Span], keys: dict[int, str]) -> list[_Span]:
     """One span per wording: a quote repeated in a pull quote or subhead is kept where its
     attribution is strongest (the body's `“...,” said X`), not where it happens to come first."""
     best: dict[str, _Span] = {}
     for span in spans:
-        key = _quote_key(text, span)
+        key = keys[id(span)]
         if key not in best or span.score > best[key].score:
             best[key] = span
     chosen = {id(span) for span in best.values()}
@@ -962,7 +967,7 @@ def _quote_key(text: str, span: _Span) -> str:
     return _NOT_WORD.sub(" ", text[span.start : span.end]).strip().lower()
 
 
-def _drop_headline_copies(text: str, spans: list[_Span], headline: int) -> list[_Span]:
+def _drop_headline_copies(spans: list[_Span], headline: int, keys: dict[int, str]) -> list[_Span]:
     """Without the headline's quotes that the body repeats with a speaker.
 
     A headline often shortens a quote the body gives in full and attributes (`Reid: 'Never
@@ -970,13 +975,11 @@ def _drop_headline_copies(text: str, spans: list[_Span], headline: int) -> list[
     not repeat word for word is the only place the quote is found, so it stays."""
     if headline < 0:
         return spans
-    body = [
-        f" {_quote_key(text, sp)} " for sp in spans if sp.para != headline and sp.kind != "none"
-    ]
+    body = [f" {keys[id(sp)]} " for sp in spans if sp.para != headline and sp.kind != "none"]
     return [
         sp
         for sp in spans
-        if sp.para != headline or not any(f" {_quote_key(text, sp)} " in key for key in body)
+        if sp.para != headline or not any(f" {keys[id(sp)]} " in key for key in body)
     ]
 
 
