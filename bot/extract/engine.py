@@ -12,7 +12,8 @@ from bot.extract.quotes import extract_quotes
 from bot.extract.types import Claim, Extraction, Quote
 
 _NORM = re.compile(r"[\W_]+")
-_ENDS_SENTENCE = re.compile(r"[.!?…\"”’')\]]\s*$")
+# What a paragraph that ends a sentence ends with (paragraphs come with no spaces around them).
+_SENTENCE_ENDS = tuple(".!?…\"”’')]")
 _MIN_CLAIM_WORDS = 5
 # What may be left of a sentence once its quotation, speaker and title are taken out for it to
 # count as mere attribution (`said`, `he told reporters`, a dash).
@@ -74,7 +75,7 @@ def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
     seen_claims: list[str] = []  # sorted, so a prefix lookup is one bisect
     cover_index = 0
     for para in paras:
-        if para.skip or not _ENDS_SENTENCE.search(body[para.start : para.end]):
+        if para.skip or not body.endswith(_SENTENCE_ENDS, para.start, para.end):
             continue  # debris, repeats and headlines give no claims
         for start, end in sentences(body, para.start, para.end):
             while cover_index < len(covered) and covered[cover_index][1] <= start:

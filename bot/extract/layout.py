@@ -25,6 +25,8 @@ _DEBRIS_WORDS = re.compile(
     r"click here|follow us|listen to this|min read|minute read|related:|photo:|image:|credit:)\b",
     re.I,
 )
+_ENDS_LINE = re.compile(r"[.!?\"”]$")
+_QUOTE_MARK = re.compile(r"[\"“”]")
 
 
 @dataclass(frozen=True)
@@ -45,36 +47,33 @@ def is_debris(line: str) -> bool:
     words = line.split()
     if not words:
         return True
-    if len(words) <= 4 and not re.search(r"[.!?\"”]$", line):
+    if len(words) <= 4 and not _ENDS_LINE.search(line):
         return bool(_BYLINE.match(line) or _DEBRIS_WORDS.search(line) or len(words) <= 2)
-    return len(words) <= 8 and bool(_DEBRIS_WORDS.search(line)) and not re.search(r"[\"“”]", line)
+    return len(words) <= 8 and bool(_DEBRIS_WORDS.search(line)) and not _QUOTE_MARK.search(line)
 
 
 def paragraphs(text: str) -> list[Paragraph]:
     """Lines of text; debris, a repeated paragraph and a teaser that a later paragraph completes are skipped."""
-    lines = [(m.start(), m.end()) for m in _LINE.finditer(text)]
+    lines: list[tuple[int, str]] = []  # each line without the spaces around it, and its start
+    for match in _LINE.finditer(text):
+        raw = match.group(0)
+        line = raw.strip()
+        lines.append((match.start() + len(raw) - len(raw.lstrip()) if line else match.end(), line))
+    norms = [_norm(line) for _, line in lines]
     result: list[Paragraph] = []
     seen: set[str] = set()
-    norms = []
-    for start, end in lines:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        norms.append(_norm(text[start:end]))
-        result.append(Paragraph(start, end, start == end))
-    for index, para in enumerate(result):
-        if para.skip:
+    for index, (start, line) in enumerate(lines):
+        if not line:
+            result.append(Paragraph(start, start, True))
             continue
-        line = text[para.start : para.end]
+        end = start + len(line)
         norm = norms[index]
         skip = is_debris(line) or norm in seen
         if not skip and line.endswith(("…", "...")) and len(norm) > 40:
             # A teaser cut off with an ellipsis and repeated in full further down.
             skip = any(other.startswith(norm) for other in norms[index + 1 :] if other != norm)
         seen.add(norm)
-        if skip:
-            result[index] = Paragraph(para.start, para.end, True)
+        result.append(Paragraph(start, end, skip))
     return result
 
 
