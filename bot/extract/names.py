@@ -176,6 +176,16 @@ class NameRun(NamedTuple):
 _NEVER_ALONE = FUNCTION_WORDS | TIME_WORDS | TITLE_WORDS
 
 
+@lru_cache(maxsize=8192)
+def _run_name(run: str) -> tuple[str, str] | None:
+    """(title, name) for a capitalised run that holds a name, else None; one cache lookup per
+    run, as an article repeats most of its runs ('The', 'But', its people)."""
+    if " " not in run and run.lower().rstrip(".") in _NEVER_ALONE:
+        return None
+    title, name = clean_name(run)
+    return (title, name) if name and is_name_like(name) else None
+
+
 def name_runs(text: str) -> list[NameRun]:
     """Every run in `text` whose cleaned name is name-like, in order: one pass over the article
     that the name index and the people finder share, so neither cleans a run twice."""
@@ -183,11 +193,9 @@ def name_runs(text: str) -> list[NameRun]:
     append = found.append
     for match in NAME_RUN.finditer(text):
         run = match.group(0)
-        if " " not in run and run.lower().rstrip(".") in _NEVER_ALONE:
-            continue  # most runs are sentence-initial 'The', 'But', 'He': skip them cheaply
-        title, name = clean_name(run)
-        if name and is_name_like(name):
-            append(NameRun(match.start(), match.end(), run, title, name))
+        named = _run_name(run)
+        if named is not None:
+            append(NameRun(match.start(), match.end(), run, *named))
     return found
 
 
