@@ -122,7 +122,10 @@ _QUOTE_NEXT = re.compile(r"\s*(?:(?:as|the|a|an)\s+)?(?:$|''|``|[\"“‘'])")
 _PASSIVE_VERBS = frozenset(
     "described called labeled labelled dubbed branded referred characterized characterised".split()
 )
-_PRONOUN_WORDS = re.compile(r"(?=[HhSs])\b(?:[Hh](?:e|is)|[Ss]he)\b")
+# he, his, she as whole words. Starting with a plain character class lets the scanner jump
+# between candidate letters in C (a leading lookahead or \b makes it try every position); the
+# lookbehinds then ask for a word start and the right first letter.
+_PRONOUN_WORDS = re.compile(r"[HhSs](?<!\w[HhSs])(?:(?<=[Hh])(?:e|is)|(?<=[Ss])he)\b")
 
 
 @dataclass
