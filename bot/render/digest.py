@@ -137,7 +137,8 @@ def render_digest(figures: DigestFigures, *, zone: ZoneInfo) -> SlackMessage:
             holder = f" (<@{item.assignee}>)" if item.assignee else ""
             article = _link(item.article_permalink, "article") if item.article_permalink else ""
             lines.append(
-                f"• *#{item.ticket_id}* {_escape(label)}{reason}{holder} {article}".rstrip()
+                f"• *#{item.ticket_id}* {_snippet(item.text)} · *{_escape(label)}*{reason}"
+                f"{holder} {article}".rstrip()
             )
         blocks.append(_list_section(FLAGGED_TITLE, lines, total=figures.flagged_since))
     if figures.overdue_tickets:

@@ -114,7 +114,11 @@ def test_digest_figures_on_a_prepared_desk(
         "*Dismissed*: 0",
     ]:
         assert expected in text, (expected, text)
-    assert f"*#{t['b3']}* Misleading: the figure is from 2019 (<@{ALICE}>)" in text
+    # A flagged ticket says what was flagged, the verdict and why, and who holds it.
+    assert (
+        f"*#{t['b3']}* Unemployment fell to 3% last year. · *Misleading*: the figure is from 2019"
+        f" (<@{ALICE}>)"
+    ) in text
     assert f"*#{t['b4']}* <@{ALICE}>, due Tue 3 Mar 14:00" in text
     assert f"<@{ALICE}>: 1 claimed, 1 overdue" in text
     assert f"<@{BOB}>: 1 claimed" in text
