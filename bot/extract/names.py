@@ -44,7 +44,7 @@ FUNCTION_WORDS = frozenset(
     meanwhile however moreover furthermore nevertheless nonetheless instead indeed rather
     some many most several all both each every any another other such one two three
     according asked said says told added last next first later earlier today yesterday tomorrow
-    tonight now once again already ago despite amid among between through throughout
+    tonight now once ever again already ago despite amid among between through throughout
     speaking writing more most less above below behind beyond inside outside across around
     along within upon toward towards against besides beside via unlike except""".split()
 )

@@ -101,6 +101,11 @@ _BETWEEN_STOP = re.compile(
     r"\b(?:in|on|at|for|to|from|with|by|of|during|after|before|and|or|who|which|that|said|told|"
     r"says|is|was|has|had|will|would)\b"
 )
+# A verb between two names makes the second its object, not the head of one noun phrase:
+# 'Warren praised Mrs. Clinton's advocacy' is Warren, as 'campaign spokesman Brian Fallon' is not.
+_BETWEEN_VERB = re.compile(rf"\b(?:[a-z]{{2,}}ed|{_VERB_ALT})\b")
+# What follows a name that only modifies a noun: `Twitter user`, `Trump's campaign chairman`.
+_MODIFIED_NOUN = re.compile(r"(?:['’]s?)?(?:\s+[a-z][a-z-]*)+\s*")
 _STATEMENT_NOUN = re.compile(
     r"\b(?:statement|release|report|letter|memo|filing|post|tweet|document|announcement|note)$"
 )
@@ -283,7 +288,11 @@ def _head_name(segment: str) -> tuple[str, str, int, int] | None:
             continue
         if chosen is not None:
             between = segment[chosen[3] : match.start()]
-            if not _BETWEEN_MODIFIERS.match(between) or _BETWEEN_STOP.search(between):
+            if (
+                not _BETWEEN_MODIFIERS.match(between)
+                or _BETWEEN_STOP.search(between)
+                or _BETWEEN_VERB.search(between)
+            ):
                 break
         chosen = (title, name, match.start(), match.end())
     return chosen
@@ -343,7 +352,18 @@ def _mention_in(
         head = _head_name(segment)
         if head is None:
             continue
-        title_words, name, run_start, _ = head
+        title_words, name, run_start, run_end = head
+        if (
+            number + 1 < len(segments)
+            and _MODIFIED_NOUN.fullmatch(segment, run_end)
+            and not _VERB.search(segment, run_end)
+            and _bare_name(segments[number + 1][1])
+        ):
+            # `another Twitter user, Johanna Bayer` / `Mr. Trump's campaign chairman, Paul
+            # Manafort,`: the name modifies a noun, and the name after the comma is that noun.
+            pos, named = segments[number + 1]
+            _, name, run_start, _ = _head_name(named) or head
+            return _Mention("name", name, _strip_title(segment), offset + pos + run_start, strength)
         title = None
         if number + 1 < len(segments):
             appositive = segments[number + 1][1].strip()
@@ -481,7 +501,10 @@ _PHRASE_GOES_ON = re.compile(r"\s*(?:(?:[A-Z]\.)+|[A-Z][a-z]+\.?|(?:on|in|at|aft
 # A phrase that opens a sentence before its subject: a participle or a preposition.
 _INTRODUCTORY = re.compile(
     r"\s*(?:[A-Z][a-z]+(?:ing|ed)\s+[a-z]|(?:In|On|At|After|Before|During|Behind|From|With|For|"
-    r"Since|Until|Like|Unlike)\b)"
+    r"Since|Until|Like|Unlike|Despite|Amid|Among|Following|Throughout|Under|Without|Against)\b"
+    # a subordinate clause, with more than a name after its conjunction ('As Blumenthal spoke,'
+    # but not 'As Steven Rosenthal, a tax lawyer, put it')
+    r"|(?:When|While|As|Although|Though|Because|If|Once|Ever since|Even (?:as|though|if|when|while|before|after))\b.*\s[a-z])"
 )
 
 
@@ -532,13 +555,19 @@ def _cue_before(text: str, start: int, end: int, para_start: int) -> _Mention | 
             source = _FROM_SOURCE.search(tail)
             if source is not None:
                 tail = tail[source.end() :]  # `More from Jones:`, `A statement by Smith:`
-            head = _head_name(tail.split(",")[0])
+            parts = tail.split(",")
+            skip = _opening_parts(parts)  # `Asked which county he would win, he demurred:`
+            skip = skip if skip < len(parts) else 0
+            part = parts[skip]
+            offset = s + stripped[:-1].rfind(tail) + sum(len(p) + 1 for p in parts[:skip])
+            head = _head_name(part)
             if head is not None:
-                offset = s + stripped[:-1].rfind(tail)
                 return _Mention("name", head[1], None, offset + head[2], 0.75)
-            first = re.match(r"\s*(He|She|he|she)\b", tail)
+            first = re.match(r"\s*(He|She|he|she)\b", part)
             if first:
-                return _Mention("pronoun", first.group(1).lower(), None, s + first.start(1), 0.7)
+                return _Mention(
+                    "pronoun", first.group(1).lower(), None, offset + first.start(1), 0.7
+                )
         return None
     verb = verbs[-1]
     region = sentence[: verb.start()]

@@ -335,3 +335,48 @@ def test_name_in_an_opening_phrase_is_not_the_sentence_subject() -> None:
     )
     (quote,) = quotes_of(text)
     assert quote.speaker == "Lena Varga"
+
+
+def test_a_verb_between_two_names_makes_the_second_an_object() -> None:
+    text = (
+        "Mrs. Orla Penn and Mrs. Ilse Penn shared the stage on Friday.\n\n"
+        "Mrs. Orla Penn praised Mrs. Ilse Penn's record on schools, saying she had "
+        "“a steady hand and a good heart.”"
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Orla Penn"
+
+
+def test_an_opening_subordinate_clause_holds_no_subject() -> None:
+    text = (
+        "Dana Roe and Piet Kral met in Leeds.\n\n"
+        "Ever since Kral endorsed the plan in May, Roe has been its loudest voice, visiting "
+        "every depot with one message: “Keep the buses running.”"
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Dana Roe"
+
+
+def test_a_conjunction_before_a_bare_name_is_no_opening_clause() -> None:
+    text = (
+        "As Wim Baars, a tax lawyer at the Harbour Institute, recently put it, "
+        "“Nobody reads the small print.”"
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Wim Baars"
+
+
+def test_a_name_that_modifies_a_noun_gives_way_to_the_name_in_apposition() -> None:
+    text = "“We are anxious,” said another Radio Nord listener, Pia Lund. “It is getting closer.”"
+    quotes = quotes_of(text)
+    assert [q.speaker for q in quotes] == ["Pia Lund", "Pia Lund"]
+    assert quotes[0].speaker_title == "another Radio Nord listener"
+
+
+def test_a_colon_cue_skips_the_opening_phrase_to_its_subject() -> None:
+    text = (
+        "Tomas Alder toured the farms of Lenby County on Monday.\n\n"
+        "Asked which Lenby County town he would carry, he demurred: “Ask me in November.”"
+    )
+    (quote,) = quotes_of(text)
+    assert quote.speaker == "Tomas Alder"
