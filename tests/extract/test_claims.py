@@ -60,12 +60,19 @@ def test_factual_shapes_fire_their_features(sentence: str, expected: set[str]) -
         ("The company is likely to appeal the ruling.", {"analysis"}),
         ("Thank you, and good evening.", {"address", "short"}),
         ("We need to invest 2 billion in the grid.", {"number_and_plan", "prescription"}),
+        ("We have to bring the rail fares down.", {"obligation"}),
+        ("You've got to give the farmers a fair price.", {"obligation"}),
     ],
 )
 def test_opinion_plan_and_talk_shapes_fire_their_features(
     sentence: str, expected: set[str]
 ) -> None:
     assert expected <= set(features(sentence))
+
+
+def test_having_something_is_not_an_obligation() -> None:
+    assert "obligation" not in features("We have two ferries to Skye and they need repairs.")
+    assert "obligation" not in features("The council has spent 3 million on the harbour.")
 
 
 def test_that_means_is_not_newsroom_analysis() -> None:
