@@ -135,7 +135,9 @@ _LEGAL_NOUNS = frozenset(
 )
 _EXISTENTIAL = frozenset({"there's", "there"})
 # "we have to", "you've got to", "they need to": what someone must do is a plan, not a fact.
-_OBLIGATION = frozenset({"have", "has", "got", "need", "needs"})
+_NEED = frozenset({"got", "need", "needs"})
+_OBLIGATION = _NEED | {"have", "has"}
+_TO = frozenset({"to"})
 # Who a sentence is about, from its first word after "and", "but", "well" ...
 _SUBJECTS: dict[str, str] = {
     **dict.fromkeys("i i'm i've i'd i'll we we're we've we'd we'll my our".split(), "subject_i"),
@@ -164,7 +166,7 @@ _LEXICON_KEYS = frozenset(_LEXICON)
 _IRREGULAR = frozenset(_WORD_LISTS["irregular_past"].split())
 _NUMBER_WORDS = frozenset(_WORD_LISTS["number"].split())
 _ED = re.compile(r"ed\b")
-_PAIR_STARTS = _FIRST | _THIRD | _PERFECT | _PERFECT_CONTRACTED | _AUX_PAST
+_PAIR_STARTS = _FIRST | _THIRD | _PERFECT | _PERFECT_CONTRACTED | _AUX_PAST | _NEED
 _SPEECH = frozenset(_WORD_LISTS["reported_speech"].split())
 
 FEATURE_NAMES = (
@@ -348,8 +350,14 @@ def features(sentence: str) -> dict[str, float]:
         past += sum(
             1 for w in words if len(w) > 4 and w.endswith("ed") and w not in _NOT_PARTICIPLE
         )
-    # Only word pairs that start with a pronoun or an auxiliary matter.
+    # Only word pairs that start with a pronoun, an auxiliary or "got"/"need" matter.
     for previous, token in _pairs(tokens, words & _PAIR_STARTS, 1):
+        if token in _TO:  # no other pair feature fires on "to"
+            if previous in _OBLIGATION:
+                found["obligation"] = 1.0
+            continue
+        if previous in _NEED:
+            continue  # "got", "need" start a pair only for the obligation
         is_past = _is_past(token)
         if previous in _FIRST:
             if token in _OPINION_VERBS:
@@ -375,12 +383,6 @@ def features(sentence: str) -> dict[str, float]:
             and (previous not in _LEXICON_KEYS or "title" in _LEXICON[previous])
         ):
             found["someone_said"] = 1.0  # "Dr. Fauci said", "the senator told"
-    if (
-        "to" in words
-        and not words.isdisjoint(_OBLIGATION)
-        and any(previous in _OBLIGATION for _, previous in _pairs(tokens, {"to"}, -1))
-    ):
-        found["obligation"] = 1.0
     if past:
         found["past_tense"] = float(min(3, past))
         if entities:
