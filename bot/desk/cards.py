@@ -37,15 +37,7 @@ def post_thread(
     assert article.id is not None
     first_ts = ""
     for chunk, message in render_thread(tickets):
-        response = services.client.chat_postMessage(
-            channel=article.channel,
-            thread_ts=thread_ts,
-            text=message.text,
-            blocks=message.blocks,
-            unfurl_links=False,
-            unfurl_media=False,
-        )
-        ts = str(response["ts"])
+        ts = post_in_thread(services, channel=article.channel, thread_ts=thread_ts, message=message)
         first_ts = first_ts or ts
         with session_scope(services.engine) as session:
             set_card(
@@ -82,6 +74,7 @@ def post_in_thread(
         text=message.text,
         blocks=message.blocks,
         unfurl_links=False,
+        unfurl_media=False,
     )
     return str(response["ts"])
 
