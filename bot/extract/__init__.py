@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.extract.claims import RulesScorer
 from bot.extract.engine import RulesExtractor, extract
-from bot.extract.types import Claim, Extraction, Extractor, Quote
+from bot.extract.types import Claim, ClaimScorer, Extraction, Extractor, Quote
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
 __all__ = [
     "Claim",
+    "ClaimScorer",
     "Extraction",
     "Extractor",
     "Quote",
     "RulesExtractor",
+    "RulesScorer",
     "build_extractor",
     "extract",
 ]

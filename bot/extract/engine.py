@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 
-from bot.extract.claims import DEFAULT_THRESHOLD, score_sentence
+from bot.extract.claims import RulesScorer
 from bot.extract.layout import paragraphs, sentences
 from bot.extract.markup import to_plain
 from bot.extract.quotes import extract_quotes
-from bot.extract.types import Claim, Extraction, Quote
+from bot.extract.types import Claim, ClaimScorer, Extraction, Quote
 
 _NORM = re.compile(r"[\W_]+")
 # What a paragraph that ends a sentence ends with (paragraphs come with no spaces around them).
@@ -46,13 +46,19 @@ def _repeats(key: str, seen: list[str]) -> bool:
     return at < len(seen) and seen[at].startswith(key)
 
 
-def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
+def extract(
+    text: str, *, scorer: ClaimScorer | None = None, claim_threshold: float | None = None
+) -> Extraction:
     """Claims and quotes in `text`; pure and offline. Offsets index `text` exactly as given.
 
-    A quotation repeated word for word (a teaser paragraph, a pull quote) is reported once, and a
-    sentence that sits inside a quotation is a quote ticket, never also a claim.
+    Candidate sentences are collected first and scored in one `scorer.score` call (a model
+    scores a batch much faster than one sentence at a time); `claim_threshold` overrides the
+    scorer's ticket threshold. A quotation repeated word for word (a teaser paragraph, a pull
+    quote) is reported once, and a sentence that sits inside a quotation is a quote ticket,
+    never also a claim.
     """
-    threshold = DEFAULT_THRESHOLD if claim_threshold is None else claim_threshold
+    scorer = RulesScorer() if scorer is None else scorer
+    threshold = scorer.ticket_threshold if claim_threshold is None else claim_threshold
     plain = to_plain(text)
     body = plain.text
     paras = paragraphs(body)
@@ -71,8 +77,8 @@ def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
                 body[found.start : found.end], start, end, found.speaker, found.title, found.score
             )
         )
-    claims: list[Claim] = []
-    seen_claims: list[str] = []  # sorted, so a prefix lookup is one bisect
+    spans: list[tuple[int, int]] = []
+    judged: list[str] = []  # what each candidate is scored on: the sentence, or its unquoted rest
     cover_index = 0
     for para in paras:
         if para.skip or not body.endswith(_SENTENCE_ENDS, para.start, para.end):
@@ -98,25 +104,34 @@ def extract(text: str, *, claim_threshold: float | None = None) -> Extraction:
                 rest = _beyond_quotes(sentence, quoted)
                 if len(_WORD.findall(rest)) <= _MAX_ATTRIBUTION_WORDS:
                     continue
-                score = score_sentence(rest)
+                judged.append(rest)
             else:
-                score = score_sentence(sentence)
-            if score < threshold:
-                continue
-            key = _norm(sentence)
-            if _repeats(key, seen_claims):
-                continue
-            insort(seen_claims, key)
-            a, b = plain.span(start, end)
-            claims.append(Claim(sentence, a, b, round(score, 3)))
+                judged.append(sentence)
+            spans.append((start, end))
+    scores = scorer.score(judged) if judged else []
+    claims: list[Claim] = []
+    seen_claims: list[str] = []  # sorted, so a prefix lookup is one bisect
+    for (start, end), score in zip(spans, scores, strict=True):
+        if score < threshold:
+            continue
+        sentence = body[start:end]
+        key = _norm(sentence)
+        if _repeats(key, seen_claims):
+            continue
+        insort(seen_claims, key)
+        a, b = plain.span(start, end)
+        claims.append(Claim(sentence, a, b, round(score, 3)))
     return Extraction(claims=claims, quotes=quotes)
 
 
 class RulesExtractor:
     """The offline engine behind the `Extractor` protocol."""
 
-    def __init__(self, claim_threshold: float | None = None) -> None:
+    def __init__(
+        self, claim_threshold: float | None = None, *, scorer: ClaimScorer | None = None
+    ) -> None:
+        self.scorer = RulesScorer(claim_threshold) if scorer is None else scorer
         self.claim_threshold = claim_threshold
 
     def extract(self, text: str) -> Extraction:
-        return extract(text, claim_threshold=self.claim_threshold)
+        return extract(text, scorer=self.scorer, claim_threshold=self.claim_threshold)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -45,3 +46,13 @@ class Extractor(Protocol):
     """Anything that turns article text into an `Extraction` (the rules engine, the LLM backend)."""
 
     def extract(self, text: str) -> Extraction: ...
+
+
+class ClaimScorer(Protocol):
+    """Scores candidate claim sentences in one batch (a model scores many at once much faster)."""
+
+    name: str  # "rules" | "semantic"
+    ticket_threshold: float  # at or above: may become a ticket (the article's budget applies)
+    offer_threshold: float  # recall-oriented: at or above it a claim is at least offered
+
+    def score(self, sentences: Sequence[str]) -> list[float]: ...  # 0..1 each, same order

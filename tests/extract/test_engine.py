@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Sequence
 
 import pytest
 
-from bot.extract import Claim, Extraction, Quote, build_extractor, extract
+from bot.extract import Claim, Extraction, Quote, RulesScorer, build_extractor, extract
 from bot.extract.claims import score_sentence
 from bot.extract.markup import to_plain
 
@@ -117,3 +118,42 @@ def test_build_extractor_defaults_to_rules() -> None:
     extractor = build_extractor(settings)
     assert extractor.extract(ARTICLE).quotes[0].speaker == "Sofia Brandt"
     assert all(c.score >= 0.9 for c in extractor.extract(ARTICLE).claims)
+
+
+class _CountingScorer:
+    """A `ClaimScorer` that records each batch it is given and scores like the rules."""
+
+    name = "counting"
+    ticket_threshold = 0.28
+    offer_threshold = 0.18
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def score(self, sentences: Sequence[str]) -> list[float]:
+        self.batches.append(list(sentences))
+        return RulesScorer().score(sentences)
+
+
+def test_an_article_is_scored_in_one_batch_by_the_scorer_given() -> None:
+    scorer = _CountingScorer()
+    result = extract(ARTICLE, scorer=scorer)
+    assert len(scorer.batches) == 1
+    assert result == extract(ARTICLE)
+    assert all(claim.text in scorer.batches[0] for claim in result.claims)
+
+
+def test_a_scorer_decides_which_sentences_are_claims() -> None:
+    class Nothing(_CountingScorer):
+        def score(self, sentences: Sequence[str]) -> list[float]:
+            return [0.0] * len(sentences)
+
+    assert extract(ARTICLE, scorer=Nothing()).claims == []
+    assert extract(ARTICLE).claims
+
+
+def test_rules_scorer_offers_below_its_ticket_threshold() -> None:
+    scorer = RulesScorer()
+    assert scorer.name == "rules"
+    assert scorer.offer_threshold < scorer.ticket_threshold == 0.28
+    assert RulesScorer(0.1).offer_threshold == 0.1
