@@ -67,7 +67,6 @@ HELP_FOOTER: Final = (
     "Ticket numbers may be written `12` or `#12`. _(editors)_ marks editor-only commands."
 )
 UNKNOWN_SUBCOMMAND: Final = "I don't know `{word}`."
-NEEDS_SUBCOMMAND: Final = "Tell me what to do."
 BAD_FORM: Final = "{problem} Use `{command} {usage}`, e.g. `{command} {example}`."
 NOT_A_TICKET_ID: Final = "`{word}` is not a ticket number."
 MISSING_TICKET_ID: Final = "Which ticket?"

@@ -19,10 +19,6 @@ class RedactTokens(logging.Filter):
         return True
 
 
-def redact(text: str) -> str:
-    return _SECRET.sub(r"\1[redacted]", text)
-
-
 def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -79,8 +79,3 @@ DEFAULT_SCALE = VerdictScale(
     best=5,
     worst=1,
 )
-
-
-def parse_verdict(label: str, *, kind: str = "quote", scale: VerdictScale = DEFAULT_SCALE) -> str:
-    """Canonical label of `label` on `scale`, case-insensitively; raises BadInput otherwise."""
-    return scale.parse(label, kind=kind)

@@ -14,10 +14,6 @@ from storage.models import RosterMember
 SEED_ACTOR = "settings"
 
 
-def get_member(session: Session, user_id: str) -> RosterMember | None:
-    return session.get(RosterMember, user_id)
-
-
 def role_of(session: Session, user_id: str) -> str | None:
     """`checker`, `editor`, or None for someone not (or no longer) on the roster."""
     member = session.get(RosterMember, user_id)

@@ -33,15 +33,6 @@ def get_ticket(session: Session, ticket_id: int) -> Ticket | None:
     ).one_or_none()
 
 
-def get_tickets(session: Session, ticket_ids: Iterable[int]) -> list[Ticket]:
-    ids = list(ticket_ids)
-    if not ids:
-        return []
-    return list(
-        session.scalars(select(Ticket).where(col(Ticket.id).in_(ids)).order_by(col(Ticket.id)))
-    )
-
-
 def transition(
     session: Session,
     ticket_id: int,

@@ -149,19 +149,6 @@ def is_name_like(name: str) -> bool:
     )
 
 
-def last_name_in(segment: str) -> tuple[str, str, int] | None:
-    """The name a noun phrase ends with, as (title words, name, offset of the run), or None."""
-    best = None
-    for match in NAME_RUN.finditer(segment):
-        best = match
-    if best is None or segment[best.end() :].strip(" ,;:)('’s\"") not in ("",):
-        return None
-    title, name = clean_name(best.group(0))
-    if not name or not is_name_like(name):
-        return None
-    return title, name, best.start()
-
-
 class NameRun(NamedTuple):
     """A capitalised run that holds a name: 'Sen. Ted Cruz' at 10..24 -> title 'Sen.', 'Ted Cruz'."""
 

@@ -19,7 +19,6 @@ MAX_OPTION_VALUE: Final = 150
 MAX_SELECT_OPTIONS: Final = 100
 MAX_MODAL_TITLE: Final = 24
 MAX_PRIVATE_METADATA: Final = 3000
-MAX_INPUT_INITIAL: Final = 3000
 # A fallback `text` beside blocks is only for notifications; keep it short.
 MAX_FALLBACK_TEXT: Final = 300
 # How much of a claim or quote a card shows; a reader wants the sentence, not the paragraph.

@@ -22,7 +22,6 @@ CONTINUED: Final = "Tickets {range} (part {part} of {parts})"
 NOTHING_FOUND: Final = "I read this but found no check-worthy claims or attributed quotes."
 FETCH_FAILED: Final = ":warning: I couldn't read {url}: {reason}"
 INTAKE_FAILED: Final = ":warning: I couldn't split this article: {reason}"
-WORKING: Final = "Reading the article…"
 
 
 @dataclass(frozen=True)
