@@ -43,7 +43,6 @@ def read_action(body: dict[str, Any], action: dict[str, Any]) -> TicketAction:
         ids.ACTION_RELEASE: ids.MENU_RELEASE,
         ids.ACTION_VERIFY: ids.MENU_VERIFY,
         ids.ACTION_FLAG: ids.MENU_FLAG,
-        ids.ACTION_DISMISS: ids.MENU_DISMISS,
     }[action["action_id"]]
     return TicketAction(user, int(value), verb, trigger)
 
@@ -76,7 +75,6 @@ def register(app: App, services: Services) -> None:
         ids.ACTION_RELEASE,
         ids.ACTION_VERIFY,
         ids.ACTION_FLAG,
-        ids.ACTION_DISMISS,
         ids.ACTION_TICKET_MENU,
     ):
 

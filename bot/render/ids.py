@@ -15,7 +15,6 @@ ACTION_CLAIM: Final = "ticket_claim"
 ACTION_RELEASE: Final = "ticket_release"
 ACTION_VERIFY: Final = "ticket_verify"
 ACTION_FLAG: Final = "ticket_flag"
-ACTION_DISMISS: Final = "ticket_dismiss"
 ACTION_TICKET_MENU: Final = "ticket_menu"
 
 # Overflow options carry "<verb>:<ticket id>"; the verbs below.

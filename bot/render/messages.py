@@ -8,10 +8,10 @@ from typing import Final
 from bot.render.cards import ticket_line
 from bot.render.limits import MAX_SECTION_TEXT, Block, split_blocks, trim
 from bot.render.thread import SlackMessage, plain_message
+from storage.articles import INTAKE_ACTOR
 from storage.models import AuditEvent, RosterMember, Ticket
 
 CLAIMED: Final = "You claimed {ids}."
-CLAIM_REFUSED: Final = "{error}"
 RELEASED: Final = "Released #{id}; it is back in the queue."
 VERIFIED: Final = "#{id} verified: *{verdict}*."
 FLAGGED: Final = "#{id} flagged for the editors."
@@ -38,7 +38,6 @@ HISTORY_TITLE: Final = "*History*"
 APOLOGY: Final = (
     "Sorry, something went wrong on our side. It has been logged; please try again in a minute."
 )
-HELP_UNKNOWN_PREFIX: Final = "{problem} "
 
 # A list in an ephemeral answer shows this many lines before "...and N more".
 LIST_LIMIT: Final = 25
@@ -102,7 +101,7 @@ def render_show(
             else ""
         )
         for event in history[-LIST_LIMIT:]
-        if event.actor != "factcheck" or event.action != "create"
+        if event.actor != INTAKE_ACTOR or event.action != "create"
     ]
     if lines:
         blocks.append(
