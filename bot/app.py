@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
+from collections.abc import Callable
 
 from slack_bolt import App
 
+from bot.listeners import actions, commands, errors, home, messages, reminders, views
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
-# Each module exposes register(app, services).
-LISTENER_MODULES: tuple[str, ...] = (
-    "bot.listeners.errors",
-    "bot.listeners.messages",
-    "bot.listeners.commands",
-    "bot.listeners.actions",
-    "bot.listeners.views",
-    "bot.listeners.home",
-    "bot.listeners.reminders",
+# One register(app, services) per Slack surface; the error handler first.
+LISTENERS: tuple[Callable[[App, Services], None], ...] = (
+    errors.register,
+    messages.register,
+    commands.register,
+    actions.register,
+    views.register,
+    home.register,
+    reminders.register,
 )
 
 
@@ -33,6 +34,6 @@ def create_app(services: Services) -> App:
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("bot.bolt"),
     )
-    for name in LISTENER_MODULES:
-        importlib.import_module(name).register(app, services)
+    for register in LISTENERS:
+        register(app, services)
     return app
