@@ -8,8 +8,8 @@ while the bot was down goes out once when it comes back the same (local) day.
 
 The one repeat window: the process dies after Slack accepted the digest and before
 `mark_digest_posted` commits (one round-trip plus one commit). The run then looks abandoned and
-is taken over after `DIGEST_STALE_AFTER`, so that channel sees the digest twice. A refused post
-(429 after retries, 5xx, not_in_channel) is retried the same way, after `DIGEST_STALE_AFTER`.
+is taken over after `DIGEST_TAKEOVER_AFTER`, so that channel sees the digest twice. A refused post
+(429 after retries, 5xx, not_in_channel) is retried the same way, after `DIGEST_TAKEOVER_AFTER`.
 """
 
 from __future__ import annotations
@@ -29,13 +29,17 @@ from bot.services import Services
 from storage.articles import article_channels, recent_articles
 from storage.db import session_scope
 from storage.digest_figures import digest_figures
-from storage.reminders import claim_digest_run, last_digest_at, mark_digest_posted
+from storage.reminders import (
+    DIGEST_TAKEOVER_AFTER,
+    claim_digest_run,
+    last_digest_at,
+    mark_digest_posted,
+)
 
 logger = logging.getLogger(__name__)
 
 DIGEST_LIST_LIMIT: Final = 15
 FIRST_DIGEST_LOOKBACK: Final = timedelta(days=1)
-DIGEST_STALE_AFTER: Final = timedelta(minutes=10)
 # With no channel configured, a channel gets a digest if articles came from it this recently.
 ACTIVE_CHANNEL_WINDOW: Final = timedelta(days=30)
 
@@ -121,7 +125,7 @@ def post_due_digests(
 
     Returns the digests this call posted (usually none: most ticks find nothing due or the
     run already claimed). Never raises for a Slack refusal; the run is retried after
-    `DIGEST_STALE_AFTER`.
+    `DIGEST_TAKEOVER_AFTER`.
     """
     moment = now or services.clock()
     local_date = digest_date_due(services.settings, moment)
@@ -138,7 +142,7 @@ def post_due_digests(
                 local_date=local_date,
                 owner=owner,
                 now=moment,
-                stale_after=DIGEST_STALE_AFTER,
+                stale_after=DIGEST_TAKEOVER_AFTER,
             )
             run_id = run.id if run is not None else None
         if run_id is None:
@@ -151,7 +155,7 @@ def post_due_digests(
                 channel,
                 local_date,
                 error.response.get("error"),
-                DIGEST_STALE_AFTER,
+                DIGEST_TAKEOVER_AFTER,
             )
             continue
         with session_scope(services.engine) as session:

@@ -12,7 +12,7 @@ decides *when* a replica looks (see bot/scheduler.py).
   each ticket's reminder (`record_reminders_sent`, unique on ticket, claim and reminder number),
   which schedules the next one an interval later. If Slack refuses (429 after the client's own
   Retry-After retries, 5xx, an error), the tickets are handed back due now and a later sweep
-  retries them: never lost. If the process dies, the lease simply runs out (`REMINDER_LEASE`)
+  retries them: never lost. If the process dies, the lease simply runs out (`REMINDER_BATCH_LEASE`)
   and another sweep takes them. A sweeper stops sending before its lease could run out, so a
   slow Slack never lets a second sweeper take tickets the first is still sending.
 - Escalations are claimed per recipient (a delivery row unique per ticket, claim and editor)
@@ -73,7 +73,7 @@ from storage.reminders import (
 logger = logging.getLogger(__name__)
 
 # Long enough for one batch of DMs to a slow Slack; a crashed sweeper's tickets wait this long.
-REMINDER_LEASE: Final = timedelta(minutes=10)
+REMINDER_BATCH_LEASE: Final = timedelta(minutes=10)
 # Stop sending once this share of the lease has passed; the rest is handed back, due now.
 LEASE_SAFETY: Final = 0.8
 SWEEP_BATCH: Final = 20_000
@@ -208,7 +208,7 @@ class ReminderSweeper:
         owner: str | None = None,
         zones: ZoneBook | None = None,
         batch_size: int = SWEEP_BATCH,
-        lease: timedelta = REMINDER_LEASE,
+        lease: timedelta = REMINDER_BATCH_LEASE,
     ) -> None:
         self.services = services
         self.settings = services.settings

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import String, and_, case, exists, func, literal, or_, select, tuple_, update
 from sqlmodel import Session, col
@@ -39,6 +39,10 @@ from storage.models import (
     Ticket,
     UTCDateTime,
 )
+
+# A digest run claimed but not marked posted within this is taken to be abandoned (its
+# replica died or Slack refused the post) and one later caller takes it over.
+DIGEST_TAKEOVER_AFTER: Final = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -427,7 +431,7 @@ def claim_digest_run(
     local_date: date,
     owner: str,
     now: datetime,
-    stale_after: timedelta = timedelta(minutes=10),
+    stale_after: timedelta = DIGEST_TAKEOVER_AFTER,
 ) -> DigestRun | None:
     """Win the right to post `channel`'s digest for `local_date`; None if another replica has.
 

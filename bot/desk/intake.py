@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 WORKING_REACTION: Final = "eyes"
 # A retry of the same message inside this window is a duplicate; after it, an intake still
 # "processing" is taken to be abandoned (its process died) and one caller starts it again.
-STALE_INTAKE: Final = timedelta(minutes=10)
+INTAKE_TAKEOVER_AFTER: Final = timedelta(minutes=10)
 INTERNAL_FAILURE: Final = "something went wrong on our side; it has been logged"
 # Slack wraps links in <...>; the label after | is what people see.
 _SLACK_LINK: Final = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
@@ -181,7 +181,7 @@ def ingest(services: Services, message: ArticleMessage) -> IntakeResult:
             now=now,
             text=message.text,
             posted_by=message.user,
-            stale_after=STALE_INTAKE,
+            stale_after=INTAKE_TAKEOVER_AFTER,
         )
     assert article.id is not None
     if not created:
