@@ -6,12 +6,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from bot.localslack.web_api import SlackStandIn, start_slack
 from bot.services import Services
 from bot.slack_client import build_web_client
 from storage.db import make_engine
 from storage.migrate import upgrade
 from tests.desk.conftest import desk_settings, serve
-from tests.slack.web_api import SlackStandIn, start_slack
 
 
 @contextmanager

@@ -12,9 +12,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.desk_server import served_desk
-from tests.slack import payloads
-from tests.slack.signing import EventSender
-from tests.slack.web_api import CAROL, DESK, Call
+from bot.localslack import payloads
+from bot.localslack.signing import EventSender
+from bot.localslack.web_api import CAROL, DESK, Call
 
 # ../shared beside the repo, as the team lays it out; any article file can be given instead.
 DEFAULT_ARTICLE = Path(__file__).resolve().parents[2] / "shared/examples/iran-russia-agreement.txt"

@@ -12,9 +12,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.desk_server import served_desk
-from tests.slack.driver import SlackDriver
-from tests.slack.signing import EventSender
-from tests.slack.web_api import ALICE, DESK
+from bot.localslack.driver import SlackDriver
+from bot.localslack.signing import EventSender
+from bot.localslack.web_api import ALICE, DESK
 
 
 def main() -> int:

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import load_settings
+from bot.localslack.web_api import start_slack
 from bot.reminders import ReminderSweeper
 from bot.services import Services
 from bot.slack_client import build_web_client
@@ -31,7 +32,6 @@ from storage.db import make_engine, normalise_url, session_scope
 from storage.migrate import upgrade
 from storage.models import ReminderDelivery
 from storage.reminders import acquire_due_reminders
-from tests.slack.web_api import start_slack
 
 ADMIN_URL = os.environ.get(
     "FACTCHECK_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

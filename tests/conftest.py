@@ -1,3 +1,3 @@
-"""Suite-wide fixtures: databases on both engines (tests.db) and the local Slack (tests.slack)."""
+"""Suite-wide fixtures: databases on both engines (tests.db) and the local Slack (bot.localslack, tests.slack)."""
 
 pytest_plugins = ["tests.db", "tests.slack.fixtures"]

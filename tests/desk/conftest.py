@@ -12,14 +12,14 @@ from waitress.server import create_server
 
 from bot.app import create_app
 from bot.config import Settings
+from bot.localslack.driver import SlackDriver
+from bot.localslack.signing import EventSender
+from bot.localslack.web_api import BOB, SlackStandIn
 from bot.services import Services
 from bot.slack_client import build_web_client
 from bot.web import EVENTS_PATH, build_wsgi_app
 from tests.db import database_url, engine, postgres_engine, sqlite_template  # noqa: F401
-from tests.slack.driver import SlackDriver
 from tests.slack.fixtures import event_sender, slack  # noqa: F401
-from tests.slack.signing import EventSender
-from tests.slack.web_api import BOB, SlackStandIn
 
 EDITOR = BOB
 

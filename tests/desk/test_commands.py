@@ -7,11 +7,11 @@ import pytest
 from bot import command_grammar as g
 from bot import workflow
 from bot.desk.actions import DIGEST_EDITORS_ONLY
+from bot.localslack.blockkit import message_block_errors
+from bot.localslack.web_api import ALICE, CAROL, DESK, RANDOM
 from bot.render import messages as m
 from tests.desk.conftest import EDITOR, Desk
 from tests.desk.test_desk_flow import paste, tickets
-from tests.slack.blockkit import message_block_errors
-from tests.slack.web_api import ALICE, CAROL, DESK, RANDOM
 
 
 def run(desk: Desk, user: str, text: str, channel: str = DESK) -> str:

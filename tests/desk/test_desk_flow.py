@@ -7,15 +7,15 @@ from typing import Any
 
 from sqlmodel import select
 
+from bot.localslack import payloads
+from bot.localslack.blockkit import message_block_errors, view_errors, visible_text
+from bot.localslack.web_api import ALICE, CAROL, DESK, SlackStandIn
 from bot.render import ids
 from bot.render.cards import BUTTON_RELEASE, STATUS_OPEN
 from bot.render.messages import CLAIMED
 from storage.db import session_scope
 from storage.models import Article, Ticket
 from tests.desk.conftest import Desk
-from tests.slack import payloads
-from tests.slack.blockkit import message_block_errors, view_errors, visible_text
-from tests.slack.web_api import ALICE, CAROL, DESK, SlackStandIn
 
 ARTICLE = (Path(__file__).parent / "article.txt").read_text(encoding="utf-8")
 

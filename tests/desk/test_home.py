@@ -7,6 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 from sqlmodel import col
 
+from bot.localslack import payloads
+from bot.localslack.blockkit import visible_text
+from bot.localslack.web_api import ALICE, DESK
 from bot.render import ids
 from bot.render.cards import BUTTON_CLAIM
 from bot.render.home import HOME_DESK, HOME_LOAD, HOME_MINE, HOME_QUEUE
@@ -14,9 +17,6 @@ from storage.db import session_scope
 from storage.models import Ticket
 from tests.desk.conftest import EDITOR, Desk
 from tests.desk.test_desk_flow import assert_block_kit_clean, card_with, paste, tickets
-from tests.slack import payloads
-from tests.slack.blockkit import visible_text
-from tests.slack.web_api import ALICE, DESK
 
 OVERDUE_MARK = ":warning: overdue since"
 

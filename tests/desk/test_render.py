@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.localslack.blockkit import message_block_errors, view_errors, visible_text
 from bot.render import ids
 from bot.render.cards import STATUS_OPEN, render_ticket_card, status_line
 from bot.render.help import render_help
@@ -24,7 +25,6 @@ from bot.render.modals import (
 from bot.render.thread import CARDS_PER_MESSAGE, render_thread
 from storage.digest_figures import ArticleProgress, CheckerLoad, DigestFigures, OverdueItem
 from storage.models import Ticket
-from tests.slack.blockkit import message_block_errors, view_errors, visible_text
 
 NOW = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 

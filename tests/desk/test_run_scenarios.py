@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.localslack.blockkit import visible_text
+from bot.localslack.driver import SlackDriver
+from bot.localslack.signing import EventSender
+from bot.localslack.web_api import ALICE, CAROL, DESK, SlackStandIn
 from bot.render.messages import CLAIMED
 from tests.desk.test_desk_flow import ARTICLE
-from tests.slack.blockkit import visible_text
 from tests.slack.bot_process import BotProcess
-from tests.slack.driver import SlackDriver
-from tests.slack.signing import EventSender
 from tests.slack.socket_mode import SocketModeServer
-from tests.slack.web_api import ALICE, CAROL, DESK, SlackStandIn
 
 STOP_WITHIN_SECONDS = 5.0
 

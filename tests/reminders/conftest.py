@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.config import Settings, load_settings
+from bot.localslack.web_api import SlackStandIn
 from bot.services import Services
 from bot.slack_client import build_web_client
 from tests.factories import T0
-from tests.slack.web_api import SlackStandIn
 
 
 class ManualClock:

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, insert
 
 from bot.cli import main
 from bot.digest import compose_digest, post_due_digests
+from bot.localslack.web_api import ALICE, BOB, DESK, NEWSROOM, SlackStandIn
 from bot.render.digest import FLAGGED_TITLE, MORE_IN_QUEUE, digest_as_text, progress_bar
 from bot.render.limits import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from bot.services import Services
@@ -26,7 +27,6 @@ from storage.db import session_scope
 from storage.models import Ticket
 from tests.factories import T0, make_article, make_ticket
 from tests.reminders.conftest import ManualClock
-from tests.slack.web_api import ALICE, BOB, DESK, NEWSROOM, SlackStandIn
 
 POLICY = DeskPolicy(reminder_interval=timedelta(hours=4))
 SOURCE = ["https://stats.example/table"]

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 from sqlmodel import col
 
+from bot.localslack.web_api import DESK, SlackStandIn
 from bot.reminders import ReminderSweeper
 from bot.render import ids
 from bot.services import Services
@@ -20,7 +21,6 @@ from storage.models import ReminderDelivery, Ticket
 from tests.db import url_string
 from tests.factories import T0, make_article
 from tests.reminders.conftest import ManualClock, desk_settings
-from tests.slack.web_api import DESK, SlackStandIn
 
 CHECKERS = 100
 PER_CHECKER = 30

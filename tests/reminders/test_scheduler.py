@@ -12,15 +12,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, update
 
+from bot.localslack.driver import SlackDriver
+from bot.localslack.signing import EventSender
+from bot.localslack.web_api import ALICE, DESK, SlackStandIn
 from bot.render.reminders import ACTION_SNOOZE_HOUR
 from bot.workflow import DeskPolicy, claim_ticket
 from storage.db import session_scope
 from storage.models import Ticket
 from tests.factories import make_article, make_ticket
 from tests.slack.bot_process import BotProcess
-from tests.slack.driver import SlackDriver
-from tests.slack.signing import EventSender
-from tests.slack.web_api import ALICE, DESK, SlackStandIn
 
 POLICY = DeskPolicy(reminder_interval=timedelta(hours=1))
 

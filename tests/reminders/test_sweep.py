@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from bot.localslack.web_api import ALICE, BOB, CAROL, DESK, SlackStandIn
 from bot.reminders import ReminderSweeper, SweepReport, next_local_time, quiet_until, snooze_until
 from bot.render import ids
 from bot.render.reminders import (
@@ -29,7 +30,6 @@ from storage.db import session_scope
 from storage.models import ReminderDelivery, Ticket
 from tests.factories import T0, make_article, make_member, make_ticket
 from tests.reminders.conftest import ManualClock
-from tests.slack.web_api import ALICE, BOB, CAROL, DESK, SlackStandIn
 
 INTERVAL = timedelta(hours=4)
 POLICY = DeskPolicy(reminder_interval=INTERVAL)

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from bot.cli.run import LISTENING
-from tests.slack.web_api import SlackStandIn
+from bot.localslack.web_api import SlackStandIn
 
 #: How long the bot may take to log its port and answer /healthz.
 START_WITHIN_SECONDS = 30.0

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.slack.driver import SlackDriver
-from tests.slack.signing import EventSender
+from bot.localslack.driver import SlackDriver
+from bot.localslack.signing import EventSender
+from bot.localslack.web_api import SlackStandIn, start_slack
 from tests.slack.socket_mode import SocketModeServer
-from tests.slack.web_api import SlackStandIn, start_slack
 
 __all__ = ["event_sender", "http_driver_for", "slack", "socket_driver", "socket_server"]
 

@@ -24,8 +24,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
-from tests.slack.serving import ServedInThread
-from tests.slack.web_api import SlackStandIn
+from bot.localslack.serving import ServedInThread
+from bot.localslack.web_api import SlackStandIn
 
 #: Slack requires an ack within 3 seconds.
 ACK_TIMEOUT_SECONDS = 3.0

@@ -8,8 +8,8 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests.slack.blockkit import message_block_errors, view_errors, visible_text
-from tests.slack.web_api import ALICE, DESK, SlackStandIn
+from bot.localslack.blockkit import message_block_errors, view_errors, visible_text
+from bot.localslack.web_api import ALICE, DESK, SlackStandIn
 
 
 def section(text: str, **extra: Any) -> dict[str, Any]:

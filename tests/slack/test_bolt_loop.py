@@ -11,12 +11,12 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.socket_mode import SocketModeClient
 
-from tests.slack import payloads
+from bot.localslack import payloads
+from bot.localslack.driver import SlackDriver
+from bot.localslack.signing import EventSender
+from bot.localslack.web_api import ALICE, BOB, DESK, SlackStandIn
 from tests.slack.bolt_http import BoltHttpServer
-from tests.slack.driver import SlackDriver
-from tests.slack.signing import EventSender
 from tests.slack.socket_mode import SocketModeServer
-from tests.slack.web_api import ALICE, BOB, DESK, SlackStandIn
 
 CARD: list[dict[str, Any]] = [
     {"type": "section", "block_id": "card", "text": {"type": "mrkdwn", "text": "Claim #4"}},

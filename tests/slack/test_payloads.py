@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from tests.slack import payloads
+from bot.localslack import payloads
 
 TRIGGER = "1.2.abc"
 URL = "http://127.0.0.1:1/response/T0TEST/x"

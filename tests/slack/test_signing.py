@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from tests.slack import payloads
-from tests.slack.signing import (
+from bot.localslack import payloads
+from bot.localslack.signing import (
     FORM,
     event_body,
     interactive_body,

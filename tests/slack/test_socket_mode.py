@@ -10,9 +10,9 @@ from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from tests.slack import payloads
+from bot.localslack import payloads
+from bot.localslack.web_api import ALICE, DESK, SlackStandIn
 from tests.slack.socket_mode import SocketModeServer
-from tests.slack.web_api import ALICE, DESK, SlackStandIn
 
 
 def acking_client(slack: SlackStandIn, seen: list[SocketModeRequest]) -> SocketModeClient:

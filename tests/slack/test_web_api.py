@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from tests.slack.web_api import ALICE, BOB, DESK, NEWSROOM, RANDOM, SlackStandIn
+from bot.localslack.web_api import ALICE, BOB, DESK, NEWSROOM, RANDOM, SlackStandIn
 
 SECTION = [{"type": "section", "text": {"type": "mrkdwn", "text": "Ticket *#4*"}}]
 

@@ -2,19 +2,36 @@
 
 A :class:`SlackDriver` mints trigger_ids and response_urls on the stand-in (so the bot's
 views.open and respond() work as on Slack), builds the payload, and delivers it over signed HTTP
-(:class:`EventSender`) or Socket Mode (:class:`SocketModeServer`), returning the bot's ack.
+(:class:`EventSender`) or Socket Mode (any :class:`SocketDelivery`, such as the tests'
+``SocketModeServer``), returning the bot's ack.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from tests.slack import payloads
-from tests.slack.signing import EventSender
-from tests.slack.socket_mode import SocketModeServer
-from tests.slack.web_api import Ephemeral, SlackStandIn
+from bot.localslack import payloads
+from bot.localslack.signing import EventSender
+from bot.localslack.web_api import Ephemeral, SlackStandIn
+
+
+class SocketAck(Protocol):
+    """What a Socket Mode server answers for one delivered envelope."""
+
+    @property
+    def payload(self) -> dict[str, Any] | None:
+        """The ack's response payload (a slash command's or view submission's answer)."""
+        ...
+
+
+class SocketDelivery(Protocol):
+    """A Socket Mode server that delivers one envelope and waits for the app's ack."""
+
+    def deliver(self, envelope_type: str, payload: Mapping[str, Any]) -> SocketAck:
+        """Send ``payload`` as an ``envelope_type`` envelope; the app's ack."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -60,7 +77,7 @@ class SlackDriver:
         slack: SlackStandIn,
         *,
         sender: EventSender | None = None,
-        socket: SocketModeServer | None = None,
+        socket: SocketDelivery | None = None,
     ) -> None:
         if (sender is None) == (socket is None):
             raise ValueError("give exactly one of sender= (HTTP) or socket= (Socket Mode)")

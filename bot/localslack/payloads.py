@@ -3,7 +3,7 @@
 Shapes follow real payloads (Events API wrapper, block_actions, view_submission,
 message_action). Builders are pure: pass ``trigger_id``/``response_url`` minted by the stand-in
 (:meth:`SlackStandIn.new_trigger_id`, :meth:`SlackStandIn.new_response_url`) when the bot is
-expected to use them; :mod:`tests.slack.driver` does that for you.
+expected to use them; :mod:`bot.localslack.driver` does that for you.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tests.slack.web_api import (
+from bot.localslack.web_api import (
     DEFAULT_APP_ID,
     DEFAULT_BOT_USER_ID,
     DEFAULT_TEAM_DOMAIN,
     DEFAULT_TEAM_ID,
 )
 
-VERIFICATION_TOKEN = "legacy-verification-token"
+#: The deprecated verification token Slack still puts in payloads; bots ignore it.
+VERIFICATION_TOKEN = "legacy-verification-token"  # noqa: S105
 
 
 def new_ts() -> str:

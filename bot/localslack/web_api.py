@@ -26,19 +26,20 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
-from tests.slack.blockkit import (
+from bot.localslack.blockkit import (
     MAX_MESSAGE_TEXT,
     message_block_errors,
     view_errors,
     visible_text,
 )
-from tests.slack.serving import ServedInThread
+from bot.localslack.serving import ServedInThread
 
 T = TypeVar("T")
 
-DEFAULT_BOT_TOKEN = "xoxb-test-token"
-DEFAULT_APP_TOKEN = "xapp-test-token"
-DEFAULT_SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+# The local Slack's own credentials: they open nothing anywhere else.
+DEFAULT_BOT_TOKEN = "xoxb-test-token"  # noqa: S105
+DEFAULT_APP_TOKEN = "xapp-test-token"  # noqa: S105
+DEFAULT_SIGNING_SECRET = "test-signing-secret-0123456789abcdef"  # noqa: S105
 DEFAULT_TEAM_ID = "T0TEST"
 DEFAULT_TEAM_DOMAIN = "factdesk"
 DEFAULT_BOT_USER_ID = "U0BOT"

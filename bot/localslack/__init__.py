@@ -1,0 +1,1 @@
+"""A local Slack over real HTTP: Web API stand-in, request signing, payloads, a driver for people."""
