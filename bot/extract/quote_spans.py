@@ -1,0 +1,156 @@
+"""Quotation spans: quote marks paired within each paragraph, multi-paragraph quotes grouped.
+
+The first pass of the quote engine (see `bot.extract.quotes`); it knows nothing of speakers
+beyond the fields the later passes fill in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from bot.extract.layout import Paragraph
+
+_DOUBLE = re.compile(r"''|``|[\"“”„«»]")
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘'](?=[^\W\d_])")
+_SINGLE_CLOSE = re.compile(r"(?<=[^\s'‘])[’'](?![^\W_])")
+_OPENERS = "“„«"
+_CLOSERS = "”»"
+_SPACE_BEFORE_OPEN = " \t\n([{—–-/"
+
+
+class SpeakerKind(Enum):
+    """How a quote's speaker was found: by name, by a pronoun, as a phrase (`a senior official`),
+    or not at all."""
+
+    NAME = "name"
+    PRONOUN = "pronoun"
+    PHRASE = "phrase"
+    NONE = "none"
+
+
+@dataclass
+class Span:
+    """One quoted stretch of a paragraph: `open`/`close` are its marks, `start`/`end` its words;
+    the speaker fields are filled in by the later passes."""
+
+    open: int
+    start: int
+    end: int
+    close: int
+    para: int
+    closed: bool
+    continued: bool = False
+    group: int = -1
+    speaker: str | None = None
+    title: str | None = None
+    kind: SpeakerKind = SpeakerKind.NONE
+    score: float = 0.0
+    cued: bool = False  # a cue verb or dash line was found, even if its speaker was not
+    weak: bool = False  # the speaker is only the subject of the sentence, with no cue verb
+
+    def take_speaker(self, source: Span, *, cap: float) -> None:
+        """Speak with `source`'s voice, at most `cap` sure: a quote that only borrows its speaker
+        from a neighbour or its group is never as certain as the one with the cue."""
+        self.speaker, self.title, self.kind = source.speaker, source.title, source.kind
+        self.score = min(cap, source.score)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _double_spans(text: str, para: Paragraph, index: int) -> list[Span]:
+    spans: list[Span] = []
+    inside: int | None = None
+    inner = 0
+    pstart, pend = para.start, para.end
+    for match in _DOUBLE.finditer(text, pstart, pend):
+        mark, pos, after_pos = match.group(0), match.start(), match.end()
+        before = text[pos - 1] if pos > pstart else "\n"
+        after = text[after_pos] if after_pos < pend else "\n"
+        opening = before in _SPACE_BEFORE_OPEN and not after.isspace()
+        closing = not before.isspace() and (after.isspace() or not after.isalnum())
+        if inside is None:
+            if mark in _CLOSERS and not opening:
+                continue  # a stray closing mark
+            if mark not in _OPENERS and closing and not opening and mark != "``":
+                continue
+            inside, inner = pos, after_pos
+            continue
+        if mark in _OPENERS and opening and not closing:
+            inside, inner = pos, after_pos  # an opening mark before the last one closed
+            continue
+        start, end = _trim(text, inner, pos)
+        if end > start:
+            spans.append(Span(inside, start, end, after_pos, index, True))
+        inside = None
+    if inside is not None:
+        start, end = _trim(text, inner, pend)
+        if end > start:
+            spans.append(Span(inside, start, end, pend, index, False))
+    return spans
+
+
+def _single_spans(text: str, para: Paragraph, index: int) -> list[Span]:
+    spans: list[Span] = []
+    pstart, pend = para.start, para.end
+    closes = [m.start() for m in _SINGLE_CLOSE.finditer(text, pstart, pend)]
+    openers = list(_SINGLE_OPEN.finditer(text, pstart, pend))
+    # A curly opening mark is never an apostrophe, so no quote runs past the next one:
+    # `‘Black Lives Matter’ Sends ... ‘Instead Of ...’` is two quotes.
+    curly = [m.start() for m in openers if text[m.start()] == "‘"]
+    pos = pstart
+    for opener in openers:
+        if opener.start() < pos:
+            continue
+        at = bisect.bisect_right(closes, opener.start())
+        following = bisect.bisect_right(curly, opener.start())
+        limit = curly[following] if following < len(curly) else pend
+        chosen = None
+        for close in closes[at:]:
+            if close > limit:
+                break
+            if text[close - 1] in ",.!?;:—–-" or (close + 1 < pend and text[close + 1] in ",.;:!?"):
+                chosen = close
+                break
+            if chosen is None:
+                chosen = close
+        if chosen is None:
+            break
+        start, end = _trim(text, opener.end(), chosen)
+        if end - start >= 2:
+            spans.append(Span(opener.start(), start, end, chosen + 1, index, True))
+        pos = chosen + 1
+    return spans
+
+
+def find_spans(text: str, paras: list[Paragraph]) -> list[Span]:
+    """Every quoted stretch, one per paragraph, with multi-paragraph quotes grouped."""
+    spans: list[Span] = []
+    group = 0
+    open_group: int | None = None
+    for index, para in enumerate(paras):
+        if para.skip:
+            continue
+        found = _double_spans(text, para, index)
+        if not found:
+            line = text[para.start : para.end]
+            if '"' not in line and ("‘" in line or " '" in line or line.startswith("'")):
+                found = _single_spans(text, para, index)
+        for number, span in enumerate(found):
+            if number == 0 and open_group is not None and span.open == para.start:
+                span.continued = True
+                span.group = open_group
+            else:
+                span.group = group
+                group += 1
+        open_group = found[-1].group if found and not found[-1].closed else None
+        spans.extend(found)
+    return spans

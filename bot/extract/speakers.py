@@ -1,0 +1,318 @@
+"""Speaker resolution: a cue's mention turned into the person an article means.
+
+A bare surname is expanded to the full name given elsewhere in the article (nearest before,
+else after); `Mrs. X` picks the namesake of her gender; a pronoun goes to the recent person of
+its gender, preferring the subject of a sentence. People and their genders are read once per
+article, outside quotations, on first use.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import NamedTuple
+
+from bot.extract.names import NameIndex, NameRun, name_runs, surname
+from bot.extract.quote_cues import (
+    BETWEEN_MODIFIERS,
+    BETWEEN_STOP,
+    INTRODUCTORY,
+    POSSESSIVE_END,
+    VERB,
+    VERB_ALT,
+    Mention,
+)
+from bot.extract.quote_spans import Span, SpeakerKind
+
+_PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p"}
+
+# he, his, she as whole words. Starting with a plain character class lets the scanner jump
+# between candidate letters in C (a leading lookahead or \b makes it try every position); the
+# lookbehinds then ask for a word start and the right first letter.
+_PRONOUN_WORDS = re.compile(r"[HhSs](?<!\w[HhSs])(?:(?<=[Hh])(?:e|is)|(?<=[Ss])he)\b")
+
+
+class _Person(NamedTuple):
+    """A person named outside quotations, as the pronoun resolver sees them."""
+
+    position: int
+    name: str
+    subject: bool
+    first: bool = False  # the first person named in its sentence
+    speaks: bool = False  # a speech verb next to the name ('Stovall said', 'said Stovall')
+
+
+_SENTENCE_START = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+)$")
+# What follows a lone capitalised word that opens a sentence as its subject: a verb ('Walsh
+# said', 'Walsh quickly agreed') or an appositive ('Walsh, a former labor leader, had').
+# ('his', 'this', 'is', 'was' end in s too, but follow adverbs and prepositions: 'Behind his desk'.)
+_LOWER_NEXT = re.compile(
+    r" (?:[a-z]+ly )?(?!(?:his|this|its|is|was|has|as|us)\b)[a-z]+(?:ed|s)\b"
+    r"|, (?:a|an|the|who) [a-z]"
+)
+
+_BREAK = re.compile(r"[.!?…][\"”’)]*\s+(?=[\"“‘(]*[A-Z0-9])|\n")
+
+_TITLE_GENDER = {
+    "mr": "m",
+    "mrs": "f",
+    "ms": "f",
+    "miss": "f",
+    "sir": "m",
+    "lord": "m",
+    "dame": "f",
+    "lady": "f",
+    "king": "m",
+    "queen": "f",
+    "prince": "m",
+    "princess": "f",
+    "father": "m",
+    "sister": "f",
+    "congressman": "m",
+    "congresswoman": "f",
+    "chairman": "m",
+    "chairwoman": "f",
+    "spokesman": "m",
+    "spokeswoman": "f",
+}
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+# Head nouns of organisations, places and documents: never a person's name.
+_ORG_HEAD = re.compile(
+    r"\b(?:Party|Court|Republic|Amendment|Act|Committee|Council|Department|Agency|University|"
+    r"College|School|Institute|Center|Centre|Foundation|Association|Union|League|Bank|Company|"
+    r"Corporation|Group|News|Times|Post|Journal|Review|Magazine|Network|Channel|Press|Radio|"
+    r"Senate|Congress|Parliament|Assembly|Administration|Office|Ministry|Service|Board|Commission|"
+    r"Campaign|Fund|Trust|Club|Church|Hospital|Airport|Street|Avenue|Road|Square|Park|River|"
+    r"County|City|State|States|Kingdom|Island|Islands|Mountains|Valley|Coast|Street|Inc|Corp|Co)$"
+)
+_MODIFIER_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+def _premodifier(text: str, end: int, next_start: int) -> bool:
+    """A name followed by lowercase nouns and another name modifies it: 'Clinton aide Huma Abedin'."""
+    if next_start - end > 40:
+        return False
+    between = text[end:next_start]
+    if not BETWEEN_MODIFIERS.match(between) or BETWEEN_STOP.search(between):
+        return False
+    words = between.split()
+    if words and words[0] in {"'s", "’s", "'", "’"}:
+        words = words[1:]
+    return all(
+        _MODIFIER_WORD.fullmatch(w) is not None
+        and not w.endswith(("ed", "ly"))
+        and not (w.endswith("s") and not w.endswith("ss"))
+        for w in words
+    )
+
+
+_VERB_BEFORE = re.compile(rf"\b(?:{VERB_ALT}) $")
+_SUBJECT_BEFORE = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+|[,;:—–]\s+(?:and |but |then )?)$")
+
+
+def _in_opening_phrase(text: str, start: int) -> bool:
+    """Whether a name at `start` sits in a phrase opening its sentence before the first comma
+    (`In Iowa, Cruz ...`, `On the last day of the Convention, Ivanka Trump ...`)."""
+    lo = max(0, start - 120)
+    begin = -1
+    for match in _BREAK.finditer(text, lo, start):
+        begin = match.end()
+    if begin < 0 and lo > 0:
+        return False
+    opening = text[max(begin, 0) : start]
+    return "," not in opening and INTRODUCTORY.match(opening) is not None
+
+
+class Resolver:
+    """Turns mentions into full names using the article's name index and recent people."""
+
+    def __init__(self, text: str, spans: list[Span]) -> None:
+        self.text = text
+        runs = name_runs(text)
+        self.index = NameIndex.build(text, runs)
+        self._runs: list[NameRun] = runs
+        self._spans = spans
+        self._people: list[_Person] | None = None
+        self.positions: list[int] = []
+        self.gender: dict[str, str] = {}
+
+    @property
+    def people(self) -> list[_Person]:
+        """Person mentions outside quotations, in order; built on first use (pronouns need it)."""
+        if self._people is None:
+            self._people = self._find_people()
+            self.positions = [p.position for p in self._people]
+        return self._people
+
+    def _find_people(self) -> list[_Person]:
+        text = self.text
+        inside = [(sp.start, sp.end) for sp in self._spans]
+        starts = [a for a, _ in inside]
+
+        def quoted(position: int) -> bool:
+            at = bisect.bisect_right(starts, position) - 1
+            return at >= 0 and inside[at][0] <= position < inside[at][1]
+
+        runs = [run for run in self._runs if not quoted(run.start)]
+        people: list[_Person] = []
+        ends: list[int] = []
+        votes: dict[str, dict[str, int]] = {}
+        lone: set[str] = set()
+        titled: list[tuple[int, str, bool]] = []  # (person, gender of the title, bare surname)
+        placed: set[str] = set()  # names seen after 'in': places, unless a title or a verb of
+        spoke: set[str] = set()  # speech beside them shows a person ('in Ohio', 'Kasich said')
+        previous_end = -1
+        for number, (start, end, run, title, name) in enumerate(runs):
+            words = name.split()
+            if len(words) > 4:
+                continue
+            if not title and _THE_BEFORE.search(text, max(0, start - 4), start):
+                continue  # 'the Tea Party', 'the Supreme Court': people are not 'the X'
+            if _ORG_HEAD.search(name):
+                continue
+            if number + 1 < len(runs) and _premodifier(text, end, runs[number + 1][0]):
+                continue  # 'Obama consultant Cornell Belcher': Obama is not the person here
+            indexed = surname(name) in self.index.by_surname
+            lone_subject = (
+                " " not in run
+                and _SENTENCE_START.search(text, max(0, start - 4), start) is not None
+                and _LOWER_NEXT.match(text, end) is not None
+            )
+            if len(words) == 1 and not indexed and not lone_subject:
+                continue  # a lone capitalised word is a person only as a sentence's subject
+            full = self.index.expand(name, start)
+            if len(words) == 1 and not indexed:
+                lone.add(full)
+            first_in_sentence = previous_end < 0 or (
+                _BREAK.search(text, previous_end, start) is not None
+            )
+            if first_in_sentence and _in_opening_phrase(text, start):
+                first_in_sentence = False  # 'On the last day of the Convention, Ivanka Trump'
+            subject = not POSSESSIVE_END.search(run) and (
+                first_in_sentence
+                or _SUBJECT_BEFORE.search(text, max(0, start - 12), start) is not None
+            )
+            if text[max(0, start - 3) : start] == "in " and not POSSESSIVE_END.search(run):
+                placed.add(full)
+            speaks = bool(
+                VERB.match(text, end + 1) or _VERB_BEFORE.search(text, max(0, start - 12), start)
+            )
+            if title or speaks:
+                spoke.add(full)
+            people.append(_Person(start, full, subject, subject and first_in_sentence, speaks))
+            ends.append(end)
+            previous_end = end
+            lead = title.split()[0].lower().rstrip(".") if title else ""
+            if lead in _TITLE_GENDER:
+                titled.append((len(people) - 1, _TITLE_GENDER[lead], len(words) == 1))
+        # Each he/his/she outside quotes votes for the nearest person before it; him and her are
+        # left out, as objects they mostly point at someone other than the last person named.
+        for match in _PRONOUN_WORDS.finditer(text):
+            position = match.start()
+            at = bisect.bisect_right(ends, position) - 1
+            if at < 0 or position - ends[at] > 150 or quoted(position):
+                continue
+            vote = "m" if match.group(0).lower() in {"he", "him", "his"} else "f"
+            tally = votes.setdefault(people[at].name, {})
+            tally[vote] = tally.get(vote, 0) + 1
+        pronoun_gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in votes.items()}
+        for number, want, bare in titled:
+            person = people[number]
+            if bare and pronoun_gender.get(person.name, want) != want:
+                # 'Mrs. Clinton' after 'Bill Clinton': the Clinton of her gender, nearest first.
+                key = surname(person.name)
+                namesakes = [
+                    p
+                    for p in people
+                    if surname(p.name) == key and pronoun_gender.get(p.name) == want
+                ]
+                before = [p for p in namesakes if p.position < person.position]
+                if namesakes:
+                    chosen = before[-1] if before else namesakes[0]
+                    person = _Person(
+                        person.position, chosen.name, person.subject, person.first, person.speaks
+                    )
+                    people[number] = person
+            tally = votes.setdefault(person.name, {})
+            tally[want] = tally.get(want, 0) + 3
+        self.gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in votes.items()}
+        # A lone word with no he/she after it is more likely a place or a group than a person.
+        places = placed - spoke
+        return [
+            p
+            for p in people
+            if (p.name not in lone or p.name in self.gender) and p.name not in places
+        ]
+
+    def name(self, mention: Mention) -> str:
+        full = self.index.expand(mention.text, mention.position)
+        lead = mention.title.split()[-1].lower().rstrip(".") if mention.title else ""
+        want = _TITLE_GENDER.get(lead)
+        if want is None or " " in mention.text:
+            return full
+        # 'Mrs. Clinton' is the Clinton of her gender: nearest before, else after.
+        people = self.people
+        if self.gender.get(full, want) == want:
+            return full
+        key = surname(mention.text)
+        same = [p for p in people if surname(p.name) == key and self.gender.get(p.name) == want]
+        before = [p for p in same if p.position < mention.position]
+        chosen = before[-1] if before else (same[0] if same else None)
+        return chosen.name if chosen is not None else full
+
+    def pronoun(self, mention: Mention, last_speaker: tuple[int, str] | None) -> str | None:
+        want = _PRONOUNS.get(mention.text)
+        if want not in {"m", "f"}:
+            return None
+        people = self.people
+        at = bisect.bisect_left(self.positions, mention.position)
+        recent = people[max(0, at - 15) : at]
+        floor = last_speaker[0] if last_speaker is not None else -1
+        since = [p for p in reversed(recent) if p.position >= floor]
+        fits = [p for p in since if p.subject and self.gender.get(p.name, want) == want]
+        if fits:
+            # The subject a sentence opens with outranks one in a clause after a comma in the
+            # same sentence ('Amano said that, if true, North Korea is violating ..., which he
+            # added'), unless that one is the speaker of a reporting clause ('Cruz won, Stovall
+            # said.').
+            if fits[0].speaks:
+                return fits[0].name
+            for person in since[since.index(fits[0]) :]:
+                if person.first:
+                    return person.name if person in fits else fits[0].name
+            return fits[0].name
+        if last_speaker is not None and self.gender.get(last_speaker[1], want) == want:
+            return last_speaker[1]
+        for person in reversed(recent):
+            gender = self.gender.get(person.name)
+            if person.subject and (gender is None or gender == want):
+                return person.name
+        for person in reversed(recent):
+            if self.gender.get(person.name) == want:
+                return person.name
+        return last_speaker[1] if last_speaker is not None else None
+
+    def statement_source(self, position: int) -> str | None:
+        people = self.people
+        at = bisect.bisect_left(self.positions, position)
+        return people[at - 1].name if at > 0 else None
+
+
+def attribute(
+    span: Span, mention: Mention, resolver: Resolver, last: tuple[int, str] | None
+) -> None:
+    """Give `span` the speaker `mention` names; `last` is the latest (position, speaker) before it."""
+    span.cued = True
+    if mention.kind == SpeakerKind.NAME:
+        span.speaker = resolver.name(mention)
+        span.title = mention.title
+        span.kind = SpeakerKind.NAME
+        span.score = mention.strength
+    elif mention.kind == SpeakerKind.PRONOUN:
+        span.speaker = resolver.pronoun(mention, last)
+        span.kind = SpeakerKind.PRONOUN if span.speaker else SpeakerKind.NONE
+        span.score = mention.strength * (0.95 if span.speaker else 0.6)
+    else:
+        span.speaker = mention.text
+        span.kind = SpeakerKind.PHRASE
+        span.score = mention.strength * 0.8
