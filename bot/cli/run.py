@@ -59,17 +59,24 @@ def run(args: argparse.Namespace) -> int:
 
     from bot.app import create_app
     from bot.runtime import build_services, start_background_jobs
-    from bot.web import build_wsgi_app
+    from bot.web import SERVER_LIMITS, build_wsgi_app
 
     services = build_services(settings)
 
     bolt_app = create_app(services)
+    secret = settings.slack_signing_secret
     server = create_server(
-        build_wsgi_app(services.engine, mode, None if socket_mode else bolt_app),
+        build_wsgi_app(
+            services.engine,
+            mode,
+            None if socket_mode else bolt_app,
+            signing_secret=secret.get_secret_value() if secret else "",
+        ),
         host=args.host,
         port=port,
         threads=8,
         ident="factcheck",
+        **SERVER_LIMITS,
     )
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)

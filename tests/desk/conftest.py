@@ -17,7 +17,7 @@ from bot.localslack.signing import EventSender
 from bot.localslack.web_api import BOB, SlackStandIn
 from bot.services import Services
 from bot.slack_client import build_web_client
-from bot.web import EVENTS_PATH, build_wsgi_app
+from bot.web import EVENTS_PATH, SERVER_LIMITS, build_wsgi_app
 from tests.db import database_url, engine, postgres_engine, sqlite_template  # noqa: F401
 from tests.slack.fixtures import event_sender, slack  # noqa: F401
 
@@ -52,9 +52,10 @@ def desk_settings(stand_in: SlackStandIn, database: str, **overrides: object) ->
 def serve(services: Services) -> tuple[str, Callable[[], None]]:
     """The production WSGI app on waitress, on a free port, in a thread; returns (url, stop)."""
     app = create_app(services)
-    server = create_server(
-        build_wsgi_app(services.engine, "http", app), host="127.0.0.1", port=0, threads=8
-    )
+    secret = services.settings.slack_signing_secret
+    assert secret is not None
+    wsgi = build_wsgi_app(services.engine, "http", app, signing_secret=secret.get_secret_value())
+    server = create_server(wsgi, host="127.0.0.1", port=0, threads=8, **SERVER_LIMITS)
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
     thread.start()
     port = server.effective_port  # type: ignore[union-attr]
