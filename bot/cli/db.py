@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from sqlalchemy import Engine, inspect
 from sqlalchemy.engine import make_url
@@ -16,12 +15,8 @@ from storage.migrate import upgrade
 NOT_MIGRATED = "the database {url} has no desk tables yet; run `factcheck db upgrade` first"
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "db",
-        help="database maintenance (migrations)",
-        description="Database maintenance. `factcheck run` also migrates at start.",
-    )
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Database maintenance. `factcheck run` also migrates at start."
     commands = parser.add_subparsers(title="db commands", metavar="DB_COMMAND")
     up = commands.add_parser(
         "upgrade",

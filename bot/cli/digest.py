@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
@@ -17,12 +16,10 @@ NO_CHANNEL = (
 POST_WITHOUT_SLACK = "SLACK_BOT_TOKEN is not set: --post needs the bot's xoxb- token"
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "digest",
-        help="print today's digest (or post it with --post)",
-        description="Print the desk's digest as editors get it each morning; with --post, post "
-        "it to the channel now (on demand: the scheduled daily digest still goes out).",
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Print the desk's digest as editors get it each morning; with --post, post "
+        "it to the channel now (on demand: the scheduled daily digest still goes out)."
     )
     parser.add_argument("--channel", help="channel ID (default: the digest channel(s))")
     parser.add_argument("--post", action="store_true", help="post the digest to Slack")

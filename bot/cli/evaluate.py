@@ -18,13 +18,11 @@ from bot.extract.evaluation import (
 NOTHING_TO_DO = "give at least one of --quotes FILE, --claims FILE, --ct24 FILE"
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "evaluate",
-        help="score quote and claim extraction on annotated JSONL files",
-        description="Quote exact/overlap P/R/F1 and speaker accuracy (surname, full name, "
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Quote exact/overlap P/R/F1 and speaker accuracy (surname, full name, "
         "pronoun cases apart); claim P/R/F1 and MAP over documents; characters per second. "
-        "The format of each file is detected, so any flag takes any of the three formats.",
+        "The format of each file is detected, so any flag takes any of the three formats."
     )
     parser.add_argument("--quotes", type=Path, metavar="FILE", help="articles with gold quotes")
     parser.add_argument("--claims", type=Path, metavar="FILE", help="labelled sentences")

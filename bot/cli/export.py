@@ -36,13 +36,11 @@ CSV_FIELDS = (
 NO_ORG_NAME = "FACTCHECK_ORG_NAME is not set; ClaimReview's author will be left out"
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "export",
-        help="export finished tickets (claimreview, csv, json)",
-        description="Write verified, flagged and dismissed tickets to stdout. claimreview: a JSON "
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Write verified, flagged and dismissed tickets to stdout. claimreview: a JSON "
         "list of schema.org ClaimReview objects (tickets with a verdict only); csv and json: "
-        "every finished ticket.",
+        "every finished ticket."
     )
     parser.add_argument("--format", choices=FORMATS, default="json", help="output format")
     parser.set_defaults(handler=export)

@@ -15,12 +15,10 @@ NO_FILE = "{path}: no such file"
 BAD_LINE = 'line {number}: expected a JSON object with a string "text" (and an "id")'
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "extract",
-        help="list the claims and quotes in an article (offline)",
-        description="Read article text (a file or - for stdin) and print its check-worthy claims "
-        "and quotes with speakers. Offsets index the input as given.",
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Read article text (a file or - for stdin) and print its check-worthy claims "
+        "and quotes with speakers. Offsets index the input as given."
     )
     parser.add_argument("file", nargs="?", default="-", help="article text file, or - for stdin")
     parser.add_argument("--json", action="store_true", help="print one JSON object")

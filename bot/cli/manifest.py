@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 from bot.errors import BadInput
 from bot.manifest import build_manifest
 from bot.web import EVENTS_PATH
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "manifest",
-        help="print the Slack app manifest (JSON)",
-        description="Print the Slack app manifest as JSON. Socket Mode by default (no public URL "
-        "needed); --http URL fills the request URLs for HTTP mode instead.",
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Print the Slack app manifest as JSON. Socket Mode by default (no public URL "
+        "needed); --http URL fills the request URLs for HTTP mode instead."
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--socket", action="store_true", help="Socket Mode (the default)")

@@ -15,12 +15,10 @@ from bot.logging_setup import configure_logging
 logger = logging.getLogger(__name__)
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "run",
-        help="start the bot (migrates the database first)",
-        description="Start the bot. Socket Mode when SLACK_APP_TOKEN is set (or --socket), "
-        "else HTTP on PORT (default 3000). GET /healthz answers in both modes.",
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Start the bot. Socket Mode when SLACK_APP_TOKEN is set (or --socket), "
+        "else HTTP on PORT (default 3000). GET /healthz answers in both modes."
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--http", action="store_true", help="serve Slack's requests over HTTP")

@@ -17,12 +17,8 @@ NO_TICKETS = "no tickets"
 TEXT_WIDTH = 60
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "tickets",
-        help="list tickets from the database",
-        description="List the desk's tickets (all, or of one status or article), by id.",
-    )
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = "List the desk's tickets (all, or of one status or article), by id."
     parser.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     parser.add_argument("--status", choices=STATUSES, help="only tickets in this status")
     parser.add_argument("--article", type=int, metavar="ID", help="only tickets of this article")

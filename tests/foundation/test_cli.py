@@ -98,3 +98,51 @@ def test_tokens_are_redacted_from_any_log_line() -> None:
     RedactTokens().filter(record)
     assert "abc" not in record.getMessage()
     assert "xoxb-[redacted]" in record.getMessage()
+
+
+# Top-level packages a light subcommand must not pull in: the Slack, database and web stacks.
+HEAVY_PACKAGES = (
+    "slack_bolt",
+    "slack_sdk",
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "waitress",
+    "httpx",
+)
+LOADED_AFTER_MAIN = """
+import sys
+from bot.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("\\n".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def modules_loaded_by(*args: str) -> set[str]:
+    """Every module `factcheck ARGS` imported, from a fresh interpreter."""
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_AFTER_MAIN, *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    return set(result.stderr.split())
+
+
+def test_extract_imports_neither_slack_nor_the_database_nor_the_web_stack(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("“Exports rose 12 percent,” said Lea Novak, an economist.", encoding="utf-8")
+    loaded = modules_loaded_by("extract", str(article))
+    assert "bot.cli.extract" in loaded
+    assert {name.split(".")[0] for name in loaded}.isdisjoint(HEAVY_PACKAGES)
+    assert "bot.web" not in loaded
+
+
+def test_help_lists_every_command_without_importing_the_bot() -> None:
+    loaded = modules_loaded_by("--help")
+    assert {name for name in loaded if name.startswith("bot.")} <= {"bot.cli", "bot.errors"}
+    assert "slack_bolt" not in loaded
