@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bot.localslack.signing import FORM, JSON, signed_headers
 from bot.web import BAD_SIGNATURE, MALFORMED_BODY, MAX_BODY_BYTES
 from tests.desk.conftest import Desk
 from tests.desk.test_desk_flow import articles
-from tests.slack.signing import FORM, JSON, signed_headers
 
 MALFORMED = [
     pytest.param(b"this is not json", JSON, id="non-json"),
