@@ -1,20 +1,30 @@
 # factcheck-bot: `factcheck run` on a slim Python, as a non-root user.
 # The install steps below are replayed by .ci/run (step "Dockerfile install steps"): keep them in step.
-FROM python:3.11-slim
+# The base is pinned to a full version tag (no registry is reachable where this is built to
+# check a digest); bump it deliberately, together with constraints.txt.
+FROM python:3.11.14-slim-bookworm
+
+LABEL org.opencontainers.image.title="factcheck-bot" \
+      org.opencontainers.image.description="A Slack bot that runs a newsroom's fact-check desk" \
+      org.opencontainers.image.version="0.1.0" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.base.name="docker.io/library/python:3.11.14-slim-bookworm"
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
 
-RUN useradd --create-home --uid 10001 factcheck
+RUN useradd --create-home --uid 10001 factcheck \
+    && install -d -o factcheck -g factcheck /home/factcheck/data
 WORKDIR /app
 
-# Dependencies first, in their own layer: it is rebuilt only when pyproject.toml changes.
-COPY pyproject.toml README.md ./
+# Dependencies first, in their own layer, at the exact versions of constraints.txt: rebuilt only
+# when pyproject.toml or constraints.txt changes, and two builds of one commit get the same packages.
+COPY pyproject.toml README.md constraints.txt ./
 RUN mkdir -p bot storage \
     && touch bot/__init__.py storage/__init__.py \
-    && pip install . \
+    && pip install --constraint constraints.txt . \
     && pip uninstall --yes factcheck-bot
 
 COPY bot ./bot
@@ -23,8 +33,10 @@ RUN pip install --no-deps .
 
 USER 10001
 WORKDIR /home/factcheck
-ENV DATABASE_URL=sqlite:////home/factcheck/factcheck.db \
+# The default SQLite database lives on a volume, so the desk's data survives a new container.
+ENV DATABASE_URL=sqlite:////home/factcheck/data/factcheck.db \
     PORT=3000
+VOLUME ["/home/factcheck/data"]
 EXPOSE 3000
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

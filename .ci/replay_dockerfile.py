@@ -1,7 +1,8 @@
 """Replays the Dockerfile's COPY and RUN install steps in a fresh venv (no Docker engine here).
 
 Usage: python .ci/replay_dockerfile.py  (from the repo root). The image's `useradd` is skipped;
-everything else that installs runs exactly as written, then the installed CLI is exercised.
+everything else that installs runs exactly as written (with the pip `python -m venv` bundles,
+never upgraded, as a stock image would), then the installed CLI and link fetching are exercised.
 """
 
 from __future__ import annotations
@@ -63,7 +64,13 @@ def main() -> int:
                 subprocess.run(["bash", "-ec", argument], cwd=workdir, env=env, check=True)
             elif keyword == "WORKDIR" and argument != "/app":
                 break
-        for command in (["factcheck", "--help"], ["factcheck", "manifest"]):
+        checks = (
+            ["factcheck", "--help"],
+            ["factcheck", "manifest"],
+            # Link fetching imports trafilatura, which fails without lxml_html_clean.
+            ["python", "-c", "import trafilatura, bot.extract.fetch"],
+        )
+        for command in checks:
             subprocess.run(command, cwd=root, env=env, check=True, stdout=subprocess.DEVNULL)
         print("Dockerfile install steps: ok")
     return 0

@@ -6,17 +6,16 @@ from typing import Any
 
 from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK, MESSAGE_SHORTCUT_NAME, SLASH_COMMAND
 
+# Only what the code uses (tests/foundation/test_manifest_scopes.py ties each to its calls).
+# Reminder DMs are posted to the user's id, which needs chat:write only: no im:write, and the
+# read-only Messages tab needs no im:history. No channel or group info is read.
 BOT_SCOPES = (
-    "app_mentions:read",  # articles pasted with a mention of the bot
-    "channels:history",  # articles pasted in public channels
-    "groups:history",  # ... and in private channels the bot was invited to
-    "channels:read",  # conversations.info: channel names in the digest
-    "groups:read",
-    "chat:write",  # ticket threads, cards, digests
+    "app_mentions:read",  # app_mention: articles pasted with a mention of the bot
+    "channels:history",  # message.channels: articles pasted in public channels
+    "groups:history",  # message.groups: ... and in private channels the bot was invited to
+    "chat:write",  # chat.postMessage/update/postEphemeral: threads, cards, DMs, digests
     "commands",  # /factcheck
-    "im:write",  # conversations.open for reminder DMs
-    "im:history",  # App Home messages tab
-    "reactions:write",  # the :eyes: reaction while an article is read
+    "reactions:write",  # reactions.add/remove: the :eyes: reaction while an article is read
     "users:read",  # users.info: time zones for quiet hours
 )
 

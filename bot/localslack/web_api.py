@@ -874,7 +874,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
                 except ApiError as exc:
                     response = exc.body()
             if method == "auth.test" and response.get("ok"):
-                extra["x-oauth-scopes"] = "chat:write,commands,im:write,users:read,reactions:write"
+                extra["x-oauth-scopes"] = "chat:write,commands,users:read,reactions:write"
             response = copy.deepcopy(response)
             self._calls.append(Call(method, args, token, time.time(), status, response))
             self._changed.notify_all()

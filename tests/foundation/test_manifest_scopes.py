@@ -1,0 +1,69 @@
+"""The manifest asks for exactly the scopes the code needs: each one is tied to a call or event.
+
+A scope no code uses makes installers grant more than the desk needs; a Slack call whose scope
+is missing fails only in production with `missing_scope`. Both fail here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.manifest import BOT_EVENTS, BOT_SCOPES, build_manifest
+from tests.shared_data import REPO
+
+# Slack's documented bot-token scope for each Web API method the bot may call (None: no scope).
+METHOD_SCOPE: dict[str, str | None] = {
+    "chat_postMessage": "chat:write",
+    "chat_postEphemeral": "chat:write",
+    "chat_update": "chat:write",
+    "chat_delete": "chat:write",
+    "chat_getPermalink": None,
+    "reactions_add": "reactions:write",
+    "reactions_remove": "reactions:write",
+    "users_info": "users:read",
+    "views_open": None,
+    "views_publish": None,
+    "views_update": None,
+    "auth_test": None,
+    "files_getUploadURLExternal": "files:write",
+    "files_completeUploadExternal": "files:write",
+}
+# ... and for each event the manifest subscribes to.
+EVENT_SCOPE: dict[str, str | None] = {
+    "app_mention": "app_mentions:read",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+    "app_home_opened": None,
+}
+_METHOD = r"(?:chat|users|reactions|views|conversations|files|auth|team|usergroups)_[a-z][A-Za-z]+"
+# `client.chat_postMessage(` or a method named in a string (`getattr(client, "reactions_add")`).
+METHOD_NAME = re.compile(rf"\.({_METHOD})\(|[\"']({_METHOD})[\"']")
+
+
+def methods_called_by_the_bot() -> set[str]:
+    found: set[str] = set()
+    for path in (REPO / "bot").rglob("*.py"):
+        code = "\n".join(line.split("#")[0] for line in path.read_text().splitlines())
+        names = (name for pair in METHOD_NAME.findall(code) for name in pair)
+        found.update(name for name in names if name and not name.endswith("_id"))  # "team_id"
+    return found
+
+
+def test_every_slack_method_the_bot_calls_has_its_documented_scope() -> None:
+    called = methods_called_by_the_bot()
+    assert "chat_postMessage" in called  # the scan finds calls at all
+    unknown = called - METHOD_SCOPE.keys()
+    assert not unknown, f"add these methods and their scopes to METHOD_SCOPE: {sorted(unknown)}"
+    needed = {METHOD_SCOPE[m] for m in called} | {EVENT_SCOPE[e] for e in BOT_EVENTS}
+    missing = {scope for scope in needed if scope} - set(BOT_SCOPES)
+    assert not missing, f"Slack would answer missing_scope: {sorted(missing)}"
+
+
+def test_the_manifest_asks_for_no_scope_the_code_does_not_use() -> None:
+    called = methods_called_by_the_bot()
+    used = {METHOD_SCOPE.get(m) for m in called} | {EVENT_SCOPE[e] for e in BOT_EVENTS}
+    used.add("commands")  # the /factcheck slash command in the manifest
+    assert build_manifest()["features"]["slash_commands"]
+    unused = set(BOT_SCOPES) - used
+    assert not unused, f"scopes no code uses: {sorted(unused)}"
+    assert build_manifest()["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
