@@ -31,7 +31,7 @@ _DATE_AHEAD = (
 )
 # The lookahead for a capital first lets the scanner skip most positions cheaply.
 NAME_RUN = re.compile(
-    rf"(?=[{_U}])(?<![\w'’-]){_WORD}(?:(?:\s+|\s+{_PARTICLE}\s+|\s*-\s*){_DATE_AHEAD}{_WORD}|\s+(?:Jr\.|Sr\.|II|III|IV)|\s+al-{_WORD})*(?![\w])"
+    rf"(?=[{_U}])(?<![\w'’-]){_WORD}(?:(?:\s+|\s+{_PARTICLE}\s+|-){_DATE_AHEAD}{_WORD}|\s+(?:Jr\.|Sr\.|II|III|IV)|\s+al-{_WORD})*(?![\w])"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
 
@@ -61,7 +61,8 @@ TITLE_WORDS = frozenset(
     councilwoman councillor alderman delegate lawmaker economist analyst spokesman
     spokeswoman spokesperson president-elect vice-president first frontrunner front-runner
     independent libertarian labour labor conservative liberal tory mp mep u.s us uk un
-    white presidential""".split()
+    white presidential senators representatives reps sens governors congressmen congresswomen
+    mayors""".split()
 )
 # Job titles that stand before a name in capitals ("Chief of Staff Denis McDonough") but, unlike
 # TITLE_WORDS, are not honorifics to drop when names are compared.
@@ -80,6 +81,10 @@ _CONTRACTION = re.compile(r"['’](?:m|ve|d|ll|re)$", re.I)
 
 
 def _key(word: str) -> str:
+    # An initial keeps its period, so 'A.' in 'William A. Ackman' is never the article 'a' ('I.'
+    # is mostly a numeral ending a sentence: 'World War I. Clinton said').
+    if len(word) == 2 and word[1] == "." and word[0] != "I":
+        return word.lower()
     key = word.lower().rstrip(".")
     return _CONTRACTION.sub("", key) if "'" in key or "’" in key else key
 

@@ -41,8 +41,18 @@ murmured murmurs exclaimed exclaims informed informs reminded reminds opined opi
 speculated speculates estimated estimates recommended recommends summarized summarised
 clarified clarifies elaborated elaborates lectured lectures preached preaches pronounced
 proposed proposes ranted rants raved raves roared roars sneered sneers teased teases
-thanked thanks theorized theorised vented vents griping fuming stating citing""".split()
-_PHRASES = ["pointed out", "points out", "went on", "goes on", "put it", "puts it", "summed up"]
+thanked thanks theorized theorised vented vents griping fuming stating citing repeated repeats""".split()
+_PHRASES = [
+    "pointed out",
+    "points out",
+    "went on",
+    "goes on",
+    "put it",
+    "puts it",
+    "summed up",
+    "chimed in",
+    "chimes in",
+]
 
 
 _Trie = dict[str, "_Trie"]
@@ -98,6 +108,9 @@ BETWEEN_STOP = re.compile(
 # A verb between two names makes the second its object, not the head of one noun phrase:
 # 'Warren praised Mrs. Clinton's advocacy' is Warren, as 'campaign spokesman Brian Fallon' is not.
 _BETWEEN_VERB = re.compile(rf"\b(?:[a-z]{{2,}}ed|{VERB_ALT})\b")
+# A person described before their name: `One early supporter, Representative Lee Zeldin,`.
+_DESCRIBED = re.compile(r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir)\s[^A-Z]*$")
+_DASH_BETWEEN = re.compile(r"\s*(?:[-–—]{1,2}|―)\s*")
 # What follows a name that only modifies a noun: `Twitter user`, `Trump's campaign chairman`.
 _MODIFIED_NOUN = re.compile(r"(?:['’]s?)?(?:\s+[a-z][a-z-]*)+\s*")
 
@@ -149,7 +162,9 @@ def _head_name(segment: str) -> tuple[str, str, int, int] | None:
             continue
         if chosen is not None:
             between = segment[chosen[3] : match.start()]
-            if (
+            if _DASH_BETWEEN.fullmatch(between):
+                pass  # a dateline or a label before the dash: 'LONDON (Reuters) - Donald Trump'
+            elif (
                 not BETWEEN_MODIFIERS.match(between)
                 or BETWEEN_STOP.search(between)
                 or _BETWEEN_VERB.search(between)
@@ -181,12 +196,20 @@ def _segments(region: str) -> list[tuple[int, str]]:
     return result
 
 
+_MAX_REGION_WORDS = 30
+
+
 def _mention_in(
     region: str, offset: int, *, strength: float, before_verb: bool = True
 ) -> Mention | None:
     """The speaker named in a noun-phrase region (text between a quote and its cue verb)."""
     stripped = region.strip(" ,:;—–-\n")
-    if not stripped or len(stripped.split()) > 30:
+    if stripped and not before_verb and len(stripped.split()) > _MAX_REGION_WORDS:
+        # `said Mr. Stevens, who took direct aim at ... and who finished ...`: the speaker and
+        # the appositive come first, however long the description runs on after them.
+        region = ",".join(region.split(",")[:2])
+        stripped = region.strip(" ,:;—–-\n")
+    if not stripped or len(stripped.split()) > _MAX_REGION_WORDS:
         return None
     pron = _PRONOUN_AT_END.search(region.rstrip(" ,"))
     segments = _segments(region)
@@ -434,6 +457,15 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
             part = parts[skip]
             offset = s + stripped[:-1].rfind(tail) + sum(len(p) + 1 for p in parts[:skip])
             head = _head_name(part)
+            if (
+                head is None
+                and skip + 1 < len(parts)
+                and _DESCRIBED.match(part.strip())
+                and _bare_name(parts[skip + 1])
+            ):
+                # `One early supporter, Representative Lee Zeldin, gave it a whirl:`
+                offset += len(part) + 1
+                head = _head_name(parts[skip + 1])
             if head is not None:
                 return Mention(SpeakerKind.NAME, head[1], None, offset + head[2], 0.75)
             first = re.match(r"\s*(He|She|he|she)\b", part)

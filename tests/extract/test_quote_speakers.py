@@ -224,6 +224,68 @@ SPEAKERS = [
         "Idris Vale",
         id="a-name-after-a-possessive-title-is-the-speaker",
     ),
+    # Issue 13, pattern 5: full names with the right surname.
+    pytest.param(
+        "Carl A. Ostrow, an investor, bought more shares in May.\n\n"
+        "“It will take time for the stock to recover,” Mr. Ostrow said.",
+        "Carl A. Ostrow",
+        id="an-initial-is-no-article-in-the-name-a-surname-expands-to",
+    ),
+    pytest.param(
+        "The fighting lasted until World War I. Clinton Ames, a historian, disagrees.\n\n"
+        "“The treaty settled nothing,” Ames said.",
+        "Ames",
+        id="a-roman-numeral-ending-a-sentence-is-no-initial",
+    ),
+    pytest.param(
+        "LONDON (Wire) - Mara Quill said the deal was “good for both sides” on Monday.",
+        "Mara Quill",
+        id="a-dateline-before-a-dash-is-no-speaker",
+    ),
+    pytest.param(
+        "HARBOUR TOWNS LEAD FOR THE FIRST TIME - Jeffrey M. Jonas of the Harbour Poll finds "
+        "that the map has changed.\n\n"
+        "More from Jonas: “The coast now counts for more than the hills.”",
+        "Jeffrey M. Jonas",
+        id="a-spaced-dash-ends-a-name-so-the-surname-expands",
+    ),
+    pytest.param(
+        "“We will appeal,” said Ana Lopez-Reyes, a lawyer for the port workers.",
+        "Ana Lopez-Reyes",
+        id="a-hyphen-inside-a-name-keeps-it-whole",
+    ),
+    pytest.param(
+        "Senators Mara Quill and Idris Vale met on Monday.\n\n"
+        "“It is time to stop attacking each other,” Ms. Quill said.",
+        "Mara Quill",
+        id="a-plural-title-is-no-part-of-the-name",
+    ),
+    # Issue 13, pattern 3: attribution wording that was not parsed.
+    pytest.param(
+        "“Nobody else is trying to win,” said Mr. Tomas Berg, who took direct aim at Senator "
+        "Idris Vale of Harbour, long seen by many in the party as their best chance to beat the "
+        "mayor but who finished a distant second in the spring primary.",
+        "Tomas Berg",
+        id="a-long-description-after-said-x",
+    ),
+    pytest.param(
+        "The mayor answered critics on Monday.\n\n"
+        "One early supporter, Councillor Lena Varga, tried the argument in an interview on "
+        "Tuesday: “You can easily argue that the budget is fair.”",
+        "Lena Varga",
+        id="a-colon-line-names-its-source-after-a-description",
+    ),
+    pytest.param(
+        "Her friend Pia Lund, 20, a history student from Leeds, chimed in. "
+        "“I never thought I would vote for them. Now I will.”",
+        "Pia Lund",
+        id="chimed-in-is-a-cue",
+    ),
+    pytest.param(
+        "“The rules are the rules,” Vera Lind repeated on Tuesday.",
+        "Vera Lind",
+        id="repeated-is-a-cue",
+    ),
 ]
 
 
