@@ -7,13 +7,14 @@ from collections.abc import Callable
 
 from slack_bolt import App
 
-from bot.listeners import actions, commands, errors, home, messages, reminders, views
+from bot.listeners import actions, commands, errors, gate, home, messages, reminders, views
 from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
-# One register(app, services) per Slack surface; the error handler first.
+# One register(app, services) per Slack surface; the global gate and error handler first.
 LISTENERS: tuple[Callable[[App, Services], None], ...] = (
+    gate.register,
     errors.register,
     messages.register,
     commands.register,

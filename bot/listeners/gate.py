@@ -1,0 +1,53 @@
+"""Global middleware, run before every listener on both transports (HTTP and Socket Mode).
+
+- Only our workspace: a request whose team (or, for an org-wide install, enterprise) is not
+  the one `auth.test` named for our token is acknowledged and dropped, before any listener
+  runs, so nothing is stored and nothing is posted. A leaked signing secret or an app
+  installed elsewhere must not act on our desk.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Final
+
+from slack_bolt import App, BoltContext, BoltResponse
+
+from bot.services import Services
+
+logger = logging.getLogger(__name__)
+
+FOREIGN_WORKSPACE: Final = "ignored a request from team %s (enterprise %s): this bot serves %s"
+
+
+def same_workspace(context: BoltContext) -> bool:
+    """True when the request comes from the workspace (or org) our token was issued for."""
+    ours = context.authorize_result
+    if ours is None or not (ours.team_id or ours.enterprise_id):
+        return False
+    if ours.team_id and context.team_id == ours.team_id:
+        return ours.enterprise_id is None or context.enterprise_id in (None, ours.enterprise_id)
+    return bool(
+        ours.enterprise_id
+        and context.is_enterprise_install
+        and context.enterprise_id == ours.enterprise_id
+    )
+
+
+def register(app: App, _services: Services) -> None:
+    @app.use
+    def only_our_workspace(
+        context: BoltContext, body: dict[str, Any], next_: Callable[[], None]
+    ) -> BoltResponse | None:
+        if not same_workspace(context):
+            ours = context.authorize_result
+            logger.warning(
+                FOREIGN_WORKSPACE,
+                context.team_id,
+                context.enterprise_id,
+                ours.team_id if ours else "?",
+            )
+            return BoltResponse(status=200, body="")
+        next_()
+        return None
