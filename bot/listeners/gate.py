@@ -4,11 +4,14 @@
   the one `auth.test` named for our token is acknowledged and dropped, before any listener
   runs, so nothing is stored and nothing is posted. A leaked signing secret or an app
   installed elsewhere must not act on our desk.
+- Lone surrogates: JSON may carry "\\ud800" escapes that no database or Slack call can encode;
+  every string in the body is cleaned once here, so the article is kept (with U+FFFD).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -18,6 +21,8 @@ from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
+#: Any surrogate code point in a str is a lone one: json.loads joins the valid pairs.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 FOREIGN_WORKSPACE: Final = "ignored a request from team %s (enterprise %s): this bot serves %s"
 
 
@@ -35,6 +40,18 @@ def same_workspace(context: BoltContext) -> bool:
     )
 
 
+def without_lone_surrogates(value: Any) -> Any:
+    """`value` with every str cleaned: a lone surrogate becomes U+FFFD, the rest is kept."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            value[key] = without_lone_surrogates(item)
+    elif isinstance(value, list):
+        value[:] = [without_lone_surrogates(item) for item in value]
+    return value
+
+
 def register(app: App, _services: Services) -> None:
     @app.use
     def only_our_workspace(
@@ -49,5 +66,6 @@ def register(app: App, _services: Services) -> None:
                 ours.team_id if ours else "?",
             )
             return BoltResponse(status=200, body="")
+        without_lone_surrogates(body)
         next_()
         return None
