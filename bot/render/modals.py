@@ -28,11 +28,18 @@ LABEL_REASON_LABEL: Final = "Verdict (if one fits)"
 LABEL_REASON: Final = "What is wrong"
 HINT_REASON: Final = "What an editor needs to know; required unless a verdict is chosen."
 
+#: The `max_length` of each text input, sent to Slack and enforced again on submission, since
+#: a submission is only a signed request and need not come from our modal.
+MAX_NOTE_CHARS: Final = 2000
+MAX_REASON_CHARS: Final = 2000
+MAX_SOURCES_CHARS: Final = 3000
+
 # Validation messages shown next to a field (response_action: errors).
 ERROR_NO_SOURCE: Final = "Add at least one source link."
 ERROR_BAD_SOURCE: Final = "{url} is not a link; sources start with http:// or https://"
 ERROR_NO_VERDICT: Final = "Choose a verdict."
 ERROR_NO_REASON: Final = "Say what is wrong, or choose a verdict."
+ERROR_TOO_LONG: Final = "Keep this under {limit:,} characters (it has {length:,})."
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -65,10 +72,10 @@ def _note_block(initial: str | None) -> Block:
         "type": "plain_text_input",
         "action_id": ids.ELEMENT_NOTE,
         "multiline": True,
-        "max_length": 2000,
+        "max_length": MAX_NOTE_CHARS,
     }
     if initial:
-        element["initial_value"] = initial[:2000]
+        element["initial_value"] = initial[:MAX_NOTE_CHARS]
     return {
         "type": "input",
         "block_id": ids.BLOCK_NOTE,
@@ -87,10 +94,11 @@ def render_verify_modal(ticket: Ticket, *, scale: VerdictScale = DEFAULT_SCALE) 
         "type": "plain_text_input",
         "action_id": ids.ELEMENT_SOURCES,
         "multiline": True,
+        "max_length": MAX_SOURCES_CHARS,
         "placeholder": _plain(PLACEHOLDER_SOURCES),
     }
     if ticket.sources:
-        sources["initial_value"] = "\n".join(ticket.sources)[:3000]
+        sources["initial_value"] = "\n".join(ticket.sources)[:MAX_SOURCES_CHARS]
     return {
         "type": "modal",
         "callback_id": ids.VIEW_VERIFY,
@@ -156,7 +164,7 @@ def render_flag_modal(ticket: Ticket, *, scale: VerdictScale = DEFAULT_SCALE) ->
                     "type": "plain_text_input",
                     "action_id": ids.ELEMENT_REASON,
                     "multiline": True,
-                    "max_length": 2000,
+                    "max_length": MAX_REASON_CHARS,
                 },
             },
             _note_block(ticket.note),
@@ -170,6 +178,7 @@ class VerifySubmission:
     verdict: str | None
     sources: list[str]
     note: str | None
+    sources_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -198,6 +207,7 @@ def read_verify(view: dict[str, Any]) -> VerifySubmission:
         verdict=_value(values, ids.BLOCK_VERDICT, ids.ELEMENT_VERDICT),
         sources=sources,
         note=_value(values, ids.BLOCK_NOTE, ids.ELEMENT_NOTE),
+        sources_text=raw,
     )
 
 
@@ -211,14 +221,28 @@ def read_flag(view: dict[str, Any]) -> FlagSubmission:
     )
 
 
+def _too_long(fields: dict[str, tuple[str | None, int]]) -> dict[str, str]:
+    """An error beside each text field (block id -> (text, limit)) longer than its limit."""
+    return {
+        block: ERROR_TOO_LONG.format(limit=limit, length=len(text))
+        for block, (text, limit) in fields.items()
+        if text is not None and len(text) > limit
+    }
+
+
 def verify_errors(submission: VerifySubmission) -> dict[str, str]:
     """Field errors for `response_action: errors`, keyed by block id; empty when valid."""
-    errors: dict[str, str] = {}
+    errors = _too_long(
+        {
+            ids.BLOCK_SOURCES: (submission.sources_text, MAX_SOURCES_CHARS),
+            ids.BLOCK_NOTE: (submission.note, MAX_NOTE_CHARS),
+        }
+    )
     if not submission.verdict:
         errors[ids.BLOCK_VERDICT] = ERROR_NO_VERDICT
     if not submission.sources:
         errors[ids.BLOCK_SOURCES] = ERROR_NO_SOURCE
-    else:
+    elif ids.BLOCK_SOURCES not in errors:
         bad = next((s for s in submission.sources if not is_http_url(s)), None)
         if bad is not None:
             errors[ids.BLOCK_SOURCES] = ERROR_BAD_SOURCE.format(url=escape(trim(bad, 100)))
@@ -226,6 +250,12 @@ def verify_errors(submission: VerifySubmission) -> dict[str, str]:
 
 
 def flag_errors(submission: FlagSubmission) -> dict[str, str]:
+    errors = _too_long(
+        {
+            ids.BLOCK_REASON: (submission.reason, MAX_REASON_CHARS),
+            ids.BLOCK_NOTE: (submission.note, MAX_NOTE_CHARS),
+        }
+    )
     if not submission.reason and not submission.verdict:
-        return {ids.BLOCK_REASON: ERROR_NO_REASON}
-    return {}
+        errors[ids.BLOCK_REASON] = ERROR_NO_REASON
+    return errors
