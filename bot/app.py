@@ -31,7 +31,10 @@ def create_app(services: Services) -> App:
     app = App(
         client=services.client,  # carries the bot token; Bolt reads it from there
         signing_secret=secret.get_secret_value() if secret else "",
-        process_before_response=False,
+        # Listeners ack in the request thread and queue the rest on services.work, which
+        # also runs any lazy listener: one bounded pool for all work after an ack.
+        process_before_response=True,
+        listener_executor=services.work,
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("bot.bolt"),
     )

@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.work import DEFAULT_WORKERS
 
 README_SLACK_APP = "README.md, section 'Create the Slack app'"
 
@@ -108,6 +109,7 @@ class Settings(BaseSettings):
         description="Tests only: let the link fetcher reach loopback/private addresses.",
     )
     log_level: str = Field(default="INFO", validation_alias="FACTCHECK_LOG_LEVEL")
+    workers: int = Field(default=DEFAULT_WORKERS, ge=1, le=64, validation_alias="FACTCHECK_WORKERS")
 
     model_config["arbitrary_types_allowed"] = True
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from bot.config import Settings
 from bot.services import Services
 from bot.slack_client import build_web_client
+from bot.work import WorkPool
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.roster import seed_editors
@@ -22,7 +23,12 @@ def build_services(settings: Settings, *, migrate: bool = True) -> Services:
     if migrate:
         upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
-    services = Services(settings=settings, engine=engine, client=build_web_client(settings))
+    services = Services(
+        settings=settings,
+        engine=engine,
+        client=build_web_client(settings),
+        work=WorkPool(settings.workers),
+    )
     if settings.editors:
         with session_scope(engine) as session:
             seed_editors(session, editors=settings.editors, now=services.clock())

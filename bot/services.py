@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings
 from bot.extract import Extractor, build_extractor
+from bot.work import WorkPool
 
 
 def utc_now() -> datetime:
@@ -21,7 +22,8 @@ def utc_now() -> datetime:
 class Services:
     """The seams to the outside world; tests build one against the stand-in and a real database.
 
-    `extractor` defaults to the engine the settings name (FACTCHECK_EXTRACTOR).
+    `extractor` defaults to the engine the settings name (FACTCHECK_EXTRACTOR); `work` is the
+    one pool that runs listeners' work after their ack (`bot.work`).
     """
 
     settings: Settings
@@ -29,6 +31,7 @@ class Services:
     client: WebClient
     clock: Callable[[], datetime] = field(default=utc_now)
     extractor: Extractor = field(default=None)  # type: ignore[assignment]
+    work: WorkPool = field(default_factory=WorkPool)
 
     def __post_init__(self) -> None:
         if self.extractor is None:

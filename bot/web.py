@@ -23,6 +23,8 @@ from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
 
+from bot.work import WorkPool
+
 logger = logging.getLogger(__name__)
 
 StartResponse = Callable[..., Any]
@@ -103,12 +105,17 @@ SERVER_LIMITS: Final[dict[str, Any]] = {"max_request_body_size": MAX_BODY_BYTES}
 
 
 def build_wsgi_app(
-    engine: Engine, mode: str, bolt_app: App | None, *, signing_secret: str = ""
+    engine: Engine,
+    mode: str,
+    bolt_app: App | None,
+    *,
+    signing_secret: str = "",
+    work: WorkPool | None = None,
 ) -> WSGIApp:
     """Routes the two paths; `bolt_app` is None in Socket Mode, where only /healthz is served.
 
     `signing_secret` (SLACK_SIGNING_SECRET) is required with `bolt_app`: requests are verified
-    with it here, before Bolt parses them.
+    with it here, before Bolt parses them. `/healthz` shows `work`'s size and queue depth.
     """
     if bolt_app is not None and not signing_secret:
         raise ValueError("serving Slack's requests needs the signing secret")
@@ -148,12 +155,14 @@ def build_wsgi_app(
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            pool = {"work": work.status()} if work is not None else {}
             if database_reachable(engine):
-                return respond(start_response, "200 OK", {"ok": True, "mode": mode, "db": "ok"})
+                ok = {"ok": True, "mode": mode, "db": "ok", **pool}
+                return respond(start_response, "200 OK", ok)
             return respond(
                 start_response,
                 "503 Service Unavailable",
-                {"ok": False, "mode": mode, "db": "unreachable"},
+                {"ok": False, "mode": mode, "db": "unreachable", **pool},
             )
         if path == EVENTS_PATH and slack_handler is not None:
             if method != "POST":

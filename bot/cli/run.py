@@ -69,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
             mode,
             None if socket_mode else bolt_app,
             signing_secret=secret.get_secret_value() if secret else "",
+            work=services.work,
         ),
         host=args.host,
         port=port,
@@ -91,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         background.stop()
         server.close()
+        services.work.drain()  # what was acked is answered before the process goes
         services.engine.dispose()
         logger.info("factcheck-bot stopped")
     return 0

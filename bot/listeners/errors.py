@@ -66,16 +66,24 @@ def handle_error(
 def after_ack(
     services: Services, body: dict[str, Any], context: BoltContext, work: Callable[[], None]
 ) -> None:
-    """Run a listener's work after ack(), sending any error to `handle_error`.
+    """Queue a listener's work on the work pool, so the request thread answers Slack at once.
 
-    Bolt's HTTP runner, when a listener raises after ack(), resets the recorded ack and then
-    waits 3 s for one, answering Slack 404 (slack_bolt 1.x, listener/thread_runner.py). Errors
-    must therefore not leave an acknowledged listener: they are handled here instead.
+    Listeners run in the request thread (`process_before_response=True`), and Slack gets its
+    answer when they return: they ack, call this, and return. Any error in `work` goes to
+    `handle_error` here, on the pool's thread, as the request has been answered already.
     """
-    try:
-        work()
-    except Exception as error:
-        handle_error(services, error, body, context)
+
+    def run() -> None:
+        try:
+            work()
+        except Exception as error:
+            handle_error(services, error, body, context)
+
+    where = _where(body)
+    run.__qualname__ = ":".join(
+        str(part) for part in (where["type"], where["action"] or where["callback"]) if part
+    )
+    services.work.submit(run)
 
 
 def register(app: App, services: Services) -> None:

@@ -24,10 +24,12 @@ def register(app: App, services: Services) -> None:
     settings = services.settings
 
     @app.event("message")
-    def on_message(event: dict[str, Any], body: dict[str, Any]) -> None:
-        # Events are acknowledged by Bolt before this runs; the work happens here, after it.
-        if not is_article_event(settings, event):
-            return
+    def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        # Bolt acks an event when its listener returns: the article is read on the pool.
+        if is_article_event(settings, event):
+            after_ack(services, body, context, lambda: message(event, body))
+
+    def message(event: dict[str, Any], body: dict[str, Any]) -> None:
         ingest(
             services,
             ArticleMessage(
@@ -42,9 +44,11 @@ def register(app: App, services: Services) -> None:
         )
 
     @app.event("app_mention")
-    def on_mention(event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("bot_id") or event.get("subtype"):
-            return
+    def on_mention(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        if not (event.get("bot_id") or event.get("subtype")):
+            after_ack(services, body, context, lambda: mention(event, body))
+
+    def mention(event: dict[str, Any], body: dict[str, Any]) -> None:
         text = strip_mentions(event.get("text") or "")
         channel, user = event["channel"], event.get("user")
         if len(text) < settings.min_article_chars and not find_links(text):

@@ -54,7 +54,13 @@ def serve(services: Services) -> tuple[str, Callable[[], None]]:
     app = create_app(services)
     secret = services.settings.slack_signing_secret
     assert secret is not None
-    wsgi = build_wsgi_app(services.engine, "http", app, signing_secret=secret.get_secret_value())
+    wsgi = build_wsgi_app(
+        services.engine,
+        "http",
+        app,
+        signing_secret=secret.get_secret_value(),
+        work=services.work,
+    )
     server = create_server(wsgi, host="127.0.0.1", port=0, threads=8, **SERVER_LIMITS)
     thread = threading.Thread(target=server.run, name="bot-http", daemon=True)
     thread.start()
@@ -83,7 +89,12 @@ def make_desk(
     def make(**overrides: object) -> Desk:
         settings = desk_settings(slack, database_url, **overrides)
         services = Services(settings=settings, engine=engine, client=build_web_client(settings))
-        url, stop = serve(services)
+        url, stop_serving = serve(services)
+
+        def stop() -> None:
+            stop_serving()
+            services.work.drain()  # as `factcheck run` does: no work outlives the test
+
         stops.append(stop)
         sender = EventSender(url, slack.signing_secret)
         senders.append(sender)
