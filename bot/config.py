@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
+from bot.extract.worklist import DEFAULT_MAX_CLAIMS
 from bot.work import DEFAULT_WORKERS
 
 README_SLACK_APP = "README.md, section 'Create the Slack app'"
@@ -100,6 +101,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(default=None, validation_alias="FACTCHECK_LLM_API_KEY")
     claim_threshold: float | None = Field(
         default=None, ge=0.0, le=1.0, validation_alias="FACTCHECK_CLAIM_THRESHOLD"
+    )
+    max_claims: int = Field(
+        default=DEFAULT_MAX_CLAIMS, ge=1, le=100, validation_alias="FACTCHECK_MAX_CLAIMS"
     )
     org_name: str | None = Field(default=None, validation_alias="FACTCHECK_ORG_NAME")
     org_url: str | None = Field(default=None, validation_alias="FACTCHECK_ORG_URL")

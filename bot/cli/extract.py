@@ -10,8 +10,10 @@ from typing import Any, TextIO
 
 from bot.errors import BadInput
 from bot.extract import Extraction, extract
+from bot.extract.claims import check_reason
 
 NO_FILE = "{path}: no such file"
+CLAIMS_HEADING = "CLAIMS ({filed} tickets, {offered} offered)"
 BAD_LINE = 'line {number}: expected a JSON object with a string "text" (and an "id")'
 
 
@@ -32,10 +34,20 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def as_json(result: Extraction) -> dict[str, list[dict[str, Any]]]:
-    """The contract's shape: claims {text,start,end,score}, quotes {text,start,end,speaker,speaker_title}."""
+    """The contract's shape: claims {text,start,end,score,ticket}, quotes {text,start,end,speaker,speaker_title}.
+
+    Every claim over the offer threshold is listed; `ticket` says whether the desk files it
+    or only offers it.
+    """
     return {
         "claims": [
-            {"text": c.text, "start": c.start, "end": c.end, "score": c.score}
+            {
+                "text": c.text,
+                "start": c.start,
+                "end": c.end,
+                "score": c.score,
+                "ticket": c.ticket,
+            }
             for c in result.claims
         ],
         "quotes": [
@@ -84,9 +96,14 @@ def render_table(result: Extraction) -> str:
             who += f", {q.speaker_title}"
         lines.append(f"  {q.start:>6}-{q.end:<6} {q.score:.2f}  {_shorten(q.text, 70)}")
         lines.append(f"  {'':>13}       — {_shorten(who, 90)}")
-    lines.append(f"CLAIMS ({len(result.claims)})")
+    filed = sum(1 for c in result.claims if c.ticket)
+    lines.append(CLAIMS_HEADING.format(filed=filed, offered=len(result.claims) - filed))
     for c in result.claims:
-        lines.append(f"  {c.start:>6}-{c.end:<6} {c.score:.2f}  {_shorten(c.text, 90)}")
+        mark = "ticket" if c.ticket else "offer "
+        lines.append(f"  {c.start:>6}-{c.end:<6} {c.score:.2f} {mark}  {_shorten(c.text, 90)}")
+        reason = check_reason(c.text)
+        if reason:
+            lines.append(f"  {'':>13}       — {reason}")
     return "\n".join(lines)
 
 

@@ -108,15 +108,18 @@ def link_to_fetch(settings: Settings, text: str) -> str | None:
 
 
 def drafts_of(extraction: Extraction) -> list[TicketDraft]:
-    """Quotes and claims as ticket drafts, in the order they appear in the article."""
-    drafts = [
-        TicketDraft("quote", q.text, q.start, q.end, q.speaker, q.speaker_title, q.score)
-        for q in extraction.quotes
-    ]
+    """The tickets to file: claims strongest first (only those the budget files), then quotes.
+
+    Ticket ids follow this order and the thread shows cards by id, so a checker reads the
+    claims that matter most first; quotes follow in the order they appear in the article.
+    """
+    claims = sorted((c for c in extraction.claims if c.ticket), key=lambda c: (-c.score, c.start))
+    drafts = [TicketDraft("claim", c.text, c.start, c.end, score=c.score) for c in claims]
     drafts += [
-        TicketDraft("claim", c.text, c.start, c.end, score=c.score) for c in extraction.claims
+        TicketDraft("quote", q.text, q.start, q.end, q.speaker, q.speaker_title, q.score)
+        for q in sorted(extraction.quotes, key=lambda q: q.start)
     ]
-    return sorted(drafts, key=lambda d: (d.start, d.kind))
+    return drafts
 
 
 def _react(services: Services, method: str, message: ArticleMessage) -> None:

@@ -26,7 +26,7 @@ __all__ = [
 
 def build_extractor(settings: Settings) -> Extractor:
     """The engine the settings ask for: "rules" (offline) or "llm" (falls back to rules)."""
-    rules = RulesExtractor(settings.claim_threshold)
+    rules = RulesExtractor(settings.claim_threshold, max_claims=settings.max_claims)
     if settings.extractor == "llm":
         from bot.extract.llm import LLMExtractor
 

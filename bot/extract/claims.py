@@ -451,3 +451,67 @@ class RulesScorer:
 
     def score(self, sentences: Sequence[str]) -> list[float]:
         return [score_sentence(sentence) for sentence in sentences]
+
+
+# What a checker reads on a claim card: the strongest features that pushed the score up, in
+# words. Features without an entry (sentence length, subject position) explain nothing useful.
+_REASON_OF: dict[str, str] = {
+    "number": "a figure",
+    "numeral": "a figure",
+    "big_number": "a figure",
+    "many_numbers": "a figure",
+    "number_and_topic": "a figure",
+    "percent": "a percentage",
+    "money": "money or costs",
+    "comparative": "a comparison",
+    "superlative": "a record or superlative",
+    "record_since": "a record or superlative",
+    "change": "a change over time",
+    "date": "a date or period",
+    "record": "an official act (a vote, a signing)",
+    "attribution": "cites a study, poll or data",
+    "legal_effect": "what a law or agreement does",
+    "law_does": "what a law or agreement does",
+    "governance": "government or law",
+    "economy": "the economy",
+    "security": "security or defence",
+    "society": "a public-policy topic",
+    "title": "a named official's action",
+    "named_past": "a named person's or body's action",
+    "third_person_past": "a past event",
+    "first_person_past": "a past event",
+    "past_passive": "a past event",
+    "present_perfect": "a past event",
+    "negated_fact": "a denial of a fact",
+}
+_TOPIC_REASONS = frozenset(
+    _REASON_OF[name] for name in ("governance", "economy", "security", "society")
+)
+REASON_SEPARATOR = ", "
+MAX_REASONS = 2
+# A feature must add at least this much to the log-odds to be named as a reason.
+_MIN_REASON_WEIGHT = 0.25
+
+
+def check_reason(sentence: str) -> str:
+    """Why a sentence is worth checking, in a checker's words ("a figure, a comparison").
+
+    Taken from the rules features times their weights, so it reads the same whichever
+    scorer ranked the sentence; empty when no feature stands out.
+    """
+    found = features(sentence)
+    # A title alone is a name, not an action.
+    named_action = "past_tense" in found or "record" in found
+    weight_of: dict[str, float] = {}
+    for name, value in found.items():
+        phrase = _REASON_OF.get(name)
+        if name == "title" and not named_action:
+            continue
+        if phrase is not None:
+            weight_of[phrase] = weight_of.get(phrase, 0.0) + WEIGHTS.get(name, 0.0) * value
+    # A topic says what a claim is about, not what to check in it: named last.
+    strongest = sorted(
+        (phrase for phrase, weight in weight_of.items() if weight >= _MIN_REASON_WEIGHT),
+        key=lambda phrase: (phrase in _TOPIC_REASONS, -weight_of[phrase]),
+    )
+    return REASON_SEPARATOR.join(strongest[:MAX_REASONS])

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, insort
 
 from bot.extract.claims import RulesScorer
 from bot.extract.layout import paragraphs, sentences
 from bot.extract.markup import to_plain
 from bot.extract.quotes import extract_quotes
 from bot.extract.types import Claim, ClaimScorer, Extraction, Quote
+from bot.extract.worklist import (
+    DEFAULT_MAX_CLAIMS,
+    Candidate,
+    claim_budget,
+    pick_claims,
+)
 
-_NORM = re.compile(r"[\W_]+")
 # What a paragraph that ends a sentence ends with (paragraphs come with no spaces around them).
 _SENTENCE_ENDS = tuple(".!?…\"”’')]")
 _MIN_CLAIM_WORDS = 5
@@ -19,10 +23,8 @@ _MIN_CLAIM_WORDS = 5
 # count as mere attribution (`said`, `he told reporters`, a dash).
 _MAX_ATTRIBUTION_WORDS = 4
 _WORD = re.compile(r"[^\W_]+")
-
-
-def _norm(text: str) -> str:
-    return _NORM.sub(" ", text).strip().lower()
+# What is trimmed off the ends of a claim cut out between quotations.
+_STRETCH_EDGES = " \t\n,;:–—-\"“”‘’'("
 
 
 def _beyond_quotes(sentence: str, quoted: list[tuple[int, int, str | None, str | None]]) -> str:
@@ -40,25 +42,52 @@ def _beyond_quotes(sentence: str, quoted: list[tuple[int, int, str | None, str |
     return _WORD.sub(lambda word: "" if word.group(0) in attribution else word.group(0), rest)
 
 
-def _repeats(key: str, seen: list[str]) -> bool:
-    """Whether `key` was seen already, whole or as the start of a longer claim (a cut teaser)."""
-    at = bisect_left(seen, key)
-    return at < len(seen) and seen[at].startswith(key)
+def _unquoted_stretch(
+    body: str, start: int, end: int, quoted: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """The longest stretch of `body[start:end]` outside its quotations, edges trimmed.
+
+    A quotation is its own ticket, so a claim in the same sentence keeps none of its words:
+    `Cruz said he was the only one "fighting to defend the Constitution."` gives a claim of
+    the words before the quotation only.
+    """
+    best = (start, start)
+    at = start
+    for q_start, q_end in [*sorted(quoted), (end, end)]:
+        a, b = at, max(at, min(q_start, end))
+        while a < b and body[a] in _STRETCH_EDGES:
+            a += 1
+        while b > a and body[b - 1] in _STRETCH_EDGES:
+            b -= 1
+        if b - a > best[1] - best[0]:
+            best = (a, b)
+        at = max(at, q_end)
+    return best
 
 
 def extract(
-    text: str, *, scorer: ClaimScorer | None = None, claim_threshold: float | None = None
+    text: str,
+    *,
+    scorer: ClaimScorer | None = None,
+    claim_threshold: float | None = None,
+    max_claims: int | None = None,
 ) -> Extraction:
     """Claims and quotes in `text`; pure and offline. Offsets index `text` exactly as given.
 
     Candidate sentences are collected first and scored in one `scorer.score` call (a model
     scores a batch much faster than one sentence at a time); `claim_threshold` overrides the
-    scorer's ticket threshold. A quotation repeated word for word (a teaser paragraph, a pull
-    quote) is reported once, and a sentence that sits inside a quotation is a quote ticket,
-    never also a claim.
+    scorer's ticket threshold. Every claim at or above the scorer's offer threshold is
+    returned; the strongest, at most `claim_budget` of them (which grows with the article's
+    length up to `max_claims`), are marked `ticket`.
+
+    One span of text gives one ticket: a quotation repeated word for word (a teaser paragraph,
+    a pull quote) is reported once, a sentence that sits inside a quotation is a quote ticket,
+    never also a claim, a claim keeps no words of a quotation in its sentence, and of
+    near-identical claims (a repeated teaser, a summary restating the lead) the strongest stays.
     """
     scorer = RulesScorer() if scorer is None else scorer
     threshold = scorer.ticket_threshold if claim_threshold is None else claim_threshold
+    floor = min(scorer.offer_threshold, threshold)
     plain = to_plain(text)
     body = plain.text
     paras = paragraphs(body)
@@ -79,11 +108,16 @@ def extract(
         )
     spans: list[tuple[int, int]] = []
     judged: list[str] = []  # what each candidate is scored on: the sentence, or its unquoted rest
+    sentence_count = 0
     cover_index = 0
     for para in paras:
-        if para.skip or not body.endswith(_SENTENCE_ENDS, para.start, para.end):
-            continue  # debris, repeats and headlines give no claims
+        if para.skip:
+            continue
+        if not body.endswith(_SENTENCE_ENDS, para.start, para.end):
+            sentence_count += 1  # a headline: a sentence of the text, but gives no claim
+            continue
         for start, end in sentences(body, para.start, para.end):
+            sentence_count += 1
             while cover_index < len(covered) and covered[cover_index][1] <= start:
                 cover_index += 1
             inside = 0
@@ -104,23 +138,39 @@ def extract(
                 rest = _beyond_quotes(sentence, quoted)
                 if len(_WORD.findall(rest)) <= _MAX_ATTRIBUTION_WORDS:
                     continue
+                a, b = _unquoted_stretch(
+                    body, start, end, [(start + q[0], start + q[1]) for q in quoted]
+                )
+                if len(body[a:b].split()) < _MIN_CLAIM_WORDS:
+                    continue
+                start, end = a, b
                 judged.append(rest)
             else:
                 judged.append(sentence)
             spans.append((start, end))
     scores = scorer.score(judged) if judged else []
+    found_claims = [
+        (start, end, score)
+        for (start, end), score in zip(spans, scores, strict=True)
+        if score >= floor
+    ]
+    picked = pick_claims(
+        [
+            Candidate(order, score, body[start:end])
+            for order, (start, end, score) in enumerate(found_claims)
+        ],
+        quoted=[q.text for q in quotes],
+        ticket_threshold=threshold,
+        budget=claim_budget(
+            len(body), sentence_count, DEFAULT_MAX_CLAIMS if max_claims is None else max_claims
+        ),
+    )
     claims: list[Claim] = []
-    seen_claims: list[str] = []  # sorted, so a prefix lookup is one bisect
-    for (start, end), score in zip(spans, scores, strict=True):
-        if score < threshold:
-            continue
+    for order in picked.kept:
+        start, end, score = found_claims[order]
         sentence = body[start:end]
-        key = _norm(sentence)
-        if _repeats(key, seen_claims):
-            continue
-        insort(seen_claims, key)
         a, b = plain.span(start, end)
-        claims.append(Claim(sentence, a, b, round(score, 3)))
+        claims.append(Claim(sentence, a, b, round(score, 3), ticket=order in picked.tickets))
     return Extraction(claims=claims, quotes=quotes)
 
 
@@ -128,10 +178,20 @@ class RulesExtractor:
     """The offline engine behind the `Extractor` protocol."""
 
     def __init__(
-        self, claim_threshold: float | None = None, *, scorer: ClaimScorer | None = None
+        self,
+        claim_threshold: float | None = None,
+        *,
+        scorer: ClaimScorer | None = None,
+        max_claims: int | None = None,
     ) -> None:
         self.scorer = RulesScorer(claim_threshold) if scorer is None else scorer
         self.claim_threshold = claim_threshold
+        self.max_claims = max_claims
 
     def extract(self, text: str) -> Extraction:
-        return extract(text, scorer=self.scorer, claim_threshold=self.claim_threshold)
+        return extract(
+            text,
+            scorer=self.scorer,
+            claim_threshold=self.claim_threshold,
+            max_claims=self.max_claims,
+        )

@@ -26,17 +26,22 @@ class Quote:
 
 @dataclass(frozen=True)
 class Claim:
-    """A check-worthy sentence outside quotations; `score` is 0..1, higher is more check-worthy."""
+    """A check-worthy sentence outside quotations; `score` is 0..1, higher is more check-worthy.
+
+    `ticket` is False for a claim the desk only offers ("Also worth a look") because stronger
+    ones used the article's budget or it scored under the ticket threshold.
+    """
 
     text: str
     start: int
     end: int
     score: float
+    ticket: bool = True
 
 
 @dataclass(frozen=True)
 class Extraction:
-    """Everything one article yields, each list in text order."""
+    """Everything one article yields, each list in text order (claims: ticketed and offered)."""
 
     claims: list[Claim] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)

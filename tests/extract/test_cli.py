@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.cli.extract import CLAIMS_HEADING
+from bot.extract.worklist import DEFAULT_MAX_CLAIMS
 
 ARTICLE = (
     "Exports rose 12 percent in 2023, the statistics office reported on Monday.\n\n"
@@ -105,3 +107,25 @@ def test_evaluate_detects_formats(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "quotes exact               P 1.000  R 1.000  F1 1.000" in out
     assert "speaker surname            1.000  (1/1)" in out
     assert "claims MAP                 1.000  (1 docs)" in out
+
+
+def test_extract_json_marks_which_claims_are_tickets(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "long.txt"
+    source.write_text(
+        "\n\n".join(
+            f"District {n} spent {n * 7 + 3} million euros on its harbour wall in {1990 + n}, "
+            f"according to the council's audit of project number {n * 13}."
+            for n in range(1, 31)
+        ),
+        encoding="utf-8",
+    )
+    assert main(["extract", str(source), "--json"]) == 0
+    claims = json.loads(capsys.readouterr().out)["claims"]
+    assert {claim["ticket"] for claim in claims} == {True, False}
+    filed = sum(claim["ticket"] for claim in claims)
+    assert 0 < filed <= DEFAULT_MAX_CLAIMS
+    assert main(["extract", str(source)]) == 0
+    heading = CLAIMS_HEADING.format(filed=filed, offered=len(claims) - filed)
+    assert heading in capsys.readouterr().out

@@ -1,0 +1,154 @@
+"""An article's claim worklist: near-duplicates dropped, ranked by score, a length-bound budget."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
+from typing import Final, NamedTuple
+
+# Most claim tickets an article gets unless FACTCHECK_MAX_CLAIMS says otherwise.
+DEFAULT_MAX_CLAIMS: Final = 8
+# The budget grows by one ticket for every this many characters after the first few: a 3 kB
+# news story gets 6 claim tickets, one of 4 kB or more the maximum.
+BASE_CLAIMS: Final = 3
+CHARS_PER_CLAIM: Final = 800
+# A text this short (one or two sentences) is filed whole: every claim over the threshold.
+UNBUDGETED_SENTENCES: Final = 2
+# Two claims are the same claim when this share of the shorter one's content words is in the
+# other (a teaser and the lead it cuts, a summary restating a sentence, a quote retold).
+SAME_CLAIM_SHARE: Final = 0.8
+_MIN_SHARED_WORDS: Final = 4
+# A word that many kept claims share tells nothing about which one a new claim repeats.
+_COMMON_WORD_CLAIMS: Final = 40
+_INDEX_FROM: Final = 64
+_NOT_WORD: Final = re.compile(r"[\W_]+")
+_FUNCTION_WORDS: Final = frozenset(
+    """a an the and or but of to in on at by for with from as is are was were be been it its
+    this that these those he she they we i you his her their our s t has have had not no
+    said says will would also than""".split()
+)
+# Claims past the tickets and this many offered ones are listed as they come, unchecked for
+# repeats: the desk shows no more, and a pasted book must not cost a quadratic pass.
+CHECKED_OFFERS: Final = 12
+
+
+def claim_budget(chars: int, sentences: int, max_claims: int = DEFAULT_MAX_CLAIMS) -> int | None:
+    """How many claims of an article of `chars` characters may become tickets; None: all of them."""
+    if sentences <= UNBUDGETED_SENTENCES:
+        return None
+    return max(1, min(max_claims, BASE_CLAIMS + chars // CHARS_PER_CLAIM))
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words that carry a claim: figures and words of four letters or more, lower-cased."""
+    return frozenset(
+        w for w in _NOT_WORD.sub(" ", text).lower().split() if len(w) > 3 or w.isdigit()
+    )
+
+
+class Candidate(NamedTuple):
+    """A scored claim sentence (or its unquoted stretch); `order` is its place in the article."""
+
+    order: int
+    score: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Picked:
+    """Which candidates stay (by `order`) and which of them are tickets."""
+
+    kept: tuple[int, ...]
+    tickets: frozenset[int]
+
+
+class _SeenClaims:
+    """Word sets of the claims kept so far, for the same-claim test.
+
+    An article keeps a few dozen claims, compared one by one; past `_INDEX_FROM` (a pasted
+    book) they are indexed by word so the test stays linear.
+    """
+
+    def __init__(self, quoted: Sequence[frozenset[str]]) -> None:
+        self._sets: list[frozenset[str]] = []
+        self._by_word: dict[str, list[int]] | None = None
+        for words in quoted:
+            self.add(words)
+
+    def add(self, words: frozenset[str]) -> None:
+        self._sets.append(words)
+        if self._by_word is None and len(self._sets) > _INDEX_FROM:
+            self._by_word = {}
+            for index, held in enumerate(self._sets):
+                self._index(index, held)
+        elif self._by_word is not None:
+            self._index(len(self._sets) - 1, words)
+
+    def _index(self, index: int, words: frozenset[str]) -> None:
+        assert self._by_word is not None
+        for word in words:
+            self._by_word.setdefault(word, []).append(index)
+
+    def repeats(self, words: frozenset[str]) -> bool:
+        size = len(words)
+        if size < _MIN_SHARED_WORDS:
+            return False
+        if self._by_word is None:
+            shared = [(len(words & held), held) for held in self._sets]
+            return any(
+                count >= _MIN_SHARED_WORDS and count >= SAME_CLAIM_SHARE * min(size, len(held))
+                for count, held in shared
+            )
+        by_word = self._by_word
+        holders = [by_word[w] for w in words if w in by_word]
+        counts = Counter(chain.from_iterable(h for h in holders if len(h) <= _COMMON_WORD_CLAIMS))
+        return any(
+            count >= _MIN_SHARED_WORDS
+            and count >= SAME_CLAIM_SHARE * min(size, len(self._sets[index]))
+            for index, count in counts.items()
+        )
+
+
+def pick_claims(
+    candidates: Sequence[Candidate],
+    *,
+    quoted: Sequence[str],
+    ticket_threshold: float,
+    budget: int | None,
+) -> Picked:
+    """Rank by score, drop what repeats a stronger claim or a quote, file the best `budget`.
+
+    Candidates are taken strongest first (article order breaks ties), so of two near-identical
+    claims the stronger one stays. Those at or above `ticket_threshold` become tickets until
+    the budget is spent; the rest stay as offered claims. Past the tickets and
+    `CHECKED_OFFERS` offered claims, the weakest are kept without the repeat check.
+    """
+    seen = _SeenClaims([content_words(text) for text in quoted])
+    kept: list[int] = []
+    tickets: set[int] = set()
+    checked = None if budget is None else budget + CHECKED_OFFERS
+    for candidate in sorted(candidates, key=lambda c: (-c.score, c.order)):
+        if checked is None or len(kept) < checked:
+            words = content_words(candidate.text)
+            if seen.repeats(words):
+                continue
+            seen.add(words)
+        kept.append(candidate.order)
+        if candidate.score >= ticket_threshold and (budget is None or len(tickets) < budget):
+            tickets.add(candidate.order)
+    return Picked(tuple(sorted(kept)), frozenset(tickets))
+
+
+def overlapping_tickets(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Pairs (by index) of ticket spans that share text: what "nothing twice" forbids."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i])
+    pairs: list[tuple[int, int]] = []
+    for at, i in enumerate(order):
+        for j in order[at + 1 :]:
+            if spans[j][0] >= spans[i][1]:
+                break
+            pairs.append((min(i, j), max(i, j)))
+    return pairs
