@@ -154,6 +154,25 @@ def is_name_like(name: str) -> bool:
     )
 
 
+# Head nouns of organisations, places and documents: never a person's name.
+ORG_HEAD = re.compile(
+    r"\b(?:Party|Court|Republic|Amendment|Act|Committee|Council|Department|Agency|University|"
+    r"College|School|Institute|Center|Centre|Foundation|Association|Union|League|Bank|Company|"
+    r"Corporation|Group|News|Times|Post|Journal|Review|Magazine|Network|Channel|Press|Radio|"
+    r"Senate|Congress|Parliament|Assembly|Administration|Office|Ministry|Service|Board|Commission|"
+    r"Campaign|Fund|Trust|Club|Church|Hospital|Airport|Street|Avenue|Road|Square|Park|River|"
+    r"County|City|State|States|Kingdom|Island|Islands|Mountains|Valley|Coast|Inc|Corp|Co|Convention|Caucus|Organization|Organisation|Alliance|Directorate|Coalition|Federation|Council|Police|Army|Navy|Forces)$"
+)
+
+
+def is_organisation(name: str) -> bool:
+    """A name that holds an organisation, a place or a document, not a person: its head noun
+    says so ('Democratic National Convention'), or it is an acronym ('NRA', 'CNN')."""
+    return ORG_HEAD.search(name) is not None or (
+        " " not in name and len(name) > 1 and name.isupper() and "." not in name
+    )
+
+
 class NameRun(NamedTuple):
     """A capitalised run that holds a name: 'Sen. Ted Cruz' at 10..24 -> title 'Sen.', 'Ted Cruz'."""
 

@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass
 
 from bot.extract.layout import sentences
-from bot.extract.names import NAME_RUN, NameIndex, clean_name, is_name_like, surname
+from bot.extract.names import (
+    NAME_RUN,
+    NameIndex,
+    clean_name,
+    is_name_like,
+    is_organisation,
+    surname,
+)
 from bot.extract.quote_spans import SpeakerKind
 
 _SPEECH = """said says say saying told tells tell added adds adding asked asks wrote writes write
@@ -119,7 +126,7 @@ _STOP_BEFORE = re.compile(
     r"about)\b"
 )
 _NOUN_PHRASE = re.compile(
-    r"^(?:the|a|an|his|her|their|its|our|one|some|many|several|two|three|other|officials|"
+    r"^(?:(?i:the|a|an)|his|her|their|its|our|one|some|many|several|two|three|other|officials|"
     r"aides|advisers|analysts|experts|critics|supporters|voters|residents|[A-Z])\b"
 )
 # 'was called', 'is described as': a passive naming verb, never a cue.
@@ -158,7 +165,7 @@ def _head_name(segment: str) -> tuple[str, str, int, int] | None:
     chosen: tuple[str, str, int, int] | None = None
     for match in NAME_RUN.finditer(segment):
         title, name = clean_name(match.group(0))
-        if not name or not is_name_like(name):
+        if not name or not is_name_like(name) or is_organisation(name):
             continue
         if chosen is not None:
             between = segment[chosen[3] : match.start()]
@@ -197,6 +204,28 @@ def _segments(region: str) -> list[tuple[int, str]]:
 
 
 _MAX_REGION_WORDS = 30
+_OBJECT_OF = re.compile(r"\b(?:for|of|at|with|from|by|to|in|on|about|against)\s+$")
+_RELATIVE = re.compile(r"\s+(?:who|which|that|whose)\b.*$", re.S)
+_ENDED = re.compile(r"[.!?]\s*$")
+# A capitalised run with `the` before it, at the end or the start of a region.
+_THE_RUN_AT_END = re.compile(rf"(?:\b[Tt]he\s+)?({NAME_RUN.pattern})\s*$")
+_THE_RUN_AT_START = re.compile(rf"\s*(?:[Tt]he\s+)?({NAME_RUN.pattern})")
+
+
+def _organisation_in(region: str, *, at_end: bool) -> tuple[str, int] | None:
+    """An organisation named right beside the verb, as written, and where it starts: `the
+    State Department` (`the` and no title before a name), `CNN`, `the Democratic Party`."""
+    found = (_THE_RUN_AT_END.search if at_end else _THE_RUN_AT_START.match)(region)
+    if found is None or _OBJECT_OF.search(region, 0, found.start()):
+        return None  # `a spokeswoman for the Democratic National Convention` is a person
+    title, name = clean_name(found.group(1))
+    with_the = found.group(0).strip()[:4].lower() == "the "
+    if not (is_organisation(found.group(1)) or (with_the and not title and name)):
+        return None
+    if name and not is_organisation(name) and is_name_like(name) and not with_the:
+        return None
+    text = found.group(0).strip()
+    return text, found.start() + (len(found.group(0)) - len(found.group(0).lstrip()))
 
 
 def _mention_in(
@@ -231,6 +260,12 @@ def _mention_in(
         return Mention(
             SpeakerKind.PRONOUN, pron.group(1).lower(), None, offset + pron.start(1), strength
         )
+    organisation = _organisation_in(region, at_end=before_verb)
+    if organisation is not None and (before_verb or not _head_name(segments[0][1])):
+        # `the State Department told CREW`, `said the shipping alliance`: an organisation
+        # right beside the verb is the source, whoever else the sentence names.
+        text, at = organisation
+        return Mention(SpeakerKind.PHRASE, text, None, offset + at, strength)
     opening = _opening_parts([segment for _, segment in segments])
     for number, (pos, segment) in order:
         if number < opening and number + 1 < len(segments):
@@ -268,7 +303,10 @@ def _mention_in(
         return Mention(
             SpeakerKind.PRONOUN, pron.group(1).lower(), None, offset + pron.start(1), strength
         )
-    phrase = _LEADING_FILLER.sub("", segments[-1][1].strip(" ,:;—–-\n"))
+    # The subject ends the region before a verb and opens the one after it.
+    phrase = _LEADING_FILLER.sub("", segments[-1 if before_verb else 0][1].strip(" ,:;—–-\n"))
+    if not before_verb:
+        phrase = _RELATIVE.sub("", phrase)  # `said a senior official who asked not to be named`
     if (
         phrase
         and len(phrase.split()) <= 8
@@ -474,7 +512,10 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
                     SpeakerKind.PRONOUN, first.group(1).lower(), None, offset + first.start(1), 0.7
                 )
         return None
-    verb = verbs[-1]
+    # A sentence that ends before the quote attributes it with its main verb, the first
+    # (`Clinton said, referencing a super PAC called Future45. “...”`); one that leads into it
+    # (`X told CNN, “`, `X called the offer “`) with the verb right before the quote.
+    verb = verbs[0] if _ENDED.search(sentence) else verbs[-1]
     region = sentence[: verb.start()]
     if not region.strip(" ,;:—–-") and verb.group(0).endswith("ing"):
         return _clause_subject(text, para_start, s + verb.start())
@@ -495,3 +536,19 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
         return mention
     strength = 0.9 if sentence.rstrip().endswith((":", ",")) else 0.8
     return _mention_in(region[region_start:], s + region_start, strength=strength)
+
+
+# `Norvik Energy issued a statement`: who made a statement, with no speech verb.
+_ISSUED = re.compile(r"\b(?:issued|released|put out|published|sent out|posted)\s")
+
+
+def statement_cue(text: str, start: int, end: int, para_start: int) -> Mention | None:
+    """The source of a sentence that mentions a statement: `X said in a statement`, `In a
+    statement, X said`, `X issued a statement`."""
+    mention = cue_before(text, start, end, para_start)
+    if mention is not None:
+        return mention
+    issued = _ISSUED.search(text, start, end)
+    if issued is None:
+        return None
+    return _mention_in(text[start : issued.start()], start, strength=0.8)

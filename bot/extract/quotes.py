@@ -27,13 +27,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.extract.layout import Paragraph
+from bot.extract.layout import Paragraph, sentences
 from bot.extract.quote_cues import (
     DASH_START,
     VERB_FIRST,
+    Mention,
     cue_after,
     cue_before,
     sentence_subject,
+    statement_cue,
     strip_title,
 )
 from bot.extract.quote_spans import Span, SpeakerKind, find_spans
@@ -145,9 +147,11 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
             and span.speaker
             and _STATEMENT_NOUN.search(span.speaker)
         ):
-            source_name = resolver.statement_source(span.open)
-            if source_name:
-                span.speaker = source_name
+            maker = _statement_maker(text, paras, span)
+            if maker is not None:
+                attribute(
+                    span, maker, resolver, last
+                )  # 'The shipping alliance said in a statement'
         if span.kind in {SpeakerKind.NAME, SpeakerKind.PRONOUN} and span.speaker:
             last = (span.open, span.speaker)
             group_speaker.setdefault(span.group, span)
@@ -168,6 +172,26 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
+_STATEMENT = re.compile(r"\bstatement\b")
+
+
+def _statement_maker(text: str, paras: list[Paragraph], span: Span) -> Mention | None:
+    """Who made the statement a quote's cue names (`..., the statement said`): the source of
+    the latest sentence before the quote, in its paragraph or the one before, that mentions a
+    statement (`The shipping alliance said in a statement on Monday ...`)."""
+    first = max(0, span.para - 1)
+    lo = paras[first].start
+    for found in reversed(list(_STATEMENT.finditer(text, lo, span.open))):
+        para = next(p for p in paras[first : span.para + 1] if p.start <= found.start() < p.end)
+        for start, end in sentences(text, para.start, para.end):
+            if start <= found.start() < end:
+                mention = statement_cue(text, start, end, para.start)
+                if mention is not None and not (
+                    mention.kind == SpeakerKind.PHRASE and _STATEMENT_NOUN.search(mention.text)
+                ):
+                    return mention
+                break
+    return None
 
 
 def _best_of_repeats(spans: list[Span], keys: dict[int, str]) -> list[Span]:

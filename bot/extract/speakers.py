@@ -12,7 +12,7 @@ import bisect
 import re
 from typing import NamedTuple
 
-from bot.extract.names import NameIndex, NameRun, name_runs, surname
+from bot.extract.names import ORG_HEAD, NameIndex, NameRun, name_runs, surname
 from bot.extract.quote_cues import (
     BETWEEN_MODIFIERS,
     BETWEEN_STOP,
@@ -76,15 +76,6 @@ _TITLE_GENDER = {
     "spokeswoman": "f",
 }
 _THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
-# Head nouns of organisations, places and documents: never a person's name.
-_ORG_HEAD = re.compile(
-    r"\b(?:Party|Court|Republic|Amendment|Act|Committee|Council|Department|Agency|University|"
-    r"College|School|Institute|Center|Centre|Foundation|Association|Union|League|Bank|Company|"
-    r"Corporation|Group|News|Times|Post|Journal|Review|Magazine|Network|Channel|Press|Radio|"
-    r"Senate|Congress|Parliament|Assembly|Administration|Office|Ministry|Service|Board|Commission|"
-    r"Campaign|Fund|Trust|Club|Church|Hospital|Airport|Street|Avenue|Road|Square|Park|River|"
-    r"County|City|State|States|Kingdom|Island|Islands|Mountains|Valley|Coast|Street|Inc|Corp|Co)$"
-)
 _MODIFIER_WORD = re.compile(r"[a-z][a-z-]*")
 
 
@@ -168,7 +159,7 @@ class Resolver:
                 continue
             if not title and _THE_BEFORE.search(text, max(0, start - 4), start):
                 continue  # 'the Tea Party', 'the Supreme Court': people are not 'the X'
-            if _ORG_HEAD.search(name):
+            if ORG_HEAD.search(name):
                 continue
             if number + 1 < len(runs) and _premodifier(text, end, runs[number + 1][0]):
                 continue  # 'Obama consultant Cornell Belcher': Obama is not the person here
@@ -226,6 +217,14 @@ class Resolver:
                     for p in people
                     if surname(p.name) == key and pronoun_gender.get(p.name) == want
                 ]
+                if not namesakes:
+                    # 'Ms. Orr' after 'Ghazala Orr ... her son, Humayun Orr. He ...': the
+                    # namesake no pronoun contradicts.
+                    namesakes = [
+                        p
+                        for p in people
+                        if surname(p.name) == key and " " in p.name and p.name not in pronoun_gender
+                    ]
                 before = [p for p in namesakes if p.position < person.position]
                 if namesakes:
                     chosen = before[-1] if before else namesakes[0]
@@ -258,7 +257,9 @@ class Resolver:
         same = [p for p in people if surname(p.name) == key and self.gender.get(p.name) == want]
         before = [p for p in same if p.position < mention.position]
         chosen = before[-1] if before else (same[0] if same else None)
-        return chosen.name if chosen is not None else full
+        # With no namesake of her gender, 'Ms. Khan' is not 'her son, Humayun Khan': keep the
+        # name as the text gives it.
+        return chosen.name if chosen is not None else mention.text
 
     def pronoun(self, mention: Mention, last_speaker: tuple[int, str] | None) -> str | None:
         want = _PRONOUNS.get(mention.text)
@@ -291,11 +292,6 @@ class Resolver:
             if self.gender.get(person.name) == want:
                 return person.name
         return last_speaker[1] if last_speaker is not None else None
-
-    def statement_source(self, position: int) -> str | None:
-        people = self.people
-        at = bisect.bisect_left(self.positions, position)
-        return people[at - 1].name if at > 0 else None
 
 
 def attribute(

@@ -286,6 +286,82 @@ SPEAKERS = [
         "Vera Lind",
         id="repeated-is-a-cue",
     ),
+    # Issue 13, pattern 1: a capitalised phrase that is no person.
+    pytest.param(
+        "It was a sharp attack by the two leading women in the Harbour Labour Party, as "
+        "Mrs. Quill echoed the criticism, saying the mayor “has no plan at all.”",
+        "Quill",
+        id="a-party-in-an-earlier-clause-is-no-speaker",
+    ),
+    pytest.param(
+        "The treaty signals “the beginning of the end” for the EU, said Idris Vale, founder of "
+        "the Harbour Freedom Party.",
+        "Idris Vale",
+        id="an-acronym-after-a-preposition-gives-way-to-said-x",
+    ),
+    pytest.param(
+        "“The vote was fair,” said Mara Quill, a spokeswoman for the Harbour National Convention.",
+        "Mara Quill",
+        id="an-organisation-in-the-appositive-is-no-speaker",
+    ),
+    pytest.param(
+        "“The vote was fair,” a spokeswoman for the Harbour National Convention said.",
+        "a spokeswoman for the Harbour National Convention",
+        id="an-unnamed-spokeswoman-stays-as-written",
+    ),
+    # Issue 13, pattern 5: a namesake of another gender.
+    pytest.param(
+        "Ghazala Orr spoke about her son, Humayun Orr, on Sunday. He had died in 2004.\n\n"
+        "“All the world felt my pain,” Ms. Orr wrote.",
+        "Ghazala Orr",
+        id="ms-x-is-not-her-son",
+    ),
+    # Issue 13, pattern 6: organisations, and sources as written.
+    pytest.param(
+        "Port director Tomas Berg opened the new quay on Monday.\n\n"
+        "The shipping alliance said in a statement on Tuesday that it would leave. "
+        "“The port has become too slow,” the statement said.",
+        "The shipping alliance",
+        id="the-statement-is-the-alliance-that-made-it",
+    ),
+    pytest.param(
+        "Port director Tomas Berg opened the new quay on Monday.\n\n"
+        "“The port has become too slow,” the statement said.",
+        "the statement",
+        id="a-statement-nobody-is-said-to-make-stays-as-written",
+    ),
+    pytest.param(
+        "Tomas Berg spoke on Monday. “We will not change the plan,” the White House said.",
+        "the White House",
+        id="the-white-house-said",
+    ),
+    pytest.param(
+        "“We will not change the plan,” said the White House.",
+        "the White House",
+        id="said-the-white-house",
+    ),
+    pytest.param(
+        "“We have no comment,” the NRA said on Friday.",
+        "the NRA",
+        id="an-acronym-is-an-organisation",
+    ),
+    pytest.param(
+        "In May - four months after Mara Quill left office - the Harbour Department told the "
+        "paper that “no records were found.”",
+        "the Harbour Department",
+        id="an-organisation-beside-the-verb-beats-a-person-earlier",
+    ),
+    pytest.param(
+        "Tomas Berg spoke on Monday. “The plan is dead,” said a senior official who asked not "
+        "to be named.",
+        "a senior official",
+        id="an-anonymous-source-is-not-replaced-by-a-name",
+    ),
+    pytest.param(
+        "Tomas Berg spoke on Monday. “The plan is dead,” a senior official said.",
+        "a senior official",
+        id="an-anonymous-source-before-the-verb",
+    ),
 ]
 
 
@@ -373,3 +449,12 @@ def test_a_name_that_modifies_a_noun_gives_way_to_the_name_in_apposition() -> No
     quotes = quotes_of(text)
     assert [q.speaker for q in quotes] == ["Pia Lund", "Pia Lund"]
     assert quotes[0].speaker_title == "another Radio Nord listener"
+
+
+def test_a_sentence_ended_before_the_quote_speaks_with_its_main_verb() -> None:
+    text = (
+        "Mara Quill campaigned on Monday. “Two rich men started a fund and they run ads against "
+        "me,” Quill said, referencing a super PAC called Future45 funded by two men. “So they "
+        "think I will do what I say.”"
+    )
+    assert [q.speaker for q in quotes_of(text)] == ["Mara Quill", "Mara Quill"]
