@@ -11,6 +11,7 @@ from sqlmodel import Session, col
 
 from storage.db import dialect_insert
 from storage.models import Article, AuditEvent, Ticket
+from storage.offers import OfferDraft, store_offers
 from storage.tickets import TicketDraft, tickets_for_article
 
 INTAKE_ACTOR = "factcheck"
@@ -106,6 +107,7 @@ def store_tickets(
     article_id: int,
     drafts: Sequence[TicketDraft],
     now: datetime,
+    offers: Sequence[OfferDraft] = (),
     text: str | None = None,
     title: str | None = None,
     byline: str | None = None,
@@ -115,7 +117,8 @@ def store_tickets(
 
     The conditional `UPDATE article SET intake_status='ready' WHERE status='processing'` is
     the gate: a second call (a retry that got past intake) stores nothing and returns the
-    tickets already stored. Text, title, byline and source URL, when given, replace what the
+    tickets already stored. Offered claims (`offers`, strongest first) are stored with them.
+    Text, title, byline and source URL, when given, replace what the
     intake recorded (a fetched link has them only after extraction). Never commits.
     """
     changes: dict[str, Any] = {"intake_status": "ready", "failure_reason": None}
@@ -167,6 +170,8 @@ def store_tickets(
         for ticket in tickets
     )
     session.flush()
+    if offers:
+        store_offers(session, article_id=article_id, drafts=offers, now=now)
     return tickets
 
 

@@ -206,6 +206,38 @@ class Ticket(SQLModel, table=True):
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
+class OfferedClaim(SQLModel, table=True):
+    """A claim the article's budget left out: listed under "Also worth a look", not a ticket.
+
+    No reminder, nudge, digest or ticket list reads this table. Its button files it as a
+    ticket once: the first `UPDATE ... WHERE filed_at IS NULL` wins and records `ticket_id`.
+    """
+
+    __tablename__ = "offered_claim"
+    __table_args__ = (UniqueConstraint("article_id", "rank"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    rank: int  # 1 = the strongest claim the budget left out
+    text: str
+    start_offset: int = 0
+    end_offset: int = 0
+    score: float
+    ticket_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("ticket.id", ondelete="SET NULL"), nullable=True),
+    )
+    filed_by: str | None = Field(default=None, max_length=32)
+    filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    message_channel: str | None = Field(default=None, max_length=32)
+    message_ts: str | None = Field(default=None, max_length=32)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class AuditEvent(SQLModel, table=True):
     """One row per change to a ticket, written in the transaction that made the change."""
 
@@ -302,6 +334,7 @@ __all__ = [
     "AuditEvent",
     "DigestRun",
     "EscalationDelivery",
+    "OfferedClaim",
     "ReminderDelivery",
     "RosterMember",
     "SQLModel",
