@@ -23,8 +23,8 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.config import Settings
+from bot.render.blocks import SlackMessage
 from bot.render.digest import render_digest
-from bot.render.thread import SlackMessage
 from bot.services import Services
 from storage.articles import article_channels, recent_articles
 from storage.db import session_scope

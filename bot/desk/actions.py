@@ -17,9 +17,9 @@ from bot.desk.home import publish_home
 from bot.digest import compose_digest
 from bot.errors import NotAllowed, NotFound
 from bot.render import messages as m
+from bot.render.blocks import SlackMessage, plain_message
 from bot.render.cards import render_ticket_card, ticket_line
 from bot.render.help import render_help
-from bot.render.thread import SlackMessage, plain_message
 from bot.services import Services
 from bot.workflow import DeskPolicy
 from storage.articles import get_article

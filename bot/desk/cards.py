@@ -9,7 +9,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from bot.render.thread import SlackMessage, chunk_tickets, render_thread, render_thread_message
+from bot.render.blocks import SlackMessage
+from bot.render.thread import chunk_tickets, render_thread, render_thread_message
 from bot.services import Services
 from storage.articles import articles_by_ids, set_article_reply
 from storage.db import session_scope

@@ -12,7 +12,7 @@ from bot.desk import actions
 from bot.desk.intake import ArticleMessage, ingest
 from bot.errors import UserError
 from bot.listeners.errors import after_ack
-from bot.render.cards import escape, link
+from bot.render.blocks import escape, link
 from bot.render.ids import SLASH_COMMAND
 from bot.render.limits import trim
 from bot.render.messages import INGEST_STARTED

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Final
-from urllib.parse import urlsplit
+from typing import Final
 
 from bot.render import ids
+from bot.render.blocks import (
+    actions,
+    button,
+    context,
+    escape,
+    link,
+    overflow,
+    section,
+    slack_date,
+)
 from bot.render.limits import CARD_TEXT_CHARS, MAX_SECTION_TEXT, Block, trim
 from storage.models import Ticket
 
@@ -30,23 +38,6 @@ MENU_RELEASE_TEXT: Final = "Release"
 
 # How many links a card shows before "+2 more".
 CARD_SOURCES: Final = 3
-
-
-def escape(text: str) -> str:
-    """Text as Slack mrkdwn shows it literally: `&`, `<` and `>` escaped, nothing else."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def slack_date(moment: datetime, fmt: str = "{date_short_pretty} {time}") -> str:
-    """A time every reader sees in their own zone, with a UTC fallback."""
-    fallback = moment.strftime("%d %b %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{fmt}|{fallback}>"
-
-
-def link(url: str, label: str | None = None) -> str:
-    """A mrkdwn link labelled with the host when no label is given."""
-    shown = label or (urlsplit(url).hostname or url)
-    return f"<{url}|{escape(trim(shown, 60))}>"
 
 
 def ticket_title(ticket: Ticket) -> str:
@@ -92,7 +83,7 @@ def status_line(ticket: Ticket) -> str:
         if ticket.reason:
             line += f" · {escape(trim(ticket.reason, 200))}"
     if ticket.sources:
-        shown = [link(url) for url in ticket.sources[:CARD_SOURCES]]
+        shown = [link(url, limit=60) for url in ticket.sources[:CARD_SOURCES]]
         more = len(ticket.sources) - CARD_SOURCES
         line += SOURCES_LABEL.format(
             links=", ".join(shown) + (f" +{more} more" if more > 0 else "")
@@ -102,27 +93,7 @@ def status_line(ticket: Ticket) -> str:
     return line
 
 
-def _text(kind: str, text: str) -> dict[str, Any]:
-    return (
-        {"type": kind, "text": text}
-        if kind == "mrkdwn"
-        else {"type": kind, "text": text, "emoji": True}
-    )
-
-
-def button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "button",
-        "text": _text("plain_text", text),
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        element["style"] = style
-    return element
-
-
-def ticket_menu(ticket: Ticket) -> dict[str, Any]:
+def ticket_menu(ticket: Ticket) -> Block:
     """The overflow menu: Verify, Flag, Dismiss (and Release when claimed)."""
     assert ticket.id is not None
     options = [
@@ -132,36 +103,23 @@ def ticket_menu(ticket: Ticket) -> dict[str, Any]:
     ]
     if ticket.status == "claimed":
         options.append((MENU_RELEASE_TEXT, ids.MENU_RELEASE))
-    return {
-        "type": "overflow",
-        "action_id": ids.ACTION_TICKET_MENU,
-        "options": [
-            {"text": _text("plain_text", text), "value": ids.menu_value(verb, ticket.id)}
-            for text, verb in options
-        ],
-    }
+    return overflow(
+        ids.ACTION_TICKET_MENU,
+        [(text, ids.menu_value(verb, ticket.id)) for text, verb in options],
+    )
 
 
 def render_ticket_card(ticket: Ticket) -> list[Block]:
     """Three blocks at most: the text (with the menu), the status, the Claim/Release button."""
     assert ticket.id is not None
     active = ticket.status in ("open", "claimed")
-    section: Block = {
-        "type": "section",
-        "block_id": ids.ticket_block_id(ticket.id, "card"),
-        "text": _text(
-            "mrkdwn", trim(f"{ticket_title(ticket)}\n{ticket_quote(ticket)}", MAX_SECTION_TEXT)
-        ),
-    }
-    if active:
-        section["accessory"] = ticket_menu(ticket)
     blocks: list[Block] = [
-        section,
-        {
-            "type": "context",
-            "block_id": ids.ticket_block_id(ticket.id, "status"),
-            "elements": [_text("mrkdwn", trim(status_line(ticket), 2000))],
-        },
+        section(
+            trim(f"{ticket_title(ticket)}\n{ticket_quote(ticket)}", MAX_SECTION_TEXT),
+            accessory=ticket_menu(ticket) if active else None,
+            block_id=ids.ticket_block_id(ticket.id, "card"),
+        ),
+        context(status_line(ticket), block_id=ids.ticket_block_id(ticket.id, "status")),
     ]
     if active:
         value = str(ticket.id)
@@ -170,13 +128,7 @@ def render_ticket_card(ticket: Ticket) -> list[Block]:
             if ticket.status == "open"
             else button(BUTTON_RELEASE, ids.ACTION_RELEASE, value)
         )
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": ids.ticket_block_id(ticket.id, "actions"),
-                "elements": [action],
-            }
-        )
+        blocks.append(actions([action], block_id=ids.ticket_block_id(ticket.id, "actions")))
     return blocks
 
 

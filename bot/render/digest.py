@@ -4,24 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 from zoneinfo import ZoneInfo
 
-from bot.render.limits import (
-    MAX_CONTEXT_TEXT,
-    MAX_FALLBACK_TEXT,
-    MAX_HEADER_TEXT,
-    MAX_SECTION_TEXT,
-    trim,
-)
-from bot.render.thread import SlackMessage
+from bot.render.blocks import SlackMessage, context, escape, fields_section, header, link, section
+from bot.render.desk_lines import load_line, overdue_line, progress_line
+from bot.render.limits import MAX_FALLBACK_TEXT, MAX_SECTION_TEXT, Block, trim
 from storage.digest_figures import DigestFigures
 
-Block = dict[str, Any]
-
-PROGRESS_CELLS: Final = 6
-PROGRESS_DONE: Final = "▓"
-PROGRESS_TODO: Final = "░"
 LINE_TEXT_CHARS: Final = 120
 
 # What people read. Tests assert against these.
@@ -42,27 +32,13 @@ NOTHING_ON_DESK: Final = "Nothing in progress on the desk."
 AND_MORE: Final = "…and {count} more"
 
 
-def progress_bar(done: int, total: int, *, cells: int = PROGRESS_CELLS) -> str:
-    """`▓▓▓▓░░ 8/12`: finished tickets of an article out of all of its tickets."""
-    filled = 0 if total <= 0 else min(cells, round(cells * done / total))
-    return f"{PROGRESS_DONE * filled}{PROGRESS_TODO * (cells - filled)} {done}/{total}"
-
-
 def _local(moment: datetime, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
     return f"{local.strftime('%a')} {local.day} {local.strftime('%b %H:%M')}"
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def _snippet(text: str) -> str:
-    return _escape(trim(text.replace("\n", " "), LINE_TEXT_CHARS))
-
-
-def _link(url: str | None, label: str) -> str:
-    return f"<{url}|{_escape(label)}>" if url else _escape(label)
+    return escape(trim(text.replace("\n", " "), LINE_TEXT_CHARS))
 
 
 def _list_section(title: str, lines: Sequence[str], *, total: int) -> Block:
@@ -78,11 +54,7 @@ def _list_section(title: str, lines: Sequence[str], *, total: int) -> Block:
         shown += 1
     if total > shown:
         text += "\n" + AND_MORE.format(count=total - shown)
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _field(label: str, value: int) -> Block:
-    return {"type": "mrkdwn", "text": f"*{label}*\n{value}"}
+    return section(text)
 
 
 def render_digest(figures: DigestFigures, *, zone: ZoneInfo) -> SlackMessage:
@@ -96,38 +68,20 @@ def render_digest(figures: DigestFigures, *, zone: ZoneInfo) -> SlackMessage:
     day = f"{now_local.strftime('%A')} {now_local.day} {now_local.strftime('%B')}"
     scope = f" in <#{figures.channel}>" if figures.channel else ""
     blocks: list[Block] = [
-        {
-            "type": "header",
-            "text": {
-                "type": "plain_text",
-                "text": trim(DIGEST_TITLE.format(day=day), MAX_HEADER_TEXT),
-            },
-        },
-        {
-            "type": "context",
-            "elements": [
-                {
-                    "type": "mrkdwn",
-                    "text": trim(
-                        DIGEST_SINCE.format(since=_local(figures.since, zone), scope=scope),
-                        MAX_CONTEXT_TEXT,
-                    ),
-                }
-            ],
-        },
-        {
-            "type": "section",
-            "fields": [
-                _field("New articles", figures.new_articles),
-                _field("New tickets", figures.new_tickets),
-                _field("Verified", figures.verified_since),
-                _field("Flagged", figures.flagged_since),
-                _field("Open", figures.open),
-                _field("Claimed", figures.claimed),
-                _field("Overdue", figures.overdue),
-                _field("Dismissed", figures.dismissed_since),
-            ],
-        },
+        header(DIGEST_TITLE.format(day=day)),
+        context(DIGEST_SINCE.format(since=_local(figures.since, zone), scope=scope)),
+        fields_section(
+            [
+                ("New articles", figures.new_articles),
+                ("New tickets", figures.new_tickets),
+                ("Verified", figures.verified_since),
+                ("Flagged", figures.flagged_since),
+                ("Open", figures.open),
+                ("Claimed", figures.claimed),
+                ("Overdue", figures.overdue),
+                ("Dismissed", figures.dismissed_since),
+            ]
+        ),
     ]
     if figures.flagged:
         lines = []
@@ -135,36 +89,27 @@ def render_digest(figures: DigestFigures, *, zone: ZoneInfo) -> SlackMessage:
             label = item.verdict or "Flagged"
             reason = f": {_snippet(item.reason)}" if item.reason else ""
             holder = f" (<@{item.assignee}>)" if item.assignee else ""
-            article = _link(item.article_permalink, "article") if item.article_permalink else ""
+            article = link(item.article_permalink, "article") if item.article_permalink else ""
             lines.append(
-                f"• *#{item.ticket_id}* {_snippet(item.text)} · *{_escape(label)}*{reason}"
+                f"• *#{item.ticket_id}* {_snippet(item.text)} · *{escape(label)}*{reason}"
                 f"{holder} {article}".rstrip()
             )
         blocks.append(_list_section(FLAGGED_TITLE, lines, total=figures.flagged_since))
     if figures.overdue_tickets:
         lines = [
-            f"• *#{item.ticket_id}* <@{item.assignee}>, due {_local(item.due_at, zone)}: "
-            f"{_snippet(item.text)}"
+            f"• {overdue_line(item, when=_local(item.due_at, zone))}: {_snippet(item.text)}"
             for item in figures.overdue_tickets
         ]
         blocks.append(_list_section(OVERDUE_TITLE, lines, total=figures.overdue))
     if figures.load:
-        lines = [
-            f"• <@{load.assignee}>: {load.claimed} claimed"
-            + (f", {load.overdue} overdue" if load.overdue else "")
-            for load in figures.load
-        ]
+        lines = [f"• {load_line(load)}" for load in figures.load]
         blocks.append(_list_section(LOAD_TITLE, lines, total=len(figures.load)))
     if figures.progress:
-        lines = [
-            f"• `{progress_bar(item.done, item.total)}` "
-            f"{_link(item.permalink, trim(item.title or f'Article {item.article_id}', 80))}"
-            for item in figures.progress
-        ]
+        lines = [f"• {progress_line(item)}" for item in figures.progress]
         blocks.append(_list_section(PROGRESS_TITLE, lines, total=figures.articles_in_progress))
     if not figures.open and not figures.claimed:
-        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": NOTHING_ON_DESK}})
-    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": MORE_IN_QUEUE}]})
+        blocks.append(section(NOTHING_ON_DESK))
+    blocks.append(context(MORE_IN_QUEUE))
     text = trim(
         DIGEST_FALLBACK.format(
             open=figures.open,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from bot.command_grammar import HELP_FOOTER, HELP_TITLE, UNKNOWN_SUBCOMMAND, help_lines
-from bot.render.cards import escape
-from bot.render.limits import MAX_SECTION_TEXT, trim
-from bot.render.thread import SlackMessage
+from bot.render.blocks import SlackMessage, context, escape, section
+from bot.render.limits import trim
 
 
 def render_help(unknown: str | None = None) -> SlackMessage:
@@ -14,8 +13,5 @@ def render_help(unknown: str | None = None) -> SlackMessage:
     text = lead + HELP_TITLE + "\n" + "\n".join(help_lines())
     return SlackMessage(
         text=(lead + HELP_TITLE).replace("*", ""),
-        blocks=[
-            {"type": "section", "text": {"type": "mrkdwn", "text": trim(text, MAX_SECTION_TEXT)}},
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": HELP_FOOTER}]},
-        ],
+        blocks=[section(text), context(HELP_FOOTER)],
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from bot.render.blocks import SlackMessage, context, plain_message, section
 from bot.render.cards import ticket_line
 from bot.render.limits import MAX_SECTION_TEXT, Block, split_blocks, trim
-from bot.render.thread import SlackMessage, plain_message
 from storage.articles import INTAKE_ACTOR
 from storage.models import AuditEvent, RosterMember, Ticket
 
@@ -72,11 +72,11 @@ def _long_message(title: str, lines: Sequence[str]) -> SlackMessage:
     for line in lines:
         line = trim(line, MAX_SECTION_TEXT - 10)
         if len(current) + 1 + len(line) > MAX_SECTION_TEXT:
-            sections.append({"type": "section", "text": {"type": "mrkdwn", "text": current}})
+            sections.append(section(current))
             current = line
         else:
             current = f"{current}\n{line}"
-    sections.append({"type": "section", "text": {"type": "mrkdwn", "text": current}})
+    sections.append(section(current))
     blocks = split_blocks([[s] for s in sections])[0]
     return SlackMessage(text=trim(title.replace("*", ""), 300), blocks=blocks)
 
@@ -87,12 +87,7 @@ def render_show(
     """One ticket's card, its thread, and its audit trail (most recent last)."""
     blocks = list(card)
     if permalink:
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [{"type": "mrkdwn", "text": THREAD_LINK.format(permalink=permalink)}],
-            }
-        )
+        blocks.append(context(THREAD_LINK.format(permalink=permalink)))
     lines = [
         f"{event.at.strftime('%d %b %H:%M')} UTC · <@{event.actor}> {event.action}"
         + (
@@ -104,15 +99,7 @@ def render_show(
         if event.actor != INTAKE_ACTOR or event.action != "create"
     ]
     if lines:
-        blocks.append(
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": trim(HISTORY_TITLE + "\n" + "\n".join(lines), MAX_SECTION_TEXT),
-                },
-            }
-        )
+        blocks.append(section(HISTORY_TITLE + "\n" + "\n".join(lines)))
     return SlackMessage(text=trim(ticket_line(ticket).replace("*", ""), 300), blocks=blocks)
 
 

@@ -8,7 +8,8 @@ from typing import Any, Final
 
 from bot.command_grammar import is_http_url
 from bot.render import ids
-from bot.render.cards import escape, ticket_quote, ticket_title
+from bot.render.blocks import escape
+from bot.render.cards import ticket_quote, ticket_title
 from bot.render.limits import MAX_MODAL_TITLE, MAX_OPTION_TEXT, Block, trim
 from bot.verdicts import DEFAULT_SCALE, VerdictScale
 from storage.models import Ticket

@@ -5,19 +5,30 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Final
 
 from bot.render import ids
+from bot.render.blocks import (
+    SlackMessage,
+    actions,
+    button,
+    context,
+    escape,
+    link,
+    overflow,
+    plural,
+    section,
+)
+from bot.render.cards import BUTTON_FLAG, BUTTON_RELEASE, BUTTON_VERIFY
 from bot.render.limits import (
     CARD_TEXT_CHARS,
     MAX_CONTEXT_TEXT,
     MAX_FALLBACK_TEXT,
     MAX_MESSAGE_BLOCKS,
     MAX_SECTION_TEXT,
+    Block,
     trim,
 )
-
-Block = dict[str, Any]
 
 # Snooze buttons in reminder DMs; the value is one ticket id or several joined by commas.
 ACTION_SNOOZE_HOUR: Final = "reminder_snooze_hour"
@@ -25,16 +36,16 @@ ACTION_SNOOZE_MORNING: Final = "reminder_snooze_morning"
 
 # What people read. Tests assert against these.
 REMINDER_HEADER: Final = "{count} of your tickets {verb} due for a check:"
-REMINDER_FALLBACK: Final = "Reminder: {count} ticket{s} due: {ids}"
+REMINDER_FALLBACK: Final = "Reminder: {tickets} due: {ids}"
 REMINDER_MORE: Final = "Also due: {ids}. See them all with `/factcheck mine`."
 REMINDER_MORE_CUT: Final = "…and {count} more; see them all with `/factcheck mine`."
 SNOOZE_HOUR_LABEL: Final = "Snooze 1 hour"
 SNOOZE_MORNING_LABEL: Final = "Snooze till morning"
-ESCALATION_HEADER: Final = "{count} ticket{s} still open after {reminders} reminders:"
+ESCALATION_HEADER: Final = "{tickets} still open after {reminders} reminders:"
 ESCALATION_FALLBACK: Final = "Escalation: {ids} still open after {reminders} reminders"
 ESCALATION_LINE: Final = "*#{id}* held by <@{assignee}> for {held}, {reminders} reminders sent"
 NUDGE_TEXT: Final = (
-    "{count} {noun} still unclaimed in this article. Claim one with its button above "
+    "{claims} still unclaimed in this article. Claim one with its button above "
     "or `/factcheck claim ID`."
 )
 SNOOZED_TEXT: Final = "Snoozed {ids} until {until}. I will remind you then."
@@ -62,12 +73,6 @@ class EscalationItem:
     article_link: str | None
 
 
-@dataclass(frozen=True)
-class RenderedMessage:
-    text: str
-    blocks: list[Block]
-
-
 def format_held(held: timedelta) -> str:
     """`2d 3h`, `5h 12m`, `14m`: how long a ticket has been held, to the minute."""
     minutes = max(int(held.total_seconds() // 60), 0)
@@ -84,22 +89,13 @@ def _ids_text(ticket_ids: Sequence[int]) -> str:
     return ", ".join(f"#{ticket_id}" for ticket_id in ticket_ids)
 
 
-def _plural(count: int) -> str:
-    return "" if count == 1 else "s"
-
-
-def _mrkdwn_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _article_ref(link: str | None, title: str | None) -> str:
-    label = _mrkdwn_escape(trim(title, 80)) if title else "the article"
-    return f"<{link}|{label}>" if link else label
+def _article_ref(url: str | None, title: str | None) -> str:
+    return link(url, title or "the article") if url else escape(trim(title or "the article", 80))
 
 
 def _ticket_text(item: ReminderItem, *, now: datetime) -> str:
     held = format_held(now - item.claimed_at) if item.claimed_at else "a while"
-    quote = _mrkdwn_escape(trim(item.text, CARD_TEXT_CHARS)).replace("\n", " ")
+    quote = escape(trim(item.text, CARD_TEXT_CHARS)).replace("\n", " ")
     article = _article_ref(item.article_link, item.article_title)
     return trim(
         f"*#{item.ticket_id}* · {item.kind} · held {held}\n>{quote}\nin {article}",
@@ -107,72 +103,52 @@ def _ticket_text(item: ReminderItem, *, now: datetime) -> str:
     )
 
 
-def _button(label: str, action_id: str, value: str, style: str | None = None) -> Block:
-    button: Block = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": label},
-        "action_id": action_id,
-        "value": value,
-    }
-    if style:
-        button["style"] = style
-    return button
-
-
 def _snooze_buttons(value: str) -> list[Block]:
     return [
-        _button(SNOOZE_HOUR_LABEL, ACTION_SNOOZE_HOUR, value),
-        _button(SNOOZE_MORNING_LABEL, ACTION_SNOOZE_MORNING, value),
+        button(SNOOZE_HOUR_LABEL, ACTION_SNOOZE_HOUR, value),
+        button(SNOOZE_MORNING_LABEL, ACTION_SNOOZE_MORNING, value),
     ]
 
 
 def _full_ticket(item: ReminderItem, *, now: datetime) -> list[Block]:
     value = str(item.ticket_id)
     return [
-        {
-            "type": "section",
-            "block_id": ids.ticket_block_id(item.ticket_id, "remind"),
-            "text": {"type": "mrkdwn", "text": _ticket_text(item, now=now)},
-        },
-        {
-            "type": "actions",
-            "block_id": ids.ticket_block_id(item.ticket_id, "remindactions"),
-            "elements": [
-                _button("Verify", ids.ACTION_VERIFY, value, "primary"),
-                _button("Flag", ids.ACTION_FLAG, value, "danger"),
-                _button("Release", ids.ACTION_RELEASE, value),
+        section(
+            _ticket_text(item, now=now), block_id=ids.ticket_block_id(item.ticket_id, "remind")
+        ),
+        actions(
+            [
+                button(BUTTON_VERIFY, ids.ACTION_VERIFY, value, "primary"),
+                button(BUTTON_FLAG, ids.ACTION_FLAG, value, "danger"),
+                button(BUTTON_RELEASE, ids.ACTION_RELEASE, value),
                 *_snooze_buttons(value),
             ],
-        },
+            block_id=ids.ticket_block_id(item.ticket_id, "remindactions"),
+        ),
     ]
 
 
 def _compact_ticket(item: ReminderItem, *, now: datetime) -> Block:
     """One block per ticket when many are due: the desk's ticket menu as the accessory."""
-
-    def option(label: str, verb: str) -> Block:
-        return {
-            "text": {"type": "plain_text", "text": label},
-            "value": ids.menu_value(verb, item.ticket_id),
-        }
-
-    return {
-        "type": "section",
-        "block_id": ids.ticket_block_id(item.ticket_id, "remind"),
-        "text": {"type": "mrkdwn", "text": _ticket_text(item, now=now)},
-        "accessory": {
-            "type": "overflow",
-            "action_id": ids.ACTION_TICKET_MENU,
-            "options": [
-                option("Verify", ids.MENU_VERIFY),
-                option("Flag", ids.MENU_FLAG),
-                option("Release", ids.MENU_RELEASE),
-            ],
-        },
-    }
+    menu = overflow(
+        ids.ACTION_TICKET_MENU,
+        [
+            (label, ids.menu_value(verb, item.ticket_id))
+            for label, verb in (
+                (BUTTON_VERIFY, ids.MENU_VERIFY),
+                (BUTTON_FLAG, ids.MENU_FLAG),
+                (BUTTON_RELEASE, ids.MENU_RELEASE),
+            )
+        ],
+    )
+    return section(
+        _ticket_text(item, now=now),
+        accessory=menu,
+        block_id=ids.ticket_block_id(item.ticket_id, "remind"),
+    )
 
 
-def render_reminder(items: Sequence[ReminderItem], *, now: datetime) -> RenderedMessage:
+def render_reminder(items: Sequence[ReminderItem], *, now: datetime) -> SlackMessage:
     """One DM listing every due ticket of one checker, within Slack's 50-block limit.
 
     Up to 24 tickets each get a section and a row of buttons (Verify, Flag, Release, Snooze 1
@@ -181,18 +157,14 @@ def render_reminder(items: Sequence[ReminderItem], *, now: datetime) -> Rendered
     checker with hundreds due still gets exactly one message naming every ticket.
     """
     count = len(items)
-    header: Block = {
-        "type": "section",
-        "text": {
-            "type": "mrkdwn",
-            "text": REMINDER_HEADER.format(
-                count=count if count > 1 else "One", verb="are" if count > 1 else "is"
-            ),
-        },
-    }
+    header = section(
+        REMINDER_HEADER.format(
+            count=count if count > 1 else "One", verb="are" if count > 1 else "is"
+        )
+    )
     text = trim(
         REMINDER_FALLBACK.format(
-            count=count, s=_plural(count), ids=_ids_text([i.ticket_id for i in items])
+            tickets=plural(count, "ticket"), ids=_ids_text([i.ticket_id for i in items])
         ),
         MAX_FALLBACK_TEXT,
     )
@@ -200,7 +172,7 @@ def render_reminder(items: Sequence[ReminderItem], *, now: datetime) -> Rendered
         blocks = [header]
         for item in items:
             blocks.extend(_full_ticket(item, now=now))
-        return RenderedMessage(text=text, blocks=blocks)
+        return SlackMessage(text=text, blocks=blocks)
 
     # header + shown + (tail) + snooze-all row <= 50
     room = MAX_MESSAGE_BLOCKS - 2
@@ -208,17 +180,14 @@ def render_reminder(items: Sequence[ReminderItem], *, now: datetime) -> Rendered
     rest = list(items[len(shown) :])
     blocks = [header, *(_compact_ticket(item, now=now) for item in shown)]
     if rest:
-        blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": _more_text(rest)}]}
-        )
+        blocks.append(context(_more_text(rest)))
     blocks.append(
-        {
-            "type": "actions",
-            "block_id": "reminder-snooze-all",
-            "elements": _snooze_buttons(",".join(str(i.ticket_id) for i in shown)),
-        }
+        actions(
+            _snooze_buttons(",".join(str(i.ticket_id) for i in shown)),
+            block_id="reminder-snooze-all",
+        )
     )
-    return RenderedMessage(text=text, blocks=blocks)
+    return SlackMessage(text=text, blocks=blocks)
 
 
 def _more_text(rest: Sequence[ReminderItem]) -> str:
@@ -239,19 +208,11 @@ def _more_text(rest: Sequence[ReminderItem]) -> str:
 
 def render_escalation(
     items: Sequence[EscalationItem], *, now: datetime, reminders: int
-) -> RenderedMessage:
+) -> SlackMessage:
     """The editors' message: which tickets are still open after N reminders, and who holds them."""
     count = len(items)
     blocks: list[Block] = [
-        {
-            "type": "section",
-            "text": {
-                "type": "mrkdwn",
-                "text": ESCALATION_HEADER.format(
-                    count=count, s=_plural(count), reminders=reminders
-                ),
-            },
-        }
+        section(ESCALATION_HEADER.format(tickets=plural(count, "ticket"), reminders=reminders))
     ]
     room = MAX_MESSAGE_BLOCKS - 2
     for item in items[:room]:
@@ -259,41 +220,29 @@ def render_escalation(
         line = ESCALATION_LINE.format(
             id=item.ticket_id, assignee=item.assignee, held=held, reminders=item.reminders_sent
         )
-        quote = _mrkdwn_escape(trim(item.text, CARD_TEXT_CHARS)).replace("\n", " ")
+        quote = escape(trim(item.text, CARD_TEXT_CHARS)).replace("\n", " ")
         article = _article_ref(item.article_link, None)
         blocks.append(
-            {
-                "type": "section",
-                "block_id": ids.ticket_block_id(item.ticket_id, "escalation"),
-                "text": {
-                    "type": "mrkdwn",
-                    "text": trim(f"{line}\n>{quote}\nin {article}", MAX_SECTION_TEXT),
-                },
-            }
+            section(
+                f"{line}\n>{quote}\nin {article}",
+                block_id=ids.ticket_block_id(item.ticket_id, "escalation"),
+            )
         )
     if count > room:
         rest = [item.ticket_id for item in items[room:]]
-        blocks.append(
-            {
-                "type": "context",
-                "elements": [
-                    {"type": "mrkdwn", "text": trim(f"Also: {_ids_text(rest)}", MAX_CONTEXT_TEXT)}
-                ],
-            }
-        )
+        blocks.append(context(f"Also: {_ids_text(rest)}"))
     text = trim(
         ESCALATION_FALLBACK.format(
             ids=_ids_text([item.ticket_id for item in items]), reminders=reminders
         ),
         MAX_FALLBACK_TEXT,
     )
-    return RenderedMessage(text=text, blocks=blocks)
+    return SlackMessage(text=text, blocks=blocks)
 
 
 def render_nudge(open_count: int) -> str:
     """The thread nudge: "5 claims still unclaimed ..."."""
-    noun = "claim" if open_count == 1 else "claims"
-    return NUDGE_TEXT.format(count=open_count, noun=noun)
+    return NUDGE_TEXT.format(claims=plural(open_count, "claim"))
 
 
 def render_snoozed(ticket_ids: Sequence[int], *, until_text: str) -> str:

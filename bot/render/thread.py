@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Final
 
-from bot.render.cards import escape, render_ticket_card
+from bot.render.blocks import SlackMessage, context, escape, plain_message, plural, section
+from bot.render.cards import render_ticket_card
 from bot.render.limits import MAX_FALLBACK_TEXT, MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, Block, trim
 from storage.models import Ticket
 
@@ -22,18 +22,6 @@ CONTINUED: Final = "Tickets {range} (part {part} of {parts})"
 NOTHING_FOUND: Final = "I read this but found no check-worthy claims or attributed quotes."
 FETCH_FAILED: Final = ":warning: I couldn't read {url}: {reason}"
 INTAKE_FAILED: Final = ":warning: I couldn't split this article: {reason}"
-
-
-@dataclass(frozen=True)
-class SlackMessage:
-    """What chat.postMessage / chat.update / respond() take: blocks and a notification text."""
-
-    text: str
-    blocks: list[Block]
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def id_range(tickets: Sequence[Ticket]) -> str:
@@ -72,11 +60,7 @@ def render_header(all_tickets: Sequence[Ticket]) -> Block:
     )
     if first_open is not None:
         lines.append(HEADER_HINT.format(first=first_open))
-    return {
-        "type": "section",
-        "block_id": "thread-header",
-        "text": {"type": "mrkdwn", "text": trim("\n".join(lines), MAX_SECTION_TEXT)},
-    }
+    return section(trim("\n".join(lines), MAX_SECTION_TEXT), block_id="thread-header")
 
 
 def render_thread_message(
@@ -96,13 +80,7 @@ def render_thread_message(
             part=part,
             parts=parts,
         )
-        blocks = [
-            {
-                "type": "context",
-                "block_id": "thread-continued",
-                "elements": [{"type": "mrkdwn", "text": label}],
-            }
-        ]
+        blocks = [context(label, block_id="thread-continued")]
         text = label
     for ticket in sorted(tickets, key=lambda t: t.id or 0):
         blocks.extend(render_ticket_card(ticket))
@@ -118,15 +96,6 @@ def render_thread(tickets: Sequence[Ticket]) -> list[tuple[list[Ticket], SlackMe
         (chunk, render_thread_message(chunk, all_tickets=tickets, part=i, parts=len(chunks)))
         for i, chunk in enumerate(chunks, start=1)
     ]
-
-
-def plain_message(text: str) -> SlackMessage:
-    """A one-section message (text trimmed to Slack's section limit)."""
-    shown = trim(text, MAX_SECTION_TEXT)
-    return SlackMessage(
-        text=trim(text, MAX_FALLBACK_TEXT),
-        blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": shown}}],
-    )
 
 
 def render_nothing_found() -> SlackMessage:

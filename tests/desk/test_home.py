@@ -123,7 +123,7 @@ def test_editor_home_shows_the_desk_at_a_glance(desk: Desk) -> None:
     for label, figure in (("Open", total - 2), ("Claimed", 2), ("Overdue", 1)):
         assert f"*{label}*\n{figure}" in glance, label
     load = _section_after(glance, HOME_LOAD)
-    assert f"<@{ALICE}> 2 claimed, 1 overdue" in load
+    assert f"<@{ALICE}>: 2 claimed, 1 overdue" in load
     assert f"*#2* <@{ALICE}> · due" in glance  # the overdue list
     assert "*Articles in progress* (1)" in glance
     assert f"`░░░░░░░░░░ 0/{total}`" in glance

@@ -10,7 +10,7 @@ from bot.localslack.blockkit import message_block_errors, view_errors, visible_t
 from bot.render import ids
 from bot.render.cards import STATUS_OPEN, render_ticket_card, status_line
 from bot.render.help import render_help
-from bot.render.home import HomeData, progress_bar, render_home
+from bot.render.home import HomeData, render_home
 from bot.render.limits import split_blocks, trim
 from bot.render.modals import (
     ERROR_BAD_SOURCE,
@@ -188,7 +188,6 @@ def test_home_for_an_editor_fits_in_a_view() -> None:
     assert view_errors(view) == []
     text = visible_text(view)
     assert "Desk at a glance" in text and "overdue" in text and "…and 45 more" in text
-    assert progress_bar(4, 10) == "▓▓▓▓░░░░░░ 4/10"
 
 
 def test_help_is_valid() -> None:

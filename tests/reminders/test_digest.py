@@ -13,7 +13,7 @@ from sqlalchemy import Engine, insert
 from bot.cli import main
 from bot.digest import compose_digest, post_due_digests
 from bot.localslack.web_api import ALICE, BOB, DESK, NEWSROOM, SlackStandIn
-from bot.render.digest import FLAGGED_TITLE, MORE_IN_QUEUE, digest_as_text, progress_bar
+from bot.render.digest import FLAGGED_TITLE, MORE_IN_QUEUE, digest_as_text
 from bot.render.limits import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from bot.services import Services
 from bot.workflow import (
@@ -31,12 +31,6 @@ from tests.reminders.conftest import ManualClock
 POLICY = DeskPolicy(reminder_interval=timedelta(hours=4))
 SOURCE = ["https://stats.example/table"]
 DAY2 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
-
-
-def test_progress_bar() -> None:
-    assert progress_bar(8, 12) == "▓▓▓▓░░ 8/12"
-    assert progress_bar(0, 5) == "░░░░░░ 0/5"
-    assert progress_bar(5, 5) == "▓▓▓▓▓▓ 5/5"
 
 
 def prepare_desk(engine: Engine) -> dict[str, int]:
@@ -119,11 +113,11 @@ def test_digest_figures_on_a_prepared_desk(
         f"*#{t['b3']}* Unemployment fell to 3% last year. · *Misleading*: the figure is from 2019"
         f" (<@{ALICE}>)"
     ) in text
-    assert f"*#{t['b4']}* <@{ALICE}>, due Tue 3 Mar 14:00" in text
+    assert f"*#{t['b4']}* <@{ALICE}> · due Tue 3 Mar 14:00" in text
     assert f"<@{ALICE}>: 1 claimed, 1 overdue" in text
     assert f"<@{BOB}>: 1 claimed" in text
-    assert "`▓▓▓▓░░ 3/4` <https://x.example/p/1|Budget speech>" in text
-    assert "`░░░░░░ 0/3` Health bill" in text
+    assert "`▓▓▓▓▓▓▓▓░░ 3/4` <https://x.example/p/1|Budget speech>" in text
+    assert "`░░░░░░░░░░ 0/3` Health bill" in text
     assert "Old story" not in text and "Elsewhere" not in text
     assert MORE_IN_QUEUE in text
     assert "2 open, 2 claimed, 1 overdue" in message.text

@@ -205,7 +205,7 @@ def test_escalation_after_n_reminders_goes_to_each_editor_once(
         clock.set(T0 + n * INTERVAL)
         escalations.append(sweeper.sweep().escalations)
     assert escalations == [0, 0, 1, 0, 0]
-    header = ESCALATION_HEADER.format(count=1, s="", reminders=3)
+    header = ESCALATION_HEADER.format(tickets="1 ticket", reminders=3)
     for editor in (BOB, CAROL):
         [message] = slack.dms_to(editor)
         assert header in str(message["blocks"])
