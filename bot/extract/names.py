@@ -72,6 +72,9 @@ ROLE_WORDS = frozenset(
     commander pastor trooper clerk auditor comptroller administrator chancellor dean provost
     principal surgeon consul envoy minister-president""".split()
 )
+# Titles that are also surnames ('Charlie King', 'Mr. Bishop'), and the honorifics before one.
+SURNAME_TITLES = frozenset({"king", "bishop", "major", "judge", "marshal", "dean", "sheriff"})
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr"})
 _PARTICLE_WORD = re.compile(rf"{_PARTICLE}(?:-|$)")
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
@@ -105,8 +108,12 @@ def clean_name(run: str) -> tuple[str, str]:
         _key(words[cut]) in TITLE_WORDS or _key(words[cut]) in FUNCTION_WORDS
     ):
         cut += 1
-    if cut == len(words) - 1 and _key(words[cut]) in TITLE_WORDS | FUNCTION_WORDS:
-        cut = len(words)
+    if (
+        cut == len(words) - 1
+        and _key(words[cut]) in TITLE_WORDS | FUNCTION_WORDS
+        and not (cut and _key(words[cut]) in SURNAME_TITLES and _key(words[0]) in HONORIFICS)
+    ):
+        cut = len(words)  # a title alone, but 'Mr. King' is Mr. King
     # A role inside the run ends the title: 'Texas Sen. Ted Cruz', 'NATO Secretary General Jens
     # Stoltenberg', "Fox's Chris Wallace" -> the name starts after the last role or possessive.
     for at in range(len(words) - 2, cut - 1, -1):
@@ -151,6 +158,15 @@ def is_name_like(name: str) -> bool:
         _key(words[-1]) not in TITLE_WORDS
         # after an initial it is a surname: 'Peter T. King'
         or (len(words) > 2 and len(words[-2]) == 2 and words[-2].endswith("."))
+        # a title that is also a surname, after a first name or alone once clean_name kept it
+        # for its honorific ('Charlie King', 'Mr. King')
+        or (_key(words[-1]) in SURNAME_TITLES and len(words) == 1)
+        or (
+            len(words) > 1
+            and _key(words[-1]) in SURNAME_TITLES
+            and _key(words[-2]) not in TITLE_WORDS
+            and not _is_role(words[-2])
+        )
     )
 
 
@@ -255,7 +271,13 @@ class NameIndex:
         if not candidates:
             return name
         if len(words) >= 2:
-            return self._longest.get((key, words[0]), name)
+            longest = self._longest.get((key, words[0]), name)
+            if longest == name:
+                # 'Vander Plaats' and 'Trump Jr.' are the ends of 'Bob Vander Plaats' and
+                # 'Donald Trump Jr.': the longest name that ends with them.
+                tail = " " + " ".join(words)
+                longest = max((n for _, n in candidates if n.endswith(tail)), key=len, default=name)
+            return longest
         at = bisect.bisect_left(self._positions[key], position)
         chosen = candidates[at - 1][1] if at > 0 else candidates[at][1]
         return self._longest[(key, chosen.split()[0])]

@@ -204,6 +204,11 @@ def _segments(region: str) -> list[tuple[int, str]]:
 
 
 _MAX_REGION_WORDS = 30
+# How many words may stand before a name that ends the region right before its verb:
+# `Justice Department senior trial counsel Caroline Lewis Wolverton wrote`.
+_MAX_TAIL_PREFIX = 6
+# A verb right after a name: the name is its subject.
+_ACTS = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{VERB_ALT}|[a-z]{{2,}}ed)\b")
 _OBJECT_OF = re.compile(r"\b(?:for|of|at|with|from|by|to|in|on|about|against)\s+$")
 _RELATIVE = re.compile(r"\s+(?:who|which|that|whose)\b.*$", re.S)
 _ENDED = re.compile(r"[.!?]\s*$")
@@ -250,7 +255,7 @@ def _mention_in(
         if (
             tail_head is not None
             and not tail[tail_head[3] :].strip(" '’s")
-            and len(tail[: tail_head[2]].split()) <= 3
+            and len(tail[: tail_head[2]].split()) <= _MAX_TAIL_PREFIX
             and not _STOP_BEFORE.search(tail[: tail_head[2]])
             and not _bare_name(segments[0][1])
         ):
@@ -470,6 +475,23 @@ def sentence_subject(text: str, start: int, at: int, index: NameIndex) -> Mentio
     )
 
 
+def _acting_name(region: str, offset: int) -> Mention | None:
+    """The last person in `region` who does something (`Mr. Ackman wrote`, `Mrs. Clinton
+    echoed`): who a participle after the region (`, telling them “...”`) hangs from."""
+    found = None
+    for match in NAME_RUN.finditer(region):
+        if _ACTS.match(region, match.end()) and not _OBJECT_OF.search(region, 0, match.start()):
+            found = match  # ('Senator Bernie Sanders of Vermont endorsed': not Vermont)
+    if found is None:
+        return None
+    title, name = clean_name(found.group(0))
+    if not name or not is_name_like(name) or is_organisation(name):
+        return None
+    return Mention(
+        SpeakerKind.NAME, name, strip_title(title) if title else None, offset + found.start(), 0.8
+    )
+
+
 def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | None:
     """`X said: “` / `According to X, “` / `X called the offer “` in the sentence before a quote."""
     s, e = _last_sentence(text, start, end)
@@ -530,6 +552,9 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
     else:
         region_start = 0
     if verb.group(0).endswith("ing") and region.rstrip().endswith(","):
+        acting = _acting_name(region, s)
+        if acting is not None:
+            return acting  # `Mr. Ackman wrote to investors, telling them Valeant was “...”`
         mention = _mention_in(region[region_start:], s + region_start, strength=0.8)
         if mention is None or mention.kind == SpeakerKind.PHRASE:
             return _clause_subject(text, para_start, s + verb.start()) or mention

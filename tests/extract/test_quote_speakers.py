@@ -362,6 +362,39 @@ SPEAKERS = [
         "a senior official",
         id="an-anonymous-source-before-the-verb",
     ),
+    pytest.param(
+        "Bob Vander Hoek chairs the board.\n\n“We prayed for unity,” Mr. Vander Hoek said.",
+        "Bob Vander Hoek",
+        id="a-two-word-surname-expands-to-the-full-name",
+    ),
+    pytest.param(
+        "Charlie King, a party organiser, spoke on Monday.\n\n“We need it,” Mr. King added.",
+        "Charlie King",
+        id="a-title-word-can-be-a-surname",
+    ),
+    pytest.param(
+        "On Tuesday, even as shares of Norvik were tumbling, Mr. Ostrow wrote to investors, "
+        "telling them the firm was “worth far more than today's price.”",
+        "Ostrow",
+        id="a-participle-hangs-from-the-person-who-acts",
+    ),
+    pytest.param(
+        "Senator Mara Quill of Vermont endorsed the governor on Monday, saying she would "
+        "“make an outstanding leader.”",
+        "Mara Quill",
+        id="a-place-after-of-does-not-act",
+    ),
+    pytest.param(
+        "“Records may be found,” Harbour Department senior trial counsel Lena Varga wrote in a "
+        "filing to the court.",
+        "Lena Varga",
+        id="a-long-title-before-the-name-beside-the-verb",
+    ),
+    pytest.param(
+        "The king visited the port. “We are proud,” the King said.",
+        "the King",
+        id="the-king-is-no-surname",
+    ),
 ]
 
 
