@@ -14,8 +14,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
 from bot.desk.cards import post_in_thread, post_thread
+from bot.desk.offers import offer_drafts, post_offers
 from bot.errors import UserError
 from bot.extract import Extraction
+from bot.render.offers import render_nothing_filed
 from bot.render.thread import render_fetch_failed, render_intake_failed, render_nothing_found
 from bot.services import Services
 from storage.articles import (
@@ -203,11 +205,13 @@ def ingest(services: Services, message: ArticleMessage) -> IntakeResult:
                 article_id=article.id,
                 drafts=drafts_of(extraction),
                 now=services.clock(),
+                offers=offer_drafts(extraction),
                 text=read.text if read.text != message.text else None,
                 title=read.title,
                 byline=read.byline,
                 source_url=read.source_url,
             )
+        offered = len(offer_drafts(extraction))
         if tickets:
             post_thread(services, article=article, tickets=tickets, thread_ts=message.thread_ts)
         else:
@@ -215,8 +219,11 @@ def ingest(services: Services, message: ArticleMessage) -> IntakeResult:
                 services,
                 channel=message.channel,
                 thread_ts=message.thread_ts,
-                message=render_nothing_found(),
+                message=render_nothing_filed(offered) if offered else render_nothing_found(),
             )
+        post_offers(
+            services, article_id=article.id, channel=message.channel, thread_ts=message.thread_ts
+        )
         _remember_permalink(services, article.id, message)
         return IntakeResult(
             article.id, created=True, ticket_ids=tuple(t.id for t in tickets if t.id is not None)

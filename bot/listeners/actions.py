@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from bot.desk import actions
+from bot.desk import actions, offers
 from bot.errors import BadInput
 from bot.listeners.errors import after_ack
 from bot.render import ids
@@ -69,7 +69,25 @@ def handle(services: Services, click: TicketAction) -> None:
     actions.after_change(services, click.user, answer.changed)
 
 
+def file_offer(services: Services, body: dict[str, Any], action: dict[str, Any]) -> None:
+    """The File button beside an offered claim: file it once, its card shows in the thread."""
+    value = str(action.get("value", ""))
+    if not value.isdigit():
+        raise BadInput(BAD_BUTTON)
+    message = body.get("message") or {}
+    container = body.get("container") or {}
+    thread_ts = message.get("thread_ts") or container.get("thread_ts")
+    offers.file_offered_claim(services, body["user"]["id"], int(value), thread_ts=thread_ts)
+
+
 def register(app: App, services: Services) -> None:
+    @app.action(ids.ACTION_FILE_OFFER)
+    def on_file_offer(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+    ) -> None:
+        ack()
+        after_ack(services, body, context, lambda: file_offer(services, body, action))
+
     for action_id in (
         ids.ACTION_CLAIM,
         ids.ACTION_RELEASE,

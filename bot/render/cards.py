@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from bot.extract.claims import check_reason
 from bot.render import ids
 from bot.render.blocks import (
     actions,
@@ -26,6 +27,7 @@ STATUS_VERIFIED: Final = "*Verified* by <@{assignee}> · *{verdict}*"
 STATUS_FLAGGED: Final = "*Flagged* by <@{assignee}>"
 STATUS_DISMISSED: Final = "*Dismissed* by <@{assignee}>"
 SOURCES_LABEL: Final = " · sources: {links}"
+CLAIM_REASON: Final = "_Worth checking: {reason}_"
 
 BUTTON_CLAIM: Final = "Claim"
 BUTTON_RELEASE: Final = "Release"
@@ -109,13 +111,20 @@ def ticket_menu(ticket: Ticket) -> Block:
     )
 
 
+def _card_text(ticket: Ticket) -> str:
+    """Title and text; a claim also says what makes it worth checking ("a figure, ...")."""
+    text = f"{ticket_title(ticket)}\n{ticket_quote(ticket)}"
+    reason = check_reason(ticket.text) if ticket.kind == "claim" else ""
+    return f"{text}\n{CLAIM_REASON.format(reason=reason)}" if reason else text
+
+
 def render_ticket_card(ticket: Ticket) -> list[Block]:
     """Three blocks at most: the text (with the menu), the status, the Claim/Release button."""
     assert ticket.id is not None
     active = ticket.status in ("open", "claimed")
     blocks: list[Block] = [
         section(
-            trim(f"{ticket_title(ticket)}\n{ticket_quote(ticket)}", MAX_SECTION_TEXT),
+            trim(_card_text(ticket), MAX_SECTION_TEXT),
             accessory=ticket_menu(ticket) if active else None,
             block_id=ids.ticket_block_id(ticket.id, "card"),
         ),

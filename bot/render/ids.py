@@ -16,6 +16,8 @@ ACTION_RELEASE: Final = "ticket_release"
 ACTION_VERIFY: Final = "ticket_verify"
 ACTION_FLAG: Final = "ticket_flag"
 ACTION_TICKET_MENU: Final = "ticket_menu"
+# The button beside an offered claim ("Also worth a look"); its value is the offer's id.
+ACTION_FILE_OFFER: Final = "offer_file"
 
 # Overflow options carry "<verb>:<ticket id>"; the verbs below.
 MENU_VERIFY: Final = "verify"
@@ -60,3 +62,10 @@ def menu_value(verb: str, ticket_id: int) -> str:
 def parse_menu_value(value: str) -> tuple[str, int] | None:
     verb, _, raw = value.partition(":")
     return (verb, int(raw)) if raw.isdigit() else None
+
+
+OFFERS_HEADER_BLOCK: Final = "offers-header"
+
+
+def offer_block_id(offer_id: int) -> str:
+    return f"offer-{offer_id}"
