@@ -25,6 +25,7 @@ _MIN_SHARED_WORDS: Final = 4
 _COMMON_WORD_CLAIMS: Final = 40
 _INDEX_FROM: Final = 64
 _NOT_WORD: Final = re.compile(r"[\W_]+")
+# Words too common to tell two claims apart.
 _FUNCTION_WORDS: Final = frozenset(
     """a an the and or but of to in on at by for with from as is are was were be been it its
     this that these those he she they we i you his her their our s t has have had not no
@@ -43,10 +44,8 @@ def claim_budget(chars: int, sentences: int, max_claims: int = DEFAULT_MAX_CLAIM
 
 
 def content_words(text: str) -> frozenset[str]:
-    """The words that carry a claim: figures and words of four letters or more, lower-cased."""
-    return frozenset(
-        w for w in _NOT_WORD.sub(" ", text).lower().split() if len(w) > 3 or w.isdigit()
-    )
+    """The words that carry a claim, lower-cased: all but the commonest function words."""
+    return frozenset(_NOT_WORD.sub(" ", text).lower().split()) - _FUNCTION_WORDS
 
 
 class Candidate(NamedTuple):
