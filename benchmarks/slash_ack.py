@@ -1,53 +1,161 @@
-"""Time to ack for 50 concurrent `/factcheck` commands over HTTP (the production WSGI app, SQLite)."""
+"""Ack and answer times for 50 concurrent `/factcheck` commands and 50 concurrent button clicks.
+
+Over HTTP, against the production WSGI app on SQLite and the Slack stand-in. The ack is the
+HTTP response to Slack's request; the answer is the bot's POST to the request's response_url
+(the command's reply, or the Snooze button's confirmation), as the stand-in timed it.
+
+`--compare DIR` runs the same rounds against another checkout (e.g. a `git worktree` of the
+parent commit), alternating round by round in child processes, so both see the same load.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The code under test: this checkout, or the one a parent run asked for.
+CODE = Path(os.environ.get("FACTCHECK_BENCH_CODE", Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(CODE))
 
-from benchmarks.desk_server import served_desk
-from bot.localslack.driver import SlackDriver
-from bot.localslack.signing import EventSender
-from bot.localslack.web_api import ALICE, DESK
+from benchmarks.desk_server import served_desk  # noqa: E402
+from bot.localslack.driver import SlackDriver  # noqa: E402
+from bot.localslack.signing import EventSender  # noqa: E402
+from bot.localslack.web_api import ALICE, CAROL, DESK, SlackStandIn  # noqa: E402
+from bot.render.reminders import ACTION_SNOOZE_HOUR  # noqa: E402
+
+ARTICLE = (Path(__file__).resolve().parents[1] / "tests" / "desk" / "article.txt").read_text(
+    encoding="utf-8"
+)
+COMMANDS = ("queue", "mine", "help", "show 1", "claim 1")
+KINDS = ("command", "button")
+
+
+#: Seconds per request, by kind ("command", "button") and by what was timed ("ack", "answer").
+Figures = dict[str, dict[str, list[float]]]
+
+
+def _snooze_message(ticket_id: int) -> dict[str, object]:
+    """A reminder DM's Snooze button for one ticket, as the driver clicks it."""
+    button = {
+        "type": "button",
+        "action_id": ACTION_SNOOZE_HOUR,
+        "value": str(ticket_id),
+        "text": {"type": "plain_text", "text": "Snooze 1 hour"},
+    }
+    return {"ts": f"{time.time():.6f}", "blocks": [{"type": "actions", "elements": [button]}]}
+
+
+def _answered_at(slack: SlackStandIn, url: str | None, deadline: float) -> float | None:
+    while time.time() < deadline:
+        posts = slack.responses(url)
+        if posts:
+            return posts[0].at
+        time.sleep(0.01)
+    return None
+
+
+def one_round(concurrency: int, rounds: int) -> Figures:
+    """Ack and answer seconds per request, for each kind, from `rounds` bursts of each."""
+    results: Figures = {kind: {"ack": [], "answer": []} for kind in KINDS}
+    with served_desk() as (slack, _services, events_url):
+        senders = [EventSender(events_url, slack.signing_secret) for _ in range(concurrency)]
+        drivers = [SlackDriver(slack, sender=s) for s in senders]
+        drivers[0].say(CAROL, DESK, ARTICLE)
+        slack.wait_for(lambda: len(slack.calls("reactions.remove")) >= 1, timeout=60)
+        drivers[0].command(ALICE, "/factcheck", "claim 1 2 3 4 5 6", channel=DESK)
+        slack.wait_for(lambda: slack.responses(), timeout=60)
+
+        def one(kind: str, i: int) -> tuple[float, float | None]:
+            started = time.time()
+            if kind == "command":
+                text = COMMANDS[i % len(COMMANDS)]
+                delivery = drivers[i].command(ALICE, "/factcheck", text, channel=DESK)
+            else:
+                message = _snooze_message(1 + i % 6)
+                delivery = drivers[i].click(ALICE, message, ACTION_SNOOZE_HOUR, channel=DESK)
+            acked = time.time() - started
+            assert delivery.acked, delivery
+            answered = _answered_at(slack, delivery.response_url, started + 30)
+            return acked, None if answered is None else answered - started
+
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            for _ in range(rounds):
+                for kind in KINDS:
+                    burst = [pool.submit(one, kind, i) for i in range(concurrency)]
+                    for acked, answered in (future.result() for future in burst):
+                        results[kind]["ack"].append(acked)
+                        if answered is not None:
+                            results[kind]["answer"].append(answered)
+                    time.sleep(0.5)
+        for sender in senders:
+            sender.close()
+    return results
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def _report(name: str, results: Figures, expected: int) -> None:
+    for kind in KINDS:
+        for what in ("ack", "answer"):
+            values = results[kind][what]
+            if not values:
+                print(f"{name:8} {kind:8} {what:6} none")
+                continue
+            print(
+                f"{name:8} {kind:8} {what:6} p50 {statistics.median(values) * 1000:5.0f} ms"
+                f"  p99 {_percentile(values, 0.99) * 1000:5.0f} ms"
+                f"  max {max(values) * 1000:5.0f} ms  ({len(values)} of {expected})"
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--compare", type=Path, metavar="DIR", help="another checkout to time")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with served_desk() as (slack, _services, events_url):
-        senders = [EventSender(events_url, slack.signing_secret) for _ in range(args.concurrency)]
-        drivers = [SlackDriver(slack, sender=s) for s in senders]
-        texts = ["queue", "mine", "help", "show 1", "claim 1"]
-
-        def one(i: int) -> float:
-            started = time.perf_counter()
-            delivery = drivers[i].command(ALICE, "/factcheck", texts[i % len(texts)], channel=DESK)
-            elapsed = time.perf_counter() - started
-            assert delivery.acked, delivery
-            return elapsed
-
-        drivers[0].command(ALICE, "/factcheck", "help", channel=DESK)  # warm up
-        times: list[float] = []
-        with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-            for _ in range(args.rounds):
-                times += list(pool.map(one, range(args.concurrency)))
-                time.sleep(0.5)
-        for sender in senders:
-            sender.close()
-    ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * len(ordered)) - 1)]
-    print(f"{len(times)} slash commands, {args.concurrency} at once, over HTTP")
-    print(
-        f"ack p50 {statistics.median(times) * 1000:.0f} ms  p99 {p99 * 1000:.0f} ms  max {ordered[-1] * 1000:.0f} ms"
-    )
+    if args.json:  # a child of a --compare run: one checkout, figures on stdout
+        print(json.dumps(one_round(args.concurrency, args.rounds)))
+        return 0
+    checkouts = {"this": Path(__file__).resolve().parents[1]}
+    if args.compare:
+        checkouts["compare"] = args.compare.resolve()
+    totals: dict[str, Figures] = {
+        name: {kind: {"ack": [], "answer": []} for kind in KINDS} for name in checkouts
+    }
+    for _ in range(args.rounds):  # one burst of each kind per child, alternating checkouts
+        for name, code in checkouts.items():
+            child = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--json",
+                    "--rounds=1",
+                    f"--concurrency={args.concurrency}",
+                ],
+                env={**os.environ, "FACTCHECK_BENCH_CODE": str(code)},
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            figures = json.loads(child.stdout.strip().splitlines()[-1])
+            for kind in KINDS:
+                for what in ("ack", "answer"):
+                    totals[name][kind][what] += figures[kind][what]
+    print(f"{args.rounds} rounds of {args.concurrency} at once, per kind, over HTTP (SQLite)")
+    for name in checkouts:
+        _report(name, totals[name], args.rounds * args.concurrency)
     return 0
 
 
