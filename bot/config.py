@@ -113,6 +113,15 @@ class Settings(BaseSettings):
         description="Tests only: let the link fetcher reach loopback/private addresses.",
     )
     log_level: str = Field(default="INFO", validation_alias="FACTCHECK_LOG_LEVEL")
+    db_statement_timeout: float = Field(
+        default=30.0, gt=0, le=3600, validation_alias="FACTCHECK_DB_STATEMENT_TIMEOUT"
+    )
+    db_connect_timeout: float = Field(
+        default=5.0, ge=2, le=300, validation_alias="FACTCHECK_DB_CONNECT_TIMEOUT"
+    )
+    db_retry_seconds: float = Field(
+        default=5.0, gt=0, le=300, validation_alias="FACTCHECK_DB_RETRY_SECONDS"
+    )
     workers: int = Field(default=DEFAULT_WORKERS, ge=1, le=64, validation_alias="FACTCHECK_WORKERS")
 
     model_config["arbitrary_types_allowed"] = True

@@ -22,7 +22,11 @@ def build_services(settings: Settings, *, migrate: bool = True) -> Services:
     put FACTCHECK_EDITORS on the roster, so `/factcheck roster list` shows who edits."""
     if migrate:
         upgrade(settings.database_url)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url,
+        statement_timeout=settings.db_statement_timeout,
+        connect_timeout=settings.db_connect_timeout,
+    )
     services = Services(
         settings=settings,
         engine=engine,

@@ -23,6 +23,7 @@ from typing import Any, Final
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import DBAPIError
 
 from bot.digest import post_due_digests
 from bot.reminders import ReminderSweeper, SweepReport
@@ -30,6 +31,8 @@ from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
+SWEEP_FAILED: Final = "reminder sweep by %s failed, database unavailable (%s); next sweep retries"
+DIGEST_FAILED: Final = "digest check by %s failed, database unavailable (%s); next sweep retries"
 SWEEP_JOB: Final = "sweep"
 DIGEST_JOB: Final = "digest"
 
@@ -86,6 +89,8 @@ class DeskClock:
         report: SweepReport | None = None
         try:
             report = self.sweeper.sweep()
+        except DBAPIError as error:  # an outage, not a bug: one line, the next tick retries
+            logger.warning(SWEEP_FAILED, self.owner, _first_line(error))
         except Exception:
             logger.exception("reminder sweep by %s failed; next sweep will retry", self.owner)
         self.digest_tick()
@@ -94,8 +99,16 @@ class DeskClock:
     def digest_tick(self) -> None:
         try:
             post_due_digests(self.services, owner=self.owner)
+        except DBAPIError as error:
+            logger.warning(DIGEST_FAILED, self.owner, _first_line(error))
         except Exception:
             logger.exception("digest check by %s failed; next sweep will retry", self.owner)
+
+
+def _first_line(error: DBAPIError) -> str:
+    """The driver's own message, without SQLAlchemy's SQL echo and background link."""
+    lines = str(error.orig).strip().splitlines() if error.orig is not None else []
+    return lines[0] if lines else type(error).__name__
 
 
 def start_desk_clock(services: Services) -> DeskClock:

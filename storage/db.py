@@ -11,7 +11,17 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+from storage.deadline import install as install_deadline
+
+#: How long a statement may run (PostgreSQL statement_timeout; SQLite's busy timeout), and
+#: how long connecting to PostgreSQL may take; FACTCHECK_DB_* settings override both.
+STATEMENT_TIMEOUT_S = 30.0
+CONNECT_TIMEOUT_S = 5.0
+#: The client-side deadline (storage.deadline) leaves the server's statement_timeout time to
+#: answer first: only a connection that stopped answering at all is cut by us.
+DEADLINE_GRACE_S = 2.0
+#: A transaction left open by a stuck client releases its row locks after this long.
+IDLE_IN_TRANSACTION_S = 60.0
 SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
@@ -24,7 +34,7 @@ def normalise_url(url: str | URL) -> URL:
     return parsed
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction.
 
     Python's sqlite3 starts transactions lazily and as DEFERRED, so two threads can both read a
@@ -38,7 +48,7 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
@@ -52,12 +62,43 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str | URL, **kwargs: Any) -> Engine:
-    """An Engine for `url`: SQLite gets the single-writer setup, PostgreSQL uses psycopg 3."""
+def postgres_connect_args(
+    *, connect_timeout: float, statement_timeout: float
+) -> dict[str, Any]:
+    """libpq parameters: bounded connecting, server-side statement and idle-transaction
+    timeouts, and TCP keepalives with a user timeout, so a dead peer is noticed by the kernel."""
+    statement_ms = int(statement_timeout * 1000)
+    idle_ms = int(max(IDLE_IN_TRANSACTION_S, 2 * statement_timeout) * 1000)
+    return {
+        "connect_timeout": max(2, round(connect_timeout)),  # libpq's minimum is 2 s
+        "options": f"-c statement_timeout={statement_ms} "
+        f"-c idle_in_transaction_session_timeout={idle_ms}",
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+        "tcp_user_timeout": int((statement_timeout + DEADLINE_GRACE_S) * 1000),
+    }
+
+
+def make_engine(
+    url: str | URL,
+    *,
+    statement_timeout: float = STATEMENT_TIMEOUT_S,
+    connect_timeout: float = CONNECT_TIMEOUT_S,
+    **kwargs: Any,
+) -> Engine:
+    """An Engine for `url`: SQLite gets the single-writer setup, PostgreSQL uses psycopg 3.
+
+    Nothing waits forever: SQLite waits `statement_timeout` for the write lock; PostgreSQL
+    connects within `connect_timeout`, the server cancels a statement after
+    `statement_timeout`, and storage.deadline cuts a connection that does not answer at all
+    (the pre-ping on checkout included).
+    """
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "sqlite":
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
-        kwargs["connect_args"].setdefault("timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+        kwargs["connect_args"].setdefault("timeout", statement_timeout)
         if parsed.database in (None, "", ":memory:"):
             raise ValueError(
                 "an in-memory SQLite database would be private to one connection; "
@@ -66,12 +107,18 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         kwargs.setdefault("pool_size", 8)
         kwargs.setdefault("max_overflow", 32)
         engine = create_engine(parsed, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, int(statement_timeout * 1000))
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
+    connect_args = postgres_connect_args(
+        connect_timeout=connect_timeout, statement_timeout=statement_timeout
+    )
+    kwargs["connect_args"] = {**connect_args, **kwargs.get("connect_args", {})}
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 30)
-    return create_engine(parsed, **kwargs)
+    kwargs.setdefault("pool_timeout", statement_timeout)
+    engine = create_engine(parsed, **kwargs)
+    install_deadline(engine, statement_timeout + min(DEADLINE_GRACE_S, statement_timeout))
+    return engine
 
 
 @contextmanager

@@ -8,6 +8,9 @@ from sqlalchemy import Connection
 from storage.db import make_engine
 from storage.models import SQLModel
 
+#: A migration may rewrite a large table: far longer than a desk statement may take.
+MIGRATION_STATEMENT_TIMEOUT_S = 600.0
+
 target_metadata = SQLModel.metadata
 
 
@@ -28,7 +31,8 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    url = context.config.get_main_option("sqlalchemy.url") or ""
+    engine = make_engine(url, statement_timeout=MIGRATION_STATEMENT_TIMEOUT_S)
     try:
         with engine.connect() as conn:
             _run(conn)
