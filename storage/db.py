@@ -62,9 +62,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def postgres_connect_args(
-    *, connect_timeout: float, statement_timeout: float
-) -> dict[str, Any]:
+def postgres_connect_args(*, connect_timeout: float, statement_timeout: float) -> dict[str, Any]:
     """libpq parameters: bounded connecting, server-side statement and idle-transaction
     timeouts, and TCP keepalives with a user timeout, so a dead peer is noticed by the kernel."""
     statement_ms = int(statement_timeout * 1000)

@@ -50,9 +50,7 @@ class Watchdog:
         with self._lock:
             self._armed[id(dbapi_connection)] = (time.monotonic() + self.seconds, fd)
             if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._watch, name="db-deadline", daemon=True
-                )
+                self._thread = threading.Thread(target=self._watch, name="db-deadline", daemon=True)
                 self._thread.start()
 
     def disarm(self, dbapi_connection: Any) -> None:
