@@ -23,6 +23,16 @@ _MIN_CLAIM_WORDS = 5
 # count as mere attribution (`said`, `he told reporters`, a dash).
 _MAX_ATTRIBUTION_WORDS = 4
 _WORD = re.compile(r"[^\W_]+")
+# A stretch before a quotation that ends on one of these runs on into the quotation.
+_LEAD_IN_ENDS = frozenset(
+    """a an the that as to of is was were are be been being has have had his her their its
+    because than like and or but with by for from called calling dubbed described said says
+    told added wrote read saying adding warned argued claimed insisted noted""".split()
+)
+# A stretch after a quotation that starts on one of these is its attribution or its tail.
+_TAIL_STARTS = frozenset(
+    """said says told added asked adding saying wrote and or but nor by with to of""".split()
+)
 # What is trimmed off the ends of a claim cut out between quotations.
 _STRETCH_EDGES = " \t\n,;:–—-\"“”‘’'("
 
@@ -63,6 +73,19 @@ def _unquoted_stretch(
             best = (a, b)
         at = max(at, q_end)
     return best
+
+
+def _cut_mid_clause(stretch: str, *, lead_in: bool, tail: bool) -> bool:
+    """Whether a stretch cut at a quotation breaks off mid-clause, so the quote ticket holds it.
+
+    `Trump argued that Cruz has "got to come a long way"` leaves `Trump argued that Cruz has`
+    (a lead-in ending on `has`), `"...," said Tom Reyes` leaves a tail starting on `said`:
+    neither is a claim a checker can check apart from the quotation.
+    """
+    words = _WORD.findall(stretch.lower())
+    if not words:
+        return True
+    return (lead_in and words[-1] in _LEAD_IN_ENDS) or (tail and words[0] in _TAIL_STARTS)
 
 
 def extract(
@@ -141,7 +164,11 @@ def extract(
                 a, b = _unquoted_stretch(
                     body, start, end, [(start + q[0], start + q[1]) for q in quoted]
                 )
-                if len(body[a:b].split()) < _MIN_CLAIM_WORDS:
+                if len(body[a:b].split()) < _MIN_CLAIM_WORDS or _cut_mid_clause(
+                    body[a:b],
+                    lead_in=b < end and body[b:end].strip(_STRETCH_EDGES) != "",
+                    tail=a > start,
+                ):
                     continue
                 start, end = a, b
                 judged.append(rest)

@@ -177,3 +177,14 @@ def test_a_claim_comes_with_a_reason_a_checker_reads(sentence: str, reason: str)
 
 def test_opinion_has_no_reason() -> None:
     assert check_reason("I think we should wait and see.") == ""
+
+
+def test_a_lead_in_cut_off_by_its_quotation_is_not_a_claim() -> None:
+    text = (
+        "Senator Ada Reyes argued on Monday that the harbour board of Riverton has "
+        "“got to come a long way on flood defences before the winter storms of 2026.”\n\n"
+        "The pension fund lost 12 percent of its value in 2022, according to the state auditor."
+    )
+    texts = _claims(extract(text))
+    assert not any(t.endswith("has") for t in texts)
+    assert any("12 percent" in t for t in texts)
