@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.services import Services
@@ -13,6 +14,9 @@ from bot.work import WorkPool
 from storage.db import make_engine, session_scope
 from storage.migrate import upgrade
 from storage.roster import seed_editors
+
+if TYPE_CHECKING:
+    from bot.scheduler import DeskClock
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +48,8 @@ class BackgroundJobs:
     """What `run` started beside the listeners, stopped in reverse order on shutdown."""
 
     stoppers: list[Callable[[], None]] = field(default_factory=list)
+    #: The reminder and digest clock, when this process runs it (the playground nudges it).
+    desk_clock: DeskClock | None = None
 
     def stop(self) -> None:
         for stop in reversed(self.stoppers):
@@ -61,4 +67,4 @@ def start_background_jobs(services: Services) -> BackgroundJobs:
     from bot.scheduler import start_desk_clock
 
     clock = start_desk_clock(services)
-    return BackgroundJobs(stoppers=[clock.shutdown])
+    return BackgroundJobs(stoppers=[clock.shutdown], desk_clock=clock)

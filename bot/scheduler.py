@@ -84,6 +84,12 @@ class DeskClock:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
 
+    def sweep_now(self) -> None:
+        """Bring the next sweep forward to now; it runs as the scheduled job (never doubled)."""
+        self.scheduler.modify_job(
+            SWEEP_JOB, next_run_time=datetime.now(self.services.settings.zone)
+        )
+
     def tick(self) -> SweepReport | None:
         """One sweep and a look for due digests; errors are logged, the clock keeps going."""
         report: SweepReport | None = None

@@ -33,6 +33,12 @@ def _run() -> Register:
     return run.register
 
 
+def _playground() -> Register:
+    from bot.cli import playground
+
+    return playground.register
+
+
 def _manifest() -> Register:
     from bot.cli import manifest
 
@@ -77,6 +83,11 @@ def _digest() -> Register:
 
 COMMANDS: tuple[Command, ...] = (
     Command("run", "start the bot (migrates the database first)", _run),
+    Command(
+        "playground",
+        "the whole desk in a browser: the real bot, a local Slack, no tokens",
+        _playground,
+    ),
     Command("manifest", "print the Slack app manifest (JSON)", _manifest),
     Command("db", "database maintenance (migrations)", _db),
     Command("tickets", "list tickets from the database", _tickets),

@@ -49,9 +49,15 @@ class Delivery:
         return self.status == 200
 
 
-def _find_element(blocks: Any, action_id: str) -> tuple[str, dict[str, Any]] | None:
+def _find_element(
+    blocks: Any, action_id: str, block_id: str | None = None
+) -> tuple[str, dict[str, Any]] | None:
+    """The first element with ``action_id`` (in block ``block_id`` when given): Slack tells
+    apart same-named buttons of several cards in one message by their block."""
     for block in blocks or []:
         if not isinstance(block, Mapping):
+            continue
+        if block_id is not None and block.get("block_id") != block_id:
             continue
         elements = list(block.get("elements") or []) if block.get("type") == "actions" else []
         for key in ("accessory", "element"):
@@ -202,9 +208,10 @@ class SlackDriver:
         action_id: str,
         *,
         channel: str | None = None,
+        block_id: str | None = None,
     ) -> Delivery:
-        """``user`` clicks the button ``action_id`` on a message (its value and label as sent)."""
-        found = self._element(message, action_id)
+        """``user`` clicks the button ``action_id`` (in ``block_id``) on a message."""
+        found = self._element(message, action_id, block_id)
         block_id, element = found
         if element.get("type") != "button":
             raise AssertionError(f"{action_id!r} is a {element.get('type')}, not a button")
@@ -224,9 +231,10 @@ class SlackDriver:
         value: str,
         *,
         channel: str | None = None,
+        block_id: str | None = None,
     ) -> Delivery:
         """``user`` picks option ``value`` of an overflow menu or static select on a message."""
-        block_id, element = self._element(message, action_id)
+        block_id, element = self._element(message, action_id, block_id)
         options = {str(o.get("value")): o for o in _options(element)}
         if value not in options:
             raise AssertionError(f"{action_id!r} offers {sorted(options)}, not {value!r}")
@@ -280,6 +288,45 @@ class SlackDriver:
             "interactive", payload, response_url=response_url, trigger_id=trigger_id
         )
 
+    def act_in_view(
+        self,
+        user: str,
+        view: Mapping[str, Any],
+        action_id: str,
+        value: str | None = None,
+        *,
+        block_id: str | None = None,
+    ) -> Delivery:
+        """``user`` clicks a button (or picks option ``value`` of a menu) in a modal or App Home."""
+        found = _find_element(view.get("blocks"), action_id, block_id)
+        if found is None:
+            raise AssertionError(f"no element with action_id {action_id!r} in the view")
+        block_id, element = found
+        label = str(element.get("text", {}).get("text", ""))
+        if value is None:
+            action = payloads.button(
+                action_id, value=element.get("value"), block_id=block_id, text=label
+            )
+        else:
+            options = {str(o.get("value")): o for o in _options(element)}
+            if value not in options:
+                raise AssertionError(f"{action_id!r} offers {sorted(options)}, not {value!r}")
+            label = str(options[value].get("text", {}).get("text", ""))
+            build = (
+                payloads.overflow if element.get("type") == "overflow" else payloads.static_select
+            )
+            action = build(action_id, value=value, text=label, block_id=block_id)
+        trigger_id = self.slack.new_trigger_id(user)
+        payload = payloads.block_actions(
+            user=user,
+            actions=[action],
+            trigger_id=trigger_id,
+            view=view,
+            team_id=self.slack.team_id,
+            api_app_id=self.slack.app_id,
+        )
+        return self._deliver("interactive", payload, trigger_id=trigger_id)
+
     def open_home(self, user: str) -> Delivery:
         """``user`` opens the bot's App Home tab."""
         channel = self.slack.im_channel_for(user)
@@ -296,10 +343,10 @@ class SlackDriver:
         raise AssertionError(f"no message with ts {ts} in any channel")
 
     def _element(
-        self, message: Mapping[str, Any] | Ephemeral, action_id: str
+        self, message: Mapping[str, Any] | Ephemeral, action_id: str, block_id: str | None = None
     ) -> tuple[str, dict[str, Any]]:
         body = message.message if isinstance(message, Ephemeral) else message
-        found = _find_element(body.get("blocks"), action_id)
+        found = _find_element(body.get("blocks"), action_id, block_id)
         if found is None:
             raise AssertionError(f"no element with action_id {action_id!r} in the message")
         return found

@@ -435,6 +435,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         self._views: dict[str, dict[str, Any]] = {}
         self._view_owner: dict[str, str] = {}
         self._modal_stacks: dict[str, list[str]] = {}
+        self._modal_errors: dict[str, dict[str, str]] = {}
         self._home: dict[str, dict[str, Any]] = {}
         self._published: list[tuple[str, dict[str, Any]]] = []
         self._triggers: dict[str, _Trigger] = {}
@@ -760,6 +761,67 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         with self.lock:
             found = self._home.get(user)
             return copy.deepcopy(found) if found else None
+
+    # ----------------------------------------------------------------- modals as people see them
+
+    def modal_stack(self, user: str) -> list[dict[str, Any]]:
+        """The modals open on ``user``'s screen, bottom first (the last one is in front)."""
+        with self.lock:
+            stack = self._modal_stacks.get(user) or []
+            return [copy.deepcopy(self._views[view_id]) for view_id in stack]
+
+    def modal_errors(self, view_id: str) -> dict[str, str]:
+        """Field errors the app last answered for a view (block_id -> message)."""
+        with self.lock:
+            return dict(self._modal_errors.get(view_id) or {})
+
+    def answer_submission(self, user: str, view_id: str, ack: Any) -> None:
+        """Do with ``user``'s modals what Slack does with the app's view_submission ack.
+
+        ``errors`` keeps the view open with messages by its fields; ``update`` replaces it;
+        ``push`` puts a new view on top; ``clear`` closes every modal; anything else (an empty
+        ack) closes the submitted view and those above it.
+        """
+        answer = ack if isinstance(ack, Mapping) else {}
+        action = answer.get("response_action")
+        with self._changed:
+            stack = self._modal_stacks.setdefault(user, [])
+            self._modal_errors.pop(view_id, None)
+            if action == "errors":
+                self._modal_errors[view_id] = {
+                    str(k): str(v) for k, v in dict(answer.get("errors") or {}).items()
+                }
+            elif action in ("update", "push") and isinstance(answer.get("view"), Mapping):
+                view = dict(answer["view"])
+                if action == "update" and view_id in self._views:
+                    self._views[view_id].update(
+                        title=view.get("title"),
+                        submit=view.get("submit"),
+                        close=view.get("close"),
+                        blocks=with_generated_ids(view.get("blocks", [])),
+                        private_metadata=view.get("private_metadata", ""),
+                        callback_id=view.get("callback_id", ""),
+                        hash=f"{int(time.time())}.{secrets.token_hex(4)}",
+                    )
+                elif action == "push" and stack:
+                    stored = self._new_view(view, root=stack[0], previous=stack[-1])
+                    self._view_owner[stored["id"]] = user
+                    stack.append(stored["id"])
+            elif action == "clear":
+                stack.clear()
+            elif view_id in stack:
+                del stack[stack.index(view_id) :]
+            self._changed.notify_all()
+
+    def close_modal(self, user: str, view_id: str) -> None:
+        """``user`` pressed Close: the view (and those above) goes, or all with clear_on_close."""
+        with self._changed:
+            stack = self._modal_stacks.setdefault(user, [])
+            if view_id in stack:
+                clear = self._views[view_id].get("clear_on_close")
+                del stack[0 if clear else stack.index(view_id) :]
+            self._modal_errors.pop(view_id, None)
+            self._changed.notify_all()
 
     def wait_for(
         self,

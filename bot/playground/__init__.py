@@ -1,0 +1,1 @@
+"""`factcheck playground`: the real bot, a local Slack and a page that plays the people."""

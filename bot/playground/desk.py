@@ -1,0 +1,296 @@
+"""The playground's desk: the real bot served over HTTP against the local Slack, and the people's
+actions delivered to it as signed requests, exactly as Slack would send them.
+
+One process owns it all: the stand-in (a thread), the bot's waitress server (a thread), the
+bot's background jobs (the scheduler's thread) and the page (see `bot.playground.page`).
+`stop()` ends each of them; nothing binds anything but 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Final
+
+import httpx
+
+from bot.app import create_app
+from bot.config import Settings, load_settings
+from bot.localslack import payloads
+from bot.localslack.driver import Delivery, SlackDriver
+from bot.localslack.signing import EventSender
+from bot.localslack.web_api import SlackStandIn
+from bot.playground.clock import DeskTime
+from bot.playground.workspace import CHANNELS, EDITORS, as_slack_sends, handles, seed_playground
+from bot.reminders import next_local_time
+from bot.render.ids import SLASH_COMMAND
+from bot.runtime import BackgroundJobs, build_services, start_background_jobs
+from bot.services import Services
+from bot.web import EVENTS_PATH, build_wsgi_app
+
+logger = logging.getLogger(__name__)
+
+LOOPBACK: Final = "127.0.0.1"
+UNKNOWN_COMMAND: Final = "Only {command} is installed in this workspace."
+NOT_ACKED: Final = "The bot did not acknowledge that (HTTP {status}); see the terminal's log."
+GONE: Final = "That is no longer there; it may have been updated. Try again."
+NO_SCHEDULER: Final = "The scheduler is not running in this process, so nothing comes due."
+#: How far past a due moment a jump lands, so the sweep sees it as due.
+PAST_DUE: Final = timedelta(minutes=1)
+TIME_JUMPS: Final = ("hour", "reminders", "digest")
+
+
+@dataclass(frozen=True)
+class Container:
+    """Where an action came from: a message, an ephemeral message, or a view (modal or Home)."""
+
+    kind: str
+    channel: str = ""
+    ts: str = ""
+    view_id: str = ""
+
+
+class Playground:
+    """The bot, the local Slack and the desk clock, started together and stopped together."""
+
+    def __init__(self, database: Path, *, overrides: dict[str, Any] | None = None) -> None:
+        self.database = database
+        self.overrides = dict(overrides or {})
+        self.time = DeskTime()
+        self.slack = SlackStandIn()
+        self._acting = threading.Lock()
+        self._stoppers: list[Any] = []
+        self.settings: Settings | None = None
+        self.services: Services | None = None
+        self.background = BackgroundJobs()
+        self.bot_url = ""
+        self.driver: SlackDriver | None = None
+
+    # ----------------------------------------------------------------- life
+
+    def start(self) -> Playground:
+        """Start the local Slack, then the bot against it (migrating a fresh SQLite file)."""
+        from waitress.server import create_server
+
+        self.slack.start()
+        self._stoppers.append(self.slack.stop)
+        seed_playground(self.slack)
+        for leftover in self._database_files():
+            leftover.unlink(missing_ok=True)
+        settings = load_settings(
+            **{
+                "slack_bot_token": self.slack.bot_token,
+                "slack_signing_secret": self.slack.signing_secret,
+                "slack_app_token": None,
+                "slack_api_url": self.slack.api_url,
+                "database_url": f"sqlite:///{self.database}",
+                "channels": [CHANNELS[0][0]],
+                "editors": list(EDITORS),
+                "digest_channel": None,
+                "scheduler": True,
+                **self.overrides,
+            }
+        )
+        services = build_services(settings)
+        services.clock = self.time
+        self.settings, self.services = settings, services
+        self._stoppers.append(services.engine.dispose)
+        server: Any = create_server(
+            build_wsgi_app(services.engine, "http", create_app(services)),
+            host=LOOPBACK,
+            port=0,
+            threads=8,
+            ident="factcheck",
+        )
+        threading.Thread(target=server.run, name="playground-bot", daemon=True).start()
+        self._stoppers.append(server.close)
+        self.bot_url = f"http://{LOOPBACK}:{server.effective_port}"
+        self.background = start_background_jobs(services)
+        self._stoppers.append(self.background.stop)
+        sender = EventSender(self.bot_url + EVENTS_PATH, self.slack.signing_secret)
+        self._stoppers.append(sender.close)
+        self.driver = SlackDriver(self.slack, sender=sender)
+        return self
+
+    def stop(self) -> None:
+        """Stop everything `start` started, newest first."""
+        while self._stoppers:
+            stop = self._stoppers.pop()
+            try:
+                stop()
+            except Exception:
+                logger.exception("error while stopping the playground")
+
+    def _database_files(self) -> list[Path]:
+        """The SQLite file and its journal: the desk starts empty, as the local Slack does."""
+        return [self.database, *(Path(f"{self.database}{s}") for s in ("-wal", "-shm"))]
+
+    @property
+    def _people(self) -> SlackDriver:
+        if self.driver is None:
+            raise RuntimeError("the playground is not running; call start()")
+        return self.driver
+
+    # ----------------------------------------------------------------- people
+
+    def say(self, user: str, channel: str, text: str, thread_ts: str | None = None) -> str | None:
+        """``user`` sends what they typed: a message (a mention too) or a slash command.
+
+        Returns a notice for the person when there is one (an unknown command).
+        """
+        people = handles(self.slack)
+        with self._acting:
+            if text.startswith("/"):
+                command, _, rest = text.partition(" ")
+                if command != SLASH_COMMAND:
+                    return UNKNOWN_COMMAND.format(command=SLASH_COMMAND)
+                arguments = as_slack_sends(rest.strip(), people, command=True)
+                delivery = self._people.command(user, command, arguments, channel=channel)
+                self._show_command_answer(delivery)
+                return self._refused(delivery)
+            message = self._people.say(
+                user, channel, as_slack_sends(text, people), thread_ts=thread_ts
+            )
+            if f"<@{self.slack.bot_user_id}>" in message["text"]:
+                delivery = self._people.event(
+                    payloads.app_mention_event(
+                        user=user,
+                        channel=channel,
+                        text=message["text"],
+                        ts=message["ts"],
+                        thread_ts=thread_ts,
+                    )
+                )
+                return self._refused(delivery)
+        return None
+
+    def _show_command_answer(self, delivery: Delivery) -> None:
+        """A slash command's ack body is shown to the person, as Slack does (via its response_url)."""
+        body = delivery.body
+        if isinstance(body, str) and body.strip():
+            body = {"text": body}
+        if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
+            assert delivery.response_url is not None
+            httpx.post(delivery.response_url, json=body, timeout=10)
+
+    @staticmethod
+    def _refused(delivery: Delivery) -> str | None:
+        return None if delivery.acked else NOT_ACKED.format(status=delivery.status)
+
+    def act(
+        self,
+        user: str,
+        container: Container,
+        action_id: str,
+        value: str | None = None,
+        *,
+        block_id: str | None = None,
+    ) -> str | None:
+        """``user`` presses a button (or picks ``value`` from a menu) of block ``block_id``
+        where ``container`` says."""
+        people = self._people
+        with self._acting:
+            try:
+                if container.kind == "view":
+                    view = self.slack.view(container.view_id)
+                    if view is None:
+                        return GONE
+                    delivery = people.act_in_view(user, view, action_id, value, block_id=block_id)
+                elif container.kind == "ephemeral":
+                    found = [
+                        e
+                        for e in self.slack.ephemerals_to(user, channel=container.channel)
+                        if e.message.get("ts") == container.ts
+                    ]
+                    if not found:
+                        return GONE
+                    delivery = self._press(
+                        user, found[-1], action_id, value, container.channel, block_id
+                    )
+                else:
+                    message = self.slack.message(container.channel, container.ts)
+                    if message is None:
+                        return GONE
+                    delivery = self._press(
+                        user, message, action_id, value, container.channel, block_id
+                    )
+            except AssertionError:
+                return GONE
+        return self._refused(delivery)
+
+    def _press(
+        self,
+        user: str,
+        target: Any,
+        action_id: str,
+        value: str | None,
+        channel: str,
+        block_id: str | None,
+    ) -> Delivery:
+        if value is None:
+            return self._people.click(user, target, action_id, channel=channel, block_id=block_id)
+        return self._people.choose(
+            user, target, action_id, value, channel=channel, block_id=block_id
+        )
+
+    def submit(self, user: str, view_id: str, values: dict[str, Any]) -> str | None:
+        """``user`` submits the modal ``view_id`` with ``values``; the bot's answer decides
+        whether it closes, shows errors by its fields, or changes."""
+        with self._acting:
+            view = self.slack.view(view_id)
+            if view is None:
+                return GONE
+            delivery = self._people.submit(user, view, values)
+            if delivery.acked:
+                self.slack.answer_submission(user, view_id, delivery.body)
+        return self._refused(delivery)
+
+    def close(self, user: str, view_id: str) -> None:
+        """``user`` closes the modal (Slack tells the bot only when it asked: notify_on_close)."""
+        self.slack.close_modal(user, view_id)
+
+    def open_home(self, user: str) -> str | None:
+        """``user`` opens the App Home tab: Slack sends app_home_opened."""
+        with self._acting:
+            delivery = self._people.open_home(user)
+        return self._refused(delivery)
+
+    # ----------------------------------------------------------------- time
+
+    def jump(self, to: str) -> str:
+        """Move the desk's clock forward and run the scheduler's sweep now.
+
+        ``hour``: one hour; ``reminders``: one reminder interval (every claimed ticket's next
+        reminder comes due); ``digest``: to the next digest time. Returns what happened.
+        """
+        settings = self._settings
+        now = self.time()
+        if to == "reminders":
+            by = settings.reminder_interval + PAST_DUE
+        elif to == "digest":
+            by = next_local_time(now, settings.digest_time, settings.zone) - now + PAST_DUE
+        elif to == "hour":
+            by = timedelta(hours=1)
+        else:
+            raise ValueError(f"unknown jump {to!r}; one of {', '.join(TIME_JUMPS)}")
+        self.time.advance(by)
+        clock = self.background.desk_clock
+        if clock is None:
+            return NO_SCHEDULER
+        clock.sweep_now()
+        return f"The desk clock moved {_duration(by)} ahead; the sweep is running."
+
+    @property
+    def _settings(self) -> Settings:
+        if self.settings is None:
+            raise RuntimeError("the playground is not running; call start()")
+        return self.settings
+
+
+def _duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"

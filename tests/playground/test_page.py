@@ -1,0 +1,109 @@
+"""The page's API without a browser: what a person sees and does, and who may ask."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.cli.playground import READY
+from bot.command_grammar import HELP_TITLE
+from bot.localslack.web_api import ALICE, CAROL, DESK
+from bot.playground.mrkdwn_html import Reader, mrkdwn_html
+from bot.playground.panes import ONLY_YOU
+from bot.render.cards import STATUS_OPEN
+from tests.playground.conftest import ARTICLE, Running
+
+
+def state(running: Running, user: str, pane: str = f"channel:{DESK}") -> dict[str, Any]:
+    answer = httpx.get(running.url + "play/state", params={"as": user, "pane": pane})
+    assert answer.status_code == 200
+    return dict(answer.json())
+
+
+def post(running: Running, path: str, body: dict[str, Any]) -> httpx.Response:
+    return httpx.post(running.url + path.lstrip("/"), json=body, timeout=20)
+
+
+def test_pasted_article_gets_its_cards_in_the_thread(running: Running) -> None:
+    answer = post(running, "/play/say", {"as": CAROL, "channel": DESK, "text": ARTICLE})
+    assert answer.json() == {"ok": True, "notice": None}
+    slack = running.playground.slack
+    slack.wait_for(lambda: len(slack.messages_in(DESK, include_replies=True)) >= 2, timeout=20)
+    pane = state(running, ALICE)["pane"]
+    assert "#1</b> Claim" in pane
+    assert mrkdwn_html(STATUS_OPEN, Reader()) in pane
+    assert "<script>" not in pane and "<img" not in pane
+    assert "&lt;script&gt;" in pane
+
+
+def test_a_command_answer_is_shown_only_to_who_ran_it(running: Running) -> None:
+    post(running, "/play/say", {"as": ALICE, "channel": DESK, "text": "/factcheck help"})
+    slack = running.playground.slack
+    slack.wait_for(lambda: slack.ephemerals_to(ALICE), timeout=10)
+    assert mrkdwn_html(HELP_TITLE, Reader()) in state(running, ALICE)["pane"]
+    assert ONLY_YOU in state(running, ALICE)["pane"]
+    assert ONLY_YOU not in state(running, CAROL)["pane"]
+
+
+def test_only_json_from_this_host_is_acted_on(running: Running) -> None:
+    form = httpx.post(running.url + "play/say", data={"as": CAROL, "channel": DESK, "text": "x"})
+    assert form.status_code == 415
+    rebound = httpx.get(running.url, headers={"Host": "attacker.example:80"})
+    assert rebound.status_code == 421
+    page = httpx.get(running.url)
+    assert page.status_code == 200
+    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'self'
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert running.playground.slack.messages_in(DESK) == []
+
+
+def test_the_bot_talks_only_to_the_local_slack(running: Running) -> None:
+    services = running.playground.services
+    assert services is not None
+    assert services.client.base_url.startswith("http://127.0.0.1:")
+    assert running.playground.bot_url.startswith("http://127.0.0.1:")
+
+
+def test_ctrl_c_stops_the_playground(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "bot.cli", "playground", "--port", "0"]
+    command += ["--db", str(tmp_path / "desk.db")]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    ready = re.compile(re.escape(READY.split("{url}")[0]) + r"(http://127\.0\.0\.1:\d+/)")
+    url = None
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            found = ready.search(line)
+            if found:
+                url = found.group(1)
+                break
+        assert url is not None, "the playground never said where its page is"
+        assert httpx.get(url).status_code == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+        except httpx.ConnectError:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the page still answers after Ctrl-C")
