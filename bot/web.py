@@ -16,7 +16,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs
 
 from slack_bolt import App
@@ -24,6 +24,9 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine, text
 
 from bot.work import WorkPool
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -171,3 +174,27 @@ def build_wsgi_app(
         return respond(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
 
     return application
+
+
+def create_http_server(
+    services: Services, bolt_app: App | None, *, mode: str, host: str, port: int
+) -> Any:
+    """The waitress server of `factcheck run` (and of the playground, which runs the same bot):
+    `/slack/events` for `bolt_app` (None in Socket Mode) and `/healthz`. Call `run()` to serve."""
+    from waitress.server import create_server
+
+    secret = services.settings.slack_signing_secret
+    return create_server(
+        build_wsgi_app(
+            services.engine,
+            mode,
+            bolt_app,
+            signing_secret=secret.get_secret_value() if secret else "",
+            work=services.work,
+        ),
+        host=host,
+        port=port,
+        threads=8,
+        ident="factcheck",
+        **SERVER_LIMITS,
+    )

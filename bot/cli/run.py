@@ -53,29 +53,15 @@ def run(args: argparse.Namespace) -> int:
     mode = "socket" if socket_mode else "http"
 
     # Imported here so `factcheck --help` and the light commands stay quick.
-    from waitress.server import create_server
-
     from bot.app import create_app
     from bot.runtime import build_services, start_background_jobs
-    from bot.web import SERVER_LIMITS, build_wsgi_app
+    from bot.web import create_http_server
 
     services = build_services(settings)
 
     bolt_app = create_app(services)
-    secret = settings.slack_signing_secret
-    server = create_server(
-        build_wsgi_app(
-            services.engine,
-            mode,
-            None if socket_mode else bolt_app,
-            signing_secret=secret.get_secret_value() if secret else "",
-            work=services.work,
-        ),
-        host=args.host,
-        port=port,
-        threads=8,
-        ident="factcheck",
-        **SERVER_LIMITS,
+    server = create_http_server(
+        services, None if socket_mode else bolt_app, mode=mode, host=args.host, port=port
     )
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)

@@ -29,7 +29,7 @@ from bot.reminders import next_local_time
 from bot.render.ids import SLASH_COMMAND
 from bot.runtime import BackgroundJobs, build_services, start_background_jobs
 from bot.services import Services
-from bot.web import EVENTS_PATH, build_wsgi_app
+from bot.web import EVENTS_PATH, create_http_server
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +73,6 @@ class Playground:
 
     def start(self) -> Playground:
         """Start the local Slack, then the bot against it (migrating a fresh SQLite file)."""
-        from waitress.server import create_server
-
         self.slack.start()
         self._stoppers.append(self.slack.stop)
         seed_playground(self.slack)
@@ -98,12 +96,9 @@ class Playground:
         services.clock = self.time
         self.settings, self.services = settings, services
         self._stoppers.append(services.engine.dispose)
-        server: Any = create_server(
-            build_wsgi_app(services.engine, "http", create_app(services)),
-            host=LOOPBACK,
-            port=0,
-            threads=8,
-            ident="factcheck",
+        self._stoppers.append(services.work.drain)  # what was acked is answered first
+        server = create_http_server(
+            services, create_app(services), mode="http", host=LOOPBACK, port=0
         )
         threading.Thread(target=server.run, name="playground-bot", daemon=True).start()
         self._stoppers.append(server.close)
