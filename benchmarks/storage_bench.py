@@ -183,7 +183,8 @@ def measure(engine: Engine) -> tuple[float, float]:
         )
 
     def check_acquire(result: object) -> None:
-        assert isinstance(result, list) and len(result) == DUE, "every due reminder is leased"
+        assert isinstance(result, list)
+        assert len(result) == DUE, "every due reminder is leased"
 
     def digest(session: Session) -> object:
         return digest_figures(session, channel="C00", since=NOW - timedelta(days=1), now=NOW)

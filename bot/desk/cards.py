@@ -102,7 +102,8 @@ def _card_updates(
             if len(homes) != 1:
                 continue  # not posted yet (intake in progress) or posted inconsistently: skip
             channel, ts = homes.pop()
-            assert channel is not None and ts is not None
+            assert channel is not None
+            assert ts is not None
             message = render_thread_message(
                 chunk, all_tickets=all_tickets, part=part, parts=len(chunks)
             )

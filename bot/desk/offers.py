@@ -82,7 +82,8 @@ def _show_card(services: Services, ticket: Ticket, *, thread_ts: str | None) -> 
     homes = {(t.card_channel, t.card_ts) for t in chunk if t.id != ticket.id and t.card_ts}
     if len(homes) == 1:
         channel, ts = homes.pop()
-        assert channel is not None and ts is not None
+        assert channel is not None
+        assert ts is not None
         with session_scope(services.engine) as session:
             set_card(session, [ticket.id], channel=channel, ts=ts)
         refresh_ticket_cards(services, [ticket.id])

@@ -69,7 +69,7 @@ def _word_count(text: str) -> int:
 
 
 def _looks_like_title(text: str) -> bool:
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
     if not words or len(words) > 12:
         return False
     small = {

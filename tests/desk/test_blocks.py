@@ -98,6 +98,7 @@ def test_home_and_digest_show_the_same_desk_lines() -> None:
     home_text = str(home["blocks"])
     digest_text = str(digest.blocks)
     for line in (load_line(load), progress_line(article)):
-        assert line in home_text and line in digest_text
+        assert line in home_text
+        assert line in digest_text
     assert "<@U0ALICE>: 3 claimed, 1 overdue" in digest_text
     assert "`▓▓▓▓░░░░░░ 2/5` <https://x.example/p/4|Road budget>" in home_text

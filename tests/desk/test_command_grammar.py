@@ -105,7 +105,8 @@ def test_help_lists_every_subcommand_with_an_example_that_parses() -> None:
     lines = g.help_lines()
     assert len(lines) == len(g.SUBCOMMANDS)
     for sub, line in zip(g.SUBCOMMANDS, lines, strict=True):
-        assert f"`{sub.usage}`" in line and f"`/factcheck {sub.example}`" in line
+        assert f"`{sub.usage}`" in line
+        assert f"`/factcheck {sub.example}`" in line
         # What people type as @maria reaches us escaped, as Slack sends it.
         parsed = g.parse_command(sub.example.replace("@maria", "<@U0MARIA|maria>"))
         assert not isinstance(parsed, g.Help) or sub.name == "help"

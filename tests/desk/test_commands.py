@@ -17,7 +17,8 @@ from tests.desk.test_desk_flow import paste, tickets
 def run(desk: Desk, user: str, text: str, channel: str = DESK) -> str:
     """Run `/factcheck text` and return the one ephemeral answer's visible text."""
     delivery = desk.driver.command(user, "/factcheck", text, channel=channel)
-    assert delivery.acked and not delivery.body, delivery  # ack first, answer via response_url
+    assert delivery.acked, delivery
+    assert not delivery.body, delivery  # ack first, answer via response_url
     answers = desk.slack.wait_for(
         lambda: desk.slack.responses(delivery.response_url), description=f"answer to {text!r}"
     )
@@ -86,8 +87,10 @@ def test_commands_on_tickets(desk: Desk) -> None:
     assert "<@U0CAROL>" in run(desk, ALICE, "roster list")
     assert run(desk, EDITOR, "digest")
     states = {t.id: (t.status, t.assignee) for t in tickets(desk)}
-    assert states[1] == ("open", None) and states[5] == ("claimed", CAROL)
-    assert states[3][0] == "flagged" and states[4][0] == "dismissed"
+    assert states[1] == ("open", None)
+    assert states[5] == ("claimed", CAROL)
+    assert states[3][0] == "flagged"
+    assert states[4][0] == "dismissed"
 
 
 def test_ingest_command_posts_an_anchor_and_a_thread(desk: Desk) -> None:

@@ -84,13 +84,16 @@ def test_paste_claim_verify_updates_the_card(desk: Desk) -> None:
     assert len(replies) == 1
     reply = replies[0]
     text = visible_text(reply["blocks"])
-    assert "3 claims and 3 quotes" in text and "#1–#6" in text
-    assert "Maria Lopez" in text and "mayor of Riverton" in text
+    assert "3 claims and 3 quotes" in text
+    assert "#1–#6" in text
+    assert "Maria Lopez" in text
+    assert "mayor of Riverton" in text
     assert STATUS_OPEN.replace("*", "") in text.replace("*", "")
     assert slack.calls("reactions.add")
     slack.wait_for_call("reactions.remove")  # the :eyes: goes once the thread is posted
     rows = tickets(desk)
-    assert len(rows) == 6 and all(t.card_ts == reply["ts"] for t in rows)
+    assert len(rows) == 6
+    assert all(t.card_ts == reply["ts"] for t in rows)
 
     # Claim #1 by its button: the card changes in place, no new message.
     desk.driver.click(ALICE, reply, ids.ACTION_CLAIM, channel=DESK)
@@ -128,7 +131,8 @@ def test_paste_claim_verify_updates_the_card(desk: Desk) -> None:
             ids.BLOCK_NOTE: {ids.ELEMENT_NOTE: payloads.text_input("matches the table")},
         },
     )
-    assert delivery.acked and not delivery.body
+    assert delivery.acked
+    assert not delivery.body
     card = slack.wait_for(
         lambda: card_with(desk, reply["ts"], "Mostly accurate"),
         description="card shows the verdict",
@@ -183,9 +187,8 @@ def test_modal_validation_shows_next_to_the_field(desk: Desk) -> None:
     refused = desk.driver.submit(
         ALICE, flag_view, {ids.BLOCK_REASON: {ids.ELEMENT_REASON: payloads.text_input("")}}
     )
-    assert (
-        refused.body["response_action"] == "errors" and ids.BLOCK_REASON in refused.body["errors"]
-    )
+    assert refused.body["response_action"] == "errors"
+    assert ids.BLOCK_REASON in refused.body["errors"]
     flagged = desk.driver.submit(
         ALICE,
         flag_view,
@@ -194,7 +197,8 @@ def test_modal_validation_shows_next_to_the_field(desk: Desk) -> None:
             ids.BLOCK_REASON: {ids.ELEMENT_REASON: payloads.text_input("the figure is from 2019")},
         },
     )
-    assert flagged.acked and not flagged.body
+    assert flagged.acked
+    assert not flagged.body
     row = tickets(desk)[2]
     assert (row.status, row.verdict, row.reason) == (
         "flagged",
@@ -228,4 +232,5 @@ def test_forged_signature_is_refused_and_stores_nothing(desk: Desk) -> None:
     assert desk.driver.sender is not None
     forged = desk.driver.sender.event(body, forge=True)
     assert forged.status_code == 401
-    assert articles(desk) == [] and desk.slack.calls("chat.postMessage") == []
+    assert articles(desk) == []
+    assert desk.slack.calls("chat.postMessage") == []

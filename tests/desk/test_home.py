@@ -92,7 +92,8 @@ def test_checker_home_lists_their_tickets_overdue_first_and_the_queue(desk: Desk
     # #2 is overdue, so it comes before #1 even though it was claimed with it.
     assert mine.index("*#2*") < mine.index("*#1*")
     overdue_part, due_part = mine.split("*#1*")
-    assert OVERDUE_MARK in overdue_part and "due <!date" in due_part
+    assert OVERDUE_MARK in overdue_part
+    assert "due <!date" in due_part
     for ticket_id in range(3, total + 1):
         (line,) = _lines_of(queue, ticket_id)
         assert queue.split(line, 1)[1].lstrip("\n").startswith(BUTTON_CLAIM)

@@ -102,7 +102,8 @@ def _assert_story_ingested(desk: Desk, url: str, text: str) -> None:
     rows = tickets(desk)
     assert rows, text
     assert f"#1–#{len(rows)}" in text
-    assert "Ines Carvalho" in text and "$310 million" in text
+    assert "Ines Carvalho" in text
+    assert "$310 million" in text
     (article,) = articles(desk)
     assert (article.source_url, article.title) == (url, TITLE)
     assert "14 of the bridge's 22 support cables" in article.text
@@ -141,7 +142,8 @@ def test_an_unreadable_link_says_why_and_makes_no_tickets(
     assert text == FETCH_FAILED.format(url=f"<{url}>", reason=reason.format(url=url))
     assert tickets(desk) == []
     (article,) = articles(desk)
-    assert article.intake_status == "failed" and article.failure_reason
+    assert article.intake_status == "failed"
+    assert article.failure_reason
 
 
 def test_ingest_command_reads_the_link(desk: Desk, site: str) -> None:

@@ -18,4 +18,5 @@ def test_an_article_with_a_lone_surrogate_is_filed(desk: Desk) -> None:
     )
     assert len(tickets(desk)) == 6
     (article,) = articles(desk)
-    assert "\ufffd" in article.text and BROKEN not in article.text
+    assert "\ufffd" in article.text
+    assert BROKEN not in article.text

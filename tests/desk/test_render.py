@@ -65,7 +65,8 @@ def test_every_card_is_valid_block_kit(made: Ticket) -> None:
     assert len(blocks) <= 3
     text = visible_text(blocks)
     assert f"#{made.id}" in text
-    assert "&lt;the&gt;" in text and "&amp;" in text  # article text never becomes markup
+    assert "&lt;the&gt;" in text
+    assert "&amp;" in text
     if made.status in ("open", "claimed"):
         assert blocks[-1]["elements"][0]["action_id"] in (ids.ACTION_CLAIM, ids.ACTION_RELEASE)
         assert blocks[-1]["elements"][0]["value"] == str(made.id)
@@ -74,7 +75,8 @@ def test_every_card_is_valid_block_kit(made: Ticket) -> None:
 def test_card_shows_speaker_title_and_status() -> None:
     quote = ticket(2, kind="quote", speaker="Hamidreza Azizi", speaker_title="fellow at SWP")
     text = visible_text(render_ticket_card(quote))
-    assert "Hamidreza Azizi" in text and "fellow at SWP" in text
+    assert "Hamidreza Azizi" in text
+    assert "fellow at SWP" in text
     assert status_line(ticket(1)) == STATUS_OPEN
 
 
@@ -92,7 +94,8 @@ def test_thread_splits_at_fifty_blocks_and_keeps_each_card_whole() -> None:
         assert len(message.blocks) <= 50
         assert message_block_errors(message.blocks) == []
     header = visible_text(messages[0][1].blocks)
-    assert "40 claims and 0 quotes" in header and "#1–#40" in header
+    assert "40 claims and 0 quotes" in header
+    assert "#1–#40" in header
     assert "part 2 of 3" in visible_text(messages[1][1].blocks)
 
 
@@ -142,7 +145,8 @@ def _state(sources: str) -> dict[str, object]:
 
 def test_verify_submission_validation() -> None:
     good = read_verify(_state("https://a.example/1\nhttps://b.example/2"))
-    assert good.ticket_id == 9 and good.sources == ["https://a.example/1", "https://b.example/2"]
+    assert good.ticket_id == 9
+    assert good.sources == ["https://a.example/1", "https://b.example/2"]
     assert verify_errors(good) == {}
     assert verify_errors(read_verify(_state("  "))) == {ids.BLOCK_SOURCES: ERROR_NO_SOURCE}
     bad = verify_errors(read_verify(_state("https://a.example/1 www.b.example")))
@@ -187,7 +191,9 @@ def test_home_for_an_editor_fits_in_a_view() -> None:
     view = render_home(data)
     assert view_errors(view) == []
     text = visible_text(view)
-    assert "Desk at a glance" in text and "overdue" in text and "…and 45 more" in text
+    assert "Desk at a glance" in text
+    assert "overdue" in text
+    assert "…and 45 more" in text
 
 
 def test_help_is_valid() -> None:

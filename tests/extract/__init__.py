@@ -1,0 +1,1 @@
+"""Tests of the extraction engine: quotes, speakers, claims, fetching, the CLI."""

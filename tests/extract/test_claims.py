@@ -121,7 +121,8 @@ def test_empty_and_odd_input_do_not_raise() -> None:
 def _tuning_script() -> ModuleType:
     path = Path(__file__).resolve().parents[2] / "scripts" / "tune_claims.py"
     spec = importlib.util.spec_from_file_location("tune_claims", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -142,7 +143,8 @@ def test_tuning_script_fits_weights_that_separate_a_toy_set(tmp_path: Path) -> N
     assert set(weights) == {"bias", *FEATURE_NAMES}
     assert weights["analysis"] == HAND_SET["analysis"]
     threshold, f1 = tune.best_threshold(tune._scores(rows, weights))
-    assert f1 == 1.0 and 0.0 < threshold < 1.0
+    assert f1 == 1.0
+    assert 0.0 < threshold < 1.0
     assert {tune.fold_of(row[0]) for row in rows} == set(range(5))
 
 

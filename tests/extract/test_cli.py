@@ -37,7 +37,8 @@ def test_extract_table_from_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO(ARTICLE))
     assert main(["extract", "-"]) == 0
     out = capsys.readouterr().out
-    assert "QUOTES (1)" in out and "Lea Novak, chief economist at Adriatic Bank" in out
+    assert "QUOTES (1)" in out
+    assert "Lea Novak, chief economist at Adriatic Bank" in out
 
 
 def test_extract_jsonl_keeps_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -103,7 +103,8 @@ def test_runs_with_networking_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     result = extract(ARTICLE)
     assert isinstance(result, Extraction)
-    assert result.quotes and result.claims
+    assert result.quotes
+    assert result.claims
 
 
 def test_empty_and_quote_free_text() -> None:

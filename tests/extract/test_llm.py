@@ -96,7 +96,8 @@ def test_answers_are_anchored_and_invented_quotes_dropped(chat_server: str) -> N
     assert [q.text for q in result.quotes] == ["We had no choice after fuel prices doubled,"]
     quote = result.quotes[0]
     assert ARTICLE[quote.start : quote.end] == quote.text
-    assert result.claims[0].start == 0 and result.claims[0].score == 0.9
+    assert result.claims[0].start == 0
+    assert result.claims[0].score == 0.9
     sent = state().requests[0]
     assert sent["path"] == "/v1/chat/completions"
     assert sent["model"] == "test-model"

@@ -111,7 +111,9 @@ def test_the_strongest_claims_are_tickets_and_the_rest_offered() -> None:
 def test_the_budget_grows_with_length_up_to_the_maximum() -> None:
     short = claim_budget(1500, 12)
     news = claim_budget(3000, 25)
-    assert short is not None and news is not None and long_cap(60_000) is not None
+    assert short is not None
+    assert news is not None
+    assert long_cap(60_000) is not None
     assert short <= news <= 8
     assert long_cap(60_000) == DEFAULT_MAX_CLAIMS
     assert claim_budget(60_000, 400, max_claims=15) == 15

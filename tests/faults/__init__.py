@@ -1,0 +1,1 @@
+"""Failures from outside: the database link cut under a running bot."""

@@ -27,8 +27,10 @@ def test_defaults_follow_the_contract() -> None:
     assert settings.reminder_interval == timedelta(hours=4)
     assert settings.digest_time == time(9, 0)
     assert settings.min_article_chars == 400
-    assert settings.open_desk is True and settings.scheduler is True
-    assert settings.channels == [] and settings.editors == []
+    assert settings.open_desk is True
+    assert settings.scheduler is True
+    assert settings.channels == []
+    assert settings.editors == []
     assert settings.slack_api_url == "https://slack.com/api/"
 
 
@@ -48,8 +50,10 @@ def test_lists_and_hours_are_read_as_operators_write_them(monkeypatch: pytest.Mo
     assert settings.editors == ["U01EDITOR", "U02EDITOR"]
     assert settings.channels == ["C0NEWS"]
     assert isinstance(settings.quiet_hours, QuietHours)
-    assert settings.quiet_hours.contains(23) and settings.quiet_hours.contains(7)
-    assert not settings.quiet_hours.contains(8) and not settings.quiet_hours.contains(12)
+    assert settings.quiet_hours.contains(23)
+    assert settings.quiet_hours.contains(7)
+    assert not settings.quiet_hours.contains(8)
+    assert not settings.quiet_hours.contains(12)
 
 
 @pytest.mark.parametrize(

@@ -51,9 +51,13 @@ def test_readme_ci_and_dockerfile_all_install_with_the_constraints() -> None:
 def test_the_image_is_pinned_keeps_its_database_on_a_volume_and_no_secrets() -> None:
     dockerfile = (REPO / "Dockerfile").read_text()
     base = re.search(r"^FROM (\S+)", dockerfile, flags=re.M)
-    assert base and re.fullmatch(r"python:3\.11\.\d+-slim-\w+(@sha256:[0-9a-f]{64})?", base[1])
+    assert base
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-\w+(@sha256:[0-9a-f]{64})?", base[1])
     database = re.search(r"DATABASE_URL=sqlite:///(/\S+)/factcheck\.db", dockerfile)
-    assert database and f'VOLUME ["{database[1]}"]' in dockerfile
+    assert database
+    assert f'VOLUME ["{database[1]}"]' in dockerfile
     assert "org.opencontainers.image.title" in dockerfile
     ignored = (REPO / ".dockerignore").read_text().splitlines()
-    assert ".env" in ignored and "*.db" in ignored and ".git" in ignored
+    assert ".env" in ignored
+    assert "*.db" in ignored
+    assert ".git" in ignored

@@ -38,7 +38,8 @@ def test_a_card_has_its_text_escaped_and_its_buttons() -> None:
     assert "&lt;b onmouseover=&quot;x&quot;&gt;30%&lt;/b&gt; &amp; more" in shown
     assert f'data-act="click" data-action-id="{ids.ACTION_CLAIM}"' in shown
     assert f">{BUTTON_CLAIM}</button>" in shown
-    assert 'data-act="choose"' in shown and MENU_VERIFY_TEXT in shown
+    assert 'data-act="choose"' in shown
+    assert MENU_VERIFY_TEXT in shown
     assert f'data-block-id="{ids.ticket_block_id(12, "actions")}"' in shown
 
 
@@ -67,4 +68,5 @@ def test_what_the_playground_does_not_draw_is_said_plainly() -> None:
 
 def test_a_message_without_blocks_shows_its_text() -> None:
     shown = message_body_html({"text": "*hello* <@U0ALICE>"}, READER)
-    assert "<b>hello</b>" in shown and "@Alice Checker" in shown
+    assert "<b>hello</b>" in shown
+    assert "@Alice Checker" in shown

@@ -23,7 +23,8 @@ def html(text: str) -> str:
 
 def test_markup_in_text_is_shown_not_run() -> None:
     shown = html('&lt;script&gt;alert("x")&lt;/script&gt; <img src=x onerror=alert(1)>')
-    assert "<script" not in shown and "<img" not in shown
+    assert "<script" not in shown
+    assert "<img" not in shown
     assert "&lt;script&gt;" in shown
     assert "&quot;x&quot;" in shown
 

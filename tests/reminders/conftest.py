@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -57,7 +57,7 @@ def make_services(
     engine: Engine,
     slack: SlackStandIn,
     clock: ManualClock,
-) -> Iterator[Callable[..., Services]]:
+) -> Callable[..., Services]:
     """Factory: `make_services(**settings_overrides)` -> Services on `engine`, the stand-in, `clock`."""
 
     def make(**overrides: Any) -> Services:
@@ -66,4 +66,4 @@ def make_services(
             settings=settings, engine=engine, client=build_web_client(settings), clock=clock
         )
 
-    yield make
+    return make

@@ -118,7 +118,8 @@ def test_digest_figures_on_a_prepared_desk(
     assert f"<@{BOB}>: 1 claimed" in text
     assert "`▓▓▓▓▓▓▓▓░░ 3/4` <https://x.example/p/1|Budget speech>" in text
     assert "`░░░░░░░░░░ 0/3` Health bill" in text
-    assert "Old story" not in text and "Elsewhere" not in text
+    assert "Old story" not in text
+    assert "Elsewhere" not in text
     assert MORE_IN_QUEUE in text
     assert "2 open, 2 claimed, 1 overdue" in message.text
 
@@ -132,7 +133,8 @@ def test_a_digest_channel_gets_the_whole_desk(
         text = digest_as_text(
             compose_digest(session, settings=settings, channel="C0EDITORS", now=DAY2)
         )
-    assert "*Open*: 3" in text and "Elsewhere" in text
+    assert "*Open*: 3" in text
+    assert "Elsewhere" in text
 
 
 def test_a_huge_desk_fits_slacks_limits(
@@ -264,7 +266,8 @@ def test_cli_prints_and_posts_the_digest(
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     assert main(["digest"]) == 0
     out = capsys.readouterr().out
-    assert "Fact-check desk" in out and "*Open*: 2" in out
+    assert "Fact-check desk" in out
+    assert "*Open*: 2" in out
     assert main(["digest", "--post"]) == 2
     assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
     monkeypatch.setenv("SLACK_BOT_TOKEN", slack.bot_token)

@@ -54,7 +54,8 @@ def test_apscheduler_sweeps_on_its_interval_and_snooze_works_end_to_end(
     with session_scope(engine) as session:
         article = make_article(session, channel=DESK, now=now - timedelta(minutes=5))
         first, second = (make_ticket(session, article, now=now).id for _ in range(2))
-        assert first is not None and second is not None
+        assert first is not None
+        assert second is not None
         for ticket_id in (first, second):
             claim_ticket(ticket_id, session=session, actor=ALICE, now=now, policy=POLICY)
         session.execute(
@@ -84,7 +85,8 @@ def test_apscheduler_sweeps_on_its_interval_and_snooze_works_end_to_end(
         timeout=20,
         description="second reminder DM",
     )
-    assert f"#{first}" in dms[0]["text"] and f"#{second}" in dms[1]["text"]
+    assert f"#{first}" in dms[0]["text"]
+    assert f"#{second}" in dms[1]["text"]
 
     # Alice snoozes the second one from the DM; the running bot records it.
     with EventSender(f"{base}/slack/events", slack.signing_secret) as sender:
@@ -94,7 +96,8 @@ def test_apscheduler_sweeps_on_its_interval_and_snooze_works_end_to_end(
     assert f"Snoozed #{second} until" in slack.responses()[0].text
     with session_scope(engine) as session:
         snoozed = session.get(Ticket, second)
-        assert snoozed is not None and snoozed.snoozed_until is not None
+        assert snoozed is not None
+        assert snoozed.snoozed_until is not None
         assert snoozed.snoozed_until > datetime.now(UTC) + timedelta(minutes=55)
 
     # Many more ticks: still exactly those two DMs and one digest.

@@ -209,7 +209,8 @@ def test_escalation_after_n_reminders_goes_to_each_editor_once(
     for editor in (BOB, CAROL):
         [message] = slack.dms_to(editor)
         assert header in str(message["blocks"])
-        assert f"#{held}" in message["text"] and f"<@{ALICE}>" in str(message["blocks"])
+        assert f"#{held}" in message["text"]
+        assert f"<@{ALICE}>" in str(message["blocks"])
     assert len(slack.dms_to(ALICE)) == 5
     assert ticket(engine, held).escalated
 

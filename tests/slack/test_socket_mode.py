@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from slack_sdk import WebClient
 from slack_sdk.socket_mode import SocketModeClient
 from slack_sdk.socket_mode.client import BaseSocketModeClient
@@ -90,9 +91,6 @@ def test_used_ticket_is_refused(slack: SlackStandIn, socket_server: SocketModeSe
     url = socket_server.connection_url()
     with connect(url) as first:
         assert '"hello"' in str(first.recv(timeout=5))
-    try:
+    with pytest.raises(InvalidStatus) as refused:
         connect(url, open_timeout=5)
-    except InvalidStatus as refused:
-        assert refused.response.status_code == 401
-    else:
-        raise AssertionError("a used ticket connected again")
+    assert refused.value.response.status_code == 401

@@ -82,7 +82,9 @@ def test_tickets_table_is_readable(engine: Engine, database_url: str) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["ID", "KIND", "STATUS", "ASSIGNEE", "VERDICT", "ART", "TEXT"]
-    assert lines[2].startswith("#2") and "Misquoted" in lines[2] and "(Ann Lee)" in lines[2]
+    assert lines[2].startswith("#2")
+    assert "Misquoted" in lines[2]
+    assert "(Ann Lee)" in lines[2]
 
 
 def test_export_claimreview(engine: Engine, database_url: str) -> None:

@@ -77,4 +77,5 @@ def test_whole_desk_digest_figures(engine: Engine) -> None:
     assert (figures.open, figures.claimed, figures.overdue) == (1, 3, 2)
     assert figures.load == [CheckerLoad("U1", 2, 2), CheckerLoad("U2", 1, 0)]
     assert figures.articles_in_progress == 2
-    assert len(figures.progress) == 1 and len(figures.overdue_tickets) == 1
+    assert len(figures.progress) == 1
+    assert len(figures.overdue_tickets) == 1

@@ -86,7 +86,8 @@ def test_ingest_keeps_what_the_reply_needs(engine: Engine) -> None:
     with session_scope(engine) as session:
         article = session.get(Article, article_id)
         quote = session.get(Ticket, 2)
-    assert article is not None and quote is not None
+    assert article is not None
+    assert quote is not None
     assert (article.intake_status, article.title) == ("ready", "Budget")
     assert (quote.kind, quote.speaker, quote.speaker_title, quote.status) == (
         "quote",

@@ -60,7 +60,8 @@ def test_filing_an_offer_makes_one_open_ticket_with_an_audit_row(engine: Engine)
         offer_id = offers_for_article(session, article_id)[0].id
         assert offer_id is not None
         offer, ticket = file_offer(session, offer_id, actor="U0ALICE", now=later)
-    assert ticket is not None and offer is not None
+    assert ticket is not None
+    assert offer is not None
     assert (ticket.kind, ticket.status, ticket.text, ticket.channel) == (
         "claim",
         "open",
@@ -80,7 +81,9 @@ def test_filing_an_offer_makes_one_open_ticket_with_an_audit_row(engine: Engine)
         "create",
         offer_id,
     )
-    assert again[1] is None and again[0] is not None and again[0].ticket_id == ticket.id
+    assert again[1] is None
+    assert again[0] is not None
+    assert again[0].ticket_id == ticket.id
     assert _count(engine, Ticket) == 2
 
 

@@ -119,7 +119,8 @@ def test_recorded_reminder_schedules_the_next_one(engine: Engine) -> None:
     with session_scope(engine) as session:
         ticket = session.get(Ticket, 1)
         deliveries = session.scalar(select(func.count()).select_from(ReminderDelivery))
-    assert ticket is not None and ticket.reminders_sent == 1
+    assert ticket is not None
+    assert ticket.reminders_sent == 1
     assert deliveries == 1
 
 
@@ -184,12 +185,17 @@ def test_escalation_is_claimed_once_per_recipient(engine: Engine) -> None:
     assert claim("U_BOB") == [1]
     assert claim("U_BOB", owner="b") == []  # another replica: Bob was told already
     # Slack refused the message to Carol: her claim rolls back with the transaction.
-    with pytest.raises(RuntimeError), session_scope(engine) as session:
-        candidates = reminders.escalation_candidates(session, escalate_after=3)
-        reminders.claim_escalation_deliveries(
-            session, recipient="U_CAROL", candidates=candidates, owner="a", now=now
-        )
-        raise RuntimeError("refused")
+
+    def claim_then_fail_to_send() -> None:
+        with session_scope(engine) as session:
+            candidates = reminders.escalation_candidates(session, escalate_after=3)
+            reminders.claim_escalation_deliveries(
+                session, recipient="U_CAROL", candidates=candidates, owner="a", now=now
+            )
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        claim_then_fail_to_send()
     assert claim("U_CAROL") == [1]
     with session_scope(engine) as session:
         candidates = reminders.escalation_candidates(session, escalate_after=3)
@@ -247,7 +253,8 @@ def test_digest_run_is_won_by_one_replica(engine: Engine) -> None:
     day = date(2026, 3, 3)
     with session_scope(engine) as session:
         run = reminders.claim_digest_run(session, channel="C1", local_date=day, owner="a", now=T0)
-        assert run is not None and run.id is not None
+        assert run is not None
+        assert run.id is not None
         run_id = run.id
     with session_scope(engine) as session:
         assert (
@@ -278,7 +285,8 @@ def test_crashed_digest_run_is_taken_over_after_stale_after(engine: Engine) -> N
         run = reminders.claim_digest_run(
             session, channel="C1", local_date=day, owner="b", now=T0 + timedelta(minutes=11)
         )
-    assert run is not None and run.owner == "b"
+    assert run is not None
+    assert run.owner == "b"
 
 
 def test_two_sweepers_take_5000_due_reminders_exactly_once(engine: Engine) -> None:

@@ -50,5 +50,6 @@ def test_32_threads_claim_one_ticket(engine: Engine) -> None:
         claims = session.scalar(
             select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "claim")  # type: ignore[arg-type]
         )
-    assert ticket is not None and ticket.assignee == winners[0]
+    assert ticket is not None
+    assert ticket.assignee == winners[0]
     assert claims == 1

@@ -84,7 +84,8 @@ def test_claim_several_reports_each_id(engine: Engine) -> None:
         (3, True),
         (77, False),
     ]
-    assert isinstance(outcomes[1].error, Conflict) and "<@U9>" in str(outcomes[1].error)
+    assert isinstance(outcomes[1].error, Conflict)
+    assert "<@U9>" in str(outcomes[1].error)
     assert str(outcomes[3].error) == wf.NO_TICKET.format(id=77)
 
 
@@ -116,7 +117,8 @@ def test_verify_needs_a_link_and_a_verdict(engine: Engine) -> None:
         [SOURCE],
         "2024 data",
     )
-    assert ticket.next_reminder_at is None and ticket.closed_at == T0
+    assert ticket.next_reminder_at is None
+    assert ticket.closed_at == T0
 
 
 def test_finished_ticket_points_to_reopen(engine: Engine) -> None:
@@ -152,7 +154,8 @@ def test_quote_only_verdicts_are_refused_for_claims(engine: Engine) -> None:
     with pytest.raises(BadInput, match="not a verdict"):
         _do(engine, "verify", sources=[SOURCE], verdict="Misquoted")
     flagged = _do(engine, "flag", reason="Misquoted: no")
-    assert flagged.verdict is None and flagged.reason == "Misquoted: no"
+    assert flagged.verdict is None
+    assert flagged.reason == "Misquoted: no"
 
 
 def test_dismiss_with_optional_reason(engine: Engine) -> None:
