@@ -1,4 +1,5 @@
-"""The desk's rules: who may claim, release, verify, flag, dismiss, assign, reopen and snooze.
+"""The desk's rules: who may claim, release, verify, flag, dismiss, assign, reopen, snooze and
+fix a quote's speaker.
 
 Plain functions, no Slack objects: the listeners, the scheduler and the CLI call them inside
 `storage.db.session_scope(engine)` (one transaction per action, state change plus audit row).
@@ -22,6 +23,7 @@ from sqlmodel import Session, col
 
 from bot.config import Settings
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound, UserError
+from bot.extract.speakers import speaker_kind
 from bot.verdicts import DEFAULT_SCALE, VerdictScale
 from storage import roster
 from storage.models import FINISHED_STATUSES, RosterMember, Ticket
@@ -49,6 +51,10 @@ NO_IDS = "name at least one ticket, e.g. `claim 12` or `claim 12 13`"
 BAD_ID = "{text!r} is not a ticket number; write 12 or #12"
 BAD_ROLE = "{role!r} is not a role; use checker or editor"
 NOT_A_MEMBER = "<@{user}> is not on the roster"
+NOT_A_QUOTE = "#{id} is a claim; only quotes have a speaker to fix"
+NEED_SPEAKER = "say who spoke: pick a name from the article or type one"
+SPEAKER_TOO_LONG = "a speaker is at most {limit} characters (this one has {length})"
+MAX_SPEAKER_CHARS = 120
 
 _ID = re.compile(r"^#?(\d{1,9})$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
@@ -493,6 +499,58 @@ def reopen_ticket(
         current = get_ticket(session, ticket_id)
         status = current.status if current is not None else "gone"
         raise Conflict(NOT_FINISHED.format(id=ticket_id, status=status))
+    return ticket
+
+
+def fix_speaker(
+    ticket_id: int,
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+    speaker: str,
+    title: str | None = None,
+) -> Ticket:
+    """Correct who said a quote (and their title), whatever its status; exports use it.
+
+    Anyone who may claim fixes an open quote; once claimed, its holder or an editor; once
+    finished, an editor. The status does not change; the audit row keeps the old speaker.
+    """
+    speaker, title = " ".join(speaker.split()), _clean(title)
+    if not speaker:
+        raise BadInput(NEED_SPEAKER)
+    for text in (speaker, title or ""):
+        if len(text) > MAX_SPEAKER_CHARS:
+            raise BadInput(SPEAKER_TOO_LONG.format(limit=MAX_SPEAKER_CHARS, length=len(text)))
+    before = get_ticket(session, ticket_id)
+    if before is None:
+        raise NotFound(NO_TICKET.format(id=ticket_id))
+    if before.kind != "quote":
+        raise BadInput(NOT_A_QUOTE.format(id=ticket_id))
+    editor = is_editor(session, actor, policy=policy)
+    if before.status in FINISHED_STATUSES and not editor:
+        raise NotAllowed(EDITORS_ONLY.format(action="fix the speaker of a finished ticket"))
+    if before.status == "open" and not may_claim(session, actor, policy=policy):
+        raise NotAllowed(NOT_ON_ROSTER)
+    ticket = transition(
+        session,
+        ticket_id,
+        action="fix_speaker",
+        actor=actor,
+        now=now,
+        from_statuses=(before.status,),
+        assignee_in=[actor] if before.status == "claimed" and not editor else None,
+        values={"speaker": speaker, "speaker_title": title, "speaker_kind": speaker_kind(speaker)},
+        detail={
+            "speaker": speaker,
+            "speaker_title": title,
+            "previous_speaker": before.speaker,
+            "previous_title": before.speaker_title,
+        },
+    )
+    if ticket is None:
+        raise _refusal(session, ticket_id, actor=actor, now=now, policy=policy, action="fix")
     return ticket
 
 

@@ -148,6 +148,7 @@ def store_tickets(
             end_offset=draft.end,
             speaker=draft.speaker,
             speaker_title=draft.speaker_title,
+            speaker_kind=draft.speaker_kind,
             score=draft.score,
             status="open",
             created_at=now,

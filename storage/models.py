@@ -47,6 +47,7 @@ ACTIONS: Final = (
     "assign",
     "reopen",
     "snooze",
+    "fix_speaker",
 )
 DIGEST_RUN_STATUSES: Final = ("claimed", "posted")
 
@@ -184,6 +185,8 @@ class Ticket(SQLModel, table=True):
     end_offset: int = 0
     speaker: str | None = None
     speaker_title: str | None = None
+    # person, organisation or unnamed (bot.extract.types.SPEAKER_KINDS); None: not known
+    speaker_kind: str | None = Field(default=None, max_length=16)
     score: float | None = None
     status: str = Field(default="open", max_length=16)
     assignee: str | None = Field(default=None, max_length=32)

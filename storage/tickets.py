@@ -24,6 +24,7 @@ class TicketDraft:
     speaker: str | None = None
     speaker_title: str | None = None
     score: float | None = None
+    speaker_kind: str | None = None
 
 
 def get_ticket(session: Session, ticket_id: int) -> Ticket | None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.cli.db import open_desk_database
 from bot.config import load_settings
+from bot.extract.types import SPEAKER_ORGANISATION
 from bot.verdicts import DEFAULT_SCALE, VerdictScale
 from storage.db import session_scope
 from storage.models import Article, Ticket
@@ -79,10 +80,12 @@ def claim_review(
         rating["ratingValue"] = verdict.rating
     item: dict[str, Any] = {"@type": "Claim"}
     if ticket.speaker:
-        person: dict[str, Any] = {"@type": "Person", "name": ticket.speaker}
-        if ticket.speaker_title:
-            person["jobTitle"] = ticket.speaker_title
-        item["author"] = person
+        # schema.org: an organisation speaks as an Organization; a person, named or not, as one.
+        kind = "Organization" if ticket.speaker_kind == SPEAKER_ORGANISATION else "Person"
+        speaker: dict[str, Any] = {"@type": kind, "name": ticket.speaker}
+        if ticket.speaker_title and kind == "Person":
+            speaker["jobTitle"] = ticket.speaker_title
+        item["author"] = speaker
     appearance = article_url(article)
     if appearance:
         item["appearance"] = {"@type": "CreativeWork", "url": appearance}

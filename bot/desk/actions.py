@@ -15,9 +15,11 @@ from bot import workflow
 from bot.desk.cards import refresh_ticket_cards
 from bot.desk.home import publish_home
 from bot.digest import compose_digest
-from bot.errors import NotAllowed, NotFound
+from bot.errors import BadInput, NotAllowed, NotFound
+from bot.extract.markup import to_plain
+from bot.extract.names import full_names
 from bot.render import messages as m
-from bot.render.blocks import SlackMessage, plain_message
+from bot.render.blocks import SlackMessage, escape, plain_message
 from bot.render.cards import render_ticket_card, ticket_line
 from bot.render.help import render_help
 from bot.services import Services
@@ -29,6 +31,7 @@ from storage.tickets import (
     audit_trail,
     count_unclaimed,
     get_ticket,
+    tickets_for_article,
     tickets_for_checker,
     unclaimed_queue,
 )
@@ -38,6 +41,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 DIGEST_EDITORS_ONLY = "only an editor can ask for the digest"
+SPEAKER_FIXED = "#{id} is now attributed to {speaker}"
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,34 @@ def assign(services: Services, actor: str, ticket_id: int, assignee: str) -> Ans
 def reopen(services: Services, actor: str, ticket_id: int) -> Answer:
     _apply(services, workflow.reopen_ticket, ticket_id, actor)
     return Answer(plain_message(m.REOPENED.format(id=ticket_id)), (ticket_id,))
+
+
+def fix_speaker(
+    services: Services, actor: str, ticket_id: int, *, speaker: str, title: str | None = None
+) -> Answer:
+    ticket = _apply(services, workflow.fix_speaker, ticket_id, actor, speaker=speaker, title=title)
+    return Answer(
+        plain_message(SPEAKER_FIXED.format(id=ticket_id, speaker=escape(ticket.speaker or ""))),
+        (ticket_id,),
+    )
+
+
+def speaker_choices(services: Services, ticket_id: int) -> tuple[Ticket, list[str]]:
+    """A quote ticket and who might have said it: the speakers of its article's quotes, then
+    the people the article names in full."""
+
+    def read(session: Session) -> tuple[Ticket, list[str]]:
+        ticket = get_ticket(session, ticket_id)
+        if ticket is None:
+            raise NotFound(workflow.NO_TICKET.format(id=ticket_id))
+        if ticket.kind != "quote":
+            raise BadInput(workflow.NOT_A_QUOTE.format(id=ticket_id))
+        article = get_article(session, ticket.article_id)
+        speakers = [t.speaker for t in tickets_for_article(session, ticket.article_id) if t.speaker]
+        named = full_names(to_plain(article.text).text) if article is not None else []
+        return ticket, list(dict.fromkeys([*speakers, *named]))
+
+    return _in_transaction(services, read)
 
 
 def load_ticket(services: Services, ticket_id: int) -> Ticket:

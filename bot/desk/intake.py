@@ -118,7 +118,16 @@ def drafts_of(extraction: Extraction) -> list[TicketDraft]:
     claims = sorted((c for c in extraction.claims if c.ticket), key=lambda c: (-c.score, c.start))
     drafts = [TicketDraft("claim", c.text, c.start, c.end, score=c.score) for c in claims]
     drafts += [
-        TicketDraft("quote", q.text, q.start, q.end, q.speaker, q.speaker_title, q.score)
+        TicketDraft(
+            "quote",
+            q.text,
+            q.start,
+            q.end,
+            q.speaker,
+            q.speaker_title,
+            q.score,
+            speaker_kind=q.speaker_kind,
+        )
         for q in sorted(extraction.quotes, key=lambda q: q.start)
     ]
     return drafts

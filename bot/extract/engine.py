@@ -126,7 +126,13 @@ def extract(
         start, end = plain.span(found.start, found.end)
         quotes.append(
             Quote(
-                body[found.start : found.end], start, end, found.speaker, found.title, found.score
+                body[found.start : found.end],
+                start,
+                end,
+                found.speaker,
+                found.title,
+                found.score,
+                found.speaker_kind,
             )
         )
     spans: list[tuple[int, int]] = []

@@ -226,6 +226,21 @@ def name_runs(text: str) -> list[NameRun]:
     return found
 
 
+def full_names(text: str, *, limit: int = 50) -> list[str]:
+    """The people an article names in full, each once, in the order they first appear (the
+    choices a checker gets when fixing a speaker)."""
+    found: dict[str, None] = {}
+    index = NameIndex.build(text)
+    for at, name in sorted(p for entries in index.by_surname.values() for p in entries):
+        if not is_organisation(name) and not _PLACE_BEFORE.search(text, max(0, at - 6), at):
+            found.setdefault(index.expand(name, 0), None)
+    return list(found)[:limit]
+
+
+# What stands before the name of a place, an organisation or a work rather than a person.
+_PLACE_BEFORE = re.compile(r"(?:\b(?:the|of|for|at|in|on|to|from)\s+|\A)$")
+
+
 @dataclass
 class NameIndex:
     """Every multi-word name in an article, by surname, so 'Azizi' finds 'Hamidreza Azizi'."""

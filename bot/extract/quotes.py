@@ -39,7 +39,7 @@ from bot.extract.quote_cues import (
     strip_title,
 )
 from bot.extract.quote_spans import Span, SpeakerKind, find_spans
-from bot.extract.speakers import Resolver, attribute
+from bot.extract.speakers import Resolver, attribute, speaker_kind
 
 # How sure a quote that borrows its speaker can be: from an earlier piece of its own
 # multi-paragraph quote, or from a neighbouring quote.
@@ -62,6 +62,7 @@ class FoundQuote:
     score: float
     group: int
     key: str  # its words, lowercased, without punctuation: how repeats are told apart
+    speaker_kind: str | None = None  # types.SPEAKER_KINDS, when there is a speaker
 
 
 def _word_count(text: str) -> int:
@@ -165,7 +166,14 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
     kept = _drop_headline_copies(kept, headline, keys)
     return [
         FoundQuote(
-            sp.start, sp.end, sp.speaker, sp.title, round(sp.score, 3), sp.group, keys[id(sp)]
+            sp.start,
+            sp.end,
+            sp.speaker,
+            sp.title,
+            round(sp.score, 3),
+            sp.group,
+            keys[id(sp)],
+            speaker_kind(sp.speaker, sp.kind) if sp.speaker else None,
         )
         for sp in _best_of_repeats(kept, keys)
     ]

@@ -12,7 +12,16 @@ import bisect
 import re
 from typing import NamedTuple
 
-from bot.extract.names import ORG_HEAD, NameIndex, NameRun, name_runs, surname
+from bot.extract.names import (
+    ORG_HEAD,
+    NameIndex,
+    NameRun,
+    clean_name,
+    is_name_like,
+    is_organisation,
+    name_runs,
+    surname,
+)
 from bot.extract.quote_cues import (
     BETWEEN_MODIFIERS,
     BETWEEN_STOP,
@@ -23,6 +32,7 @@ from bot.extract.quote_cues import (
     Mention,
 )
 from bot.extract.quote_spans import Span, SpeakerKind
+from bot.extract.types import SPEAKER_ORGANISATION, SPEAKER_PERSON, SPEAKER_UNNAMED
 
 _PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p"}
 
@@ -312,3 +322,32 @@ def attribute(
         span.speaker = mention.text
         span.kind = SpeakerKind.PHRASE
         span.score = mention.strength * 0.8
+
+
+# The head of a phrase ends before its first preposition or relative pronoun: 'a spokeswoman
+# for the Democratic National Convention' is a spokeswoman.
+_PHRASE_HEAD = re.compile(r"\s(?:of|for|at|with|from|in|on|to|who|which|that|whose)\s.*$", re.S)
+# Nouns for a person left unnamed, or for a text nobody is named as writing.
+_UNNAMED_NOUN = re.compile(
+    r"\b(?:officials?|spokes(?:man|woman|person)|aides?|advis[eo]rs?|sources?|person|people|"
+    r"lawyers?|attorneys?|analysts?|experts?|diplomats?|officers?|executives?|members?|"
+    r"residents?|voters?|supporters?|critics?|man|woman|someone|insiders?|staffers?|"
+    r"strategists?|lawmakers?|witness(?:es)?|friends?|neighbou?rs?|workers?|pollsters?|"
+    r"historians?|economists?|observers?|statement|release|report|letter|memo|filing|post|"
+    r"tweet|document|announcement|note)$"
+)
+
+
+def speaker_kind(speaker: str, found: SpeakerKind | None = None) -> str:
+    """What a speaker is (types.SPEAKER_KINDS), from how the engine found it or, for text a
+    person typed, from the words: a name is a person, 'a senior official' an unnamed source,
+    'the White House' or 'CNN' an organisation."""
+    if found in (SpeakerKind.NAME, SpeakerKind.PRONOUN):
+        return SPEAKER_PERSON
+    words = speaker.strip()
+    if found is None:
+        _, name = clean_name(words)
+        if name and is_name_like(name) and not is_organisation(name):
+            return SPEAKER_PERSON
+    head = _PHRASE_HEAD.sub("", words).lower()
+    return SPEAKER_UNNAMED if _UNNAMED_NOUN.search(head) else SPEAKER_ORGANISATION

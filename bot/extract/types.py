@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Final, Protocol
+
+# What a quote's speaker is: a named person, an organisation or group as written ('the White
+# House', 'the shipping alliance'), or an unnamed source as written ('a senior official').
+SPEAKER_PERSON: Final = "person"
+SPEAKER_ORGANISATION: Final = "organisation"
+SPEAKER_UNNAMED: Final = "unnamed"
+SPEAKER_KINDS: Final = (SPEAKER_PERSON, SPEAKER_ORGANISATION, SPEAKER_UNNAMED)
 
 
 @dataclass(frozen=True)
@@ -14,6 +21,8 @@ class Quote:
     `text` is the quotation as a reader sees it (Slack markup unwrapped, `&amp;` decoded), so it
     equals ``given[start:end]`` whenever the span holds no markup. `speaker` is a full name when
     the article gives one; `score` (0..1) is how sure the engine is that this is attributed speech.
+    `speaker_kind` is one of SPEAKER_KINDS when there is a speaker (None from backends that
+    cannot tell).
     """
 
     text: str
@@ -22,6 +31,7 @@ class Quote:
     speaker: str | None
     speaker_title: str | None
     score: float
+    speaker_kind: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,11 @@ from bot.desk import actions, offers
 from bot.errors import BadInput
 from bot.listeners.errors import after_ack
 from bot.render import ids
-from bot.render.modals import render_flag_modal, render_verify_modal
+from bot.render.modals import (
+    render_fix_speaker_modal,
+    render_flag_modal,
+    render_verify_modal,
+)
 from bot.services import Services
 
 BAD_BUTTON = "That button is out of date; run `/factcheck show ID` to see the ticket."
@@ -48,7 +52,8 @@ def read_action(body: dict[str, Any], action: dict[str, Any]) -> TicketAction:
 
 
 def handle(services: Services, click: TicketAction) -> None:
-    """Claim, release and dismiss act at once (the card shows it); verify and flag open a modal."""
+    """Claim, release and dismiss act at once (the card shows it); verify, flag and fix
+    speaker open a modal."""
     if click.verb in (ids.MENU_VERIFY, ids.MENU_FLAG):
         ticket = actions.load_ticket(services, click.ticket_id)
         view = (
@@ -57,6 +62,12 @@ def handle(services: Services, click: TicketAction) -> None:
             else render_flag_modal(ticket)
         )
         services.client.views_open(trigger_id=click.trigger_id, view=view)
+        return
+    if click.verb == ids.MENU_FIX_SPEAKER:
+        ticket, names = actions.speaker_choices(services, click.ticket_id)
+        services.client.views_open(
+            trigger_id=click.trigger_id, view=render_fix_speaker_modal(ticket, names)
+        )
         return
     if click.verb == "claim":
         answer = actions.claim(services, click.user, [click.ticket_id])

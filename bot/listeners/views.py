@@ -1,4 +1,4 @@
-"""Verify and Flag modal submissions: validate next to the field, then record and refresh."""
+"""Verify, Flag and Fix speaker submissions: validate next to the field, then record and refresh."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from bot.desk import actions
 from bot.errors import BadInput, UserError
 from bot.listeners.errors import after_ack
 from bot.render import ids
-from bot.render.modals import flag_errors, read_flag, read_verify, verify_errors
+from bot.render.modals import (
+    fix_speaker_errors,
+    flag_errors,
+    read_fix_speaker,
+    read_flag,
+    read_verify,
+    verify_errors,
+)
 from bot.services import Services
 
 
@@ -89,4 +96,25 @@ def register(app: App, services: Services) -> None:
                 note=submission.note,
             ),
             field=ids.BLOCK_REASON,
+        )
+
+    @app.view(ids.VIEW_FIX_SPEAKER)
+    def on_fix_speaker(
+        ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ) -> None:
+        submission = read_fix_speaker(view)
+        _submit(
+            services,
+            ack,
+            body,
+            context,
+            fix_speaker_errors(submission),
+            lambda user: actions.fix_speaker(
+                services,
+                user,
+                submission.ticket_id,
+                speaker=submission.speaker or "",
+                title=submission.title,
+            ),
+            field=ids.BLOCK_SPEAKER_TEXT,
         )

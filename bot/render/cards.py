@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from bot.extract.claims import check_reason
+from bot.extract.types import SPEAKER_ORGANISATION, SPEAKER_UNNAMED
 from bot.render import ids
 from bot.render.blocks import (
     actions,
@@ -37,6 +38,12 @@ MENU_VERIFY_TEXT: Final = "Verify…"
 MENU_FLAG_TEXT: Final = "Flag…"
 MENU_DISMISS_TEXT: Final = "Dismiss (not check-worthy)"
 MENU_RELEASE_TEXT: Final = "Release"
+MENU_FIX_SPEAKER_TEXT: Final = "Fix speaker…"
+# After a speaker who is not a named person: what they are, as the engine or a checker said.
+SPEAKER_KIND_LABELS: Final = {
+    SPEAKER_ORGANISATION: " (organisation)",
+    SPEAKER_UNNAMED: " (unnamed source)",
+}
 
 # How many links a card shows before "+2 more".
 CARD_SOURCES: Final = 3
@@ -48,6 +55,8 @@ def ticket_title(ticket: Ticket) -> str:
     if ticket.kind == "quote":
         speaker = escape(ticket.speaker) if ticket.speaker else "_speaker unknown_"
         head += f" · *{speaker}*" if ticket.speaker else f" · {speaker}"
+        if ticket.speaker:
+            head += SPEAKER_KIND_LABELS.get(ticket.speaker_kind or "", "")
         if ticket.speaker_title:
             head += f", {escape(ticket.speaker_title)}"
     return head
@@ -96,7 +105,7 @@ def status_line(ticket: Ticket) -> str:
 
 
 def ticket_menu(ticket: Ticket) -> Block:
-    """The overflow menu: Verify, Flag, Dismiss (and Release when claimed)."""
+    """The overflow menu: Verify, Flag, Dismiss (Release when claimed, Fix speaker for quotes)."""
     assert ticket.id is not None
     options = [
         (MENU_VERIFY_TEXT, ids.MENU_VERIFY),
@@ -105,6 +114,8 @@ def ticket_menu(ticket: Ticket) -> Block:
     ]
     if ticket.status == "claimed":
         options.append((MENU_RELEASE_TEXT, ids.MENU_RELEASE))
+    if ticket.kind == "quote":
+        options.append((MENU_FIX_SPEAKER_TEXT, ids.MENU_FIX_SPEAKER))
     return overflow(
         ids.ACTION_TICKET_MENU,
         [(text, ids.menu_value(verb, ticket.id)) for text, verb in options],

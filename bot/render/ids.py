@@ -24,10 +24,12 @@ MENU_VERIFY: Final = "verify"
 MENU_FLAG: Final = "flag"
 MENU_DISMISS: Final = "dismiss"
 MENU_RELEASE: Final = "release"
+MENU_FIX_SPEAKER: Final = "speaker"
 
 # Modals: the callback id; private_metadata holds the ticket id (and where the button was).
 VIEW_VERIFY: Final = "ticket_verify_modal"
 VIEW_FLAG: Final = "ticket_flag_modal"
+VIEW_FIX_SPEAKER: Final = "ticket_speaker_modal"
 
 # Input blocks and elements inside the modals (errors are keyed by block id).
 BLOCK_VERDICT: Final = "verdict"
@@ -40,6 +42,12 @@ BLOCK_REASON_LABEL: Final = "reason_label"
 ELEMENT_REASON_LABEL: Final = "reason_label_select"
 BLOCK_REASON: Final = "reason"
 ELEMENT_REASON: Final = "reason_input"
+BLOCK_SPEAKER_PICK: Final = "speaker_pick"
+ELEMENT_SPEAKER_PICK: Final = "speaker_pick_select"
+BLOCK_SPEAKER_TEXT: Final = "speaker_text"
+ELEMENT_SPEAKER_TEXT: Final = "speaker_text_input"
+BLOCK_SPEAKER_TITLE: Final = "speaker_title"
+ELEMENT_SPEAKER_TITLE: Final = "speaker_title_input"
 
 # Card blocks carry the ticket id so a card's block can be found in a thread message.
 TICKET_BLOCK_PREFIX: Final = "ticket-"

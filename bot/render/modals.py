@@ -1,4 +1,4 @@
-"""The Verify and Flag modals, and reading their submitted state back."""
+"""The Verify, Flag and Fix speaker modals, and reading their submitted state back."""
 
 from __future__ import annotations
 
@@ -41,6 +41,20 @@ ERROR_BAD_SOURCE: Final = "{url} is not a link; sources start with http:// or ht
 ERROR_NO_VERDICT: Final = "Choose a verdict."
 ERROR_NO_REASON: Final = "Say what is wrong, or choose a verdict."
 ERROR_TOO_LONG: Final = "Keep this under {limit:,} characters (it has {length:,})."
+
+FIX_SPEAKER_TITLE: Final = "Fix speaker of #{id}"
+SUBMIT_FIX_SPEAKER: Final = "Save speaker"
+LABEL_SPEAKER_PICK: Final = "Names in the article"
+LABEL_SPEAKER_TEXT: Final = "Or type who spoke"
+HINT_SPEAKER_TEXT: Final = (
+    "A name, an organisation (the White House) or an unnamed source as the article writes it "
+    "(a senior official). What you type wins over the name picked above."
+)
+LABEL_SPEAKER_TITLE: Final = "Their title"
+ERROR_NO_SPEAKER: Final = "Pick a name above or type who spoke."
+#: Slack's cap on a static_select's options.
+MAX_SPEAKER_OPTIONS: Final = 100
+MAX_SPEAKER_CHARS: Final = 120
 
 
 def _plain(text: str) -> dict[str, Any]:
@@ -259,4 +273,96 @@ def flag_errors(submission: FlagSubmission) -> dict[str, str]:
     )
     if not submission.reason and not submission.verdict:
         errors[ids.BLOCK_REASON] = ERROR_NO_REASON
+    return errors
+
+
+def render_fix_speaker_modal(ticket: Ticket, names: list[str]) -> dict[str, Any]:
+    """Who said it: a name found in the article, or free text; and their title."""
+    title_input: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": ids.ELEMENT_SPEAKER_TITLE,
+        "max_length": MAX_SPEAKER_CHARS,
+    }
+    if ticket.speaker_title:
+        title_input["initial_value"] = ticket.speaker_title[:MAX_SPEAKER_CHARS]
+    blocks: list[Block] = [_ticket_context(ticket)]
+    choices = list(dict.fromkeys(n for n in names if n and len(n) <= MAX_SPEAKER_CHARS))
+    if choices:
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": ids.BLOCK_SPEAKER_PICK,
+                "optional": True,
+                "label": _plain(LABEL_SPEAKER_PICK),
+                "element": {
+                    "type": "static_select",
+                    "action_id": ids.ELEMENT_SPEAKER_PICK,
+                    "options": [_option(name) for name in choices[:MAX_SPEAKER_OPTIONS]],
+                },
+            }
+        )
+    blocks += [
+        {
+            "type": "input",
+            "block_id": ids.BLOCK_SPEAKER_TEXT,
+            "optional": True,
+            "label": _plain(LABEL_SPEAKER_TEXT),
+            "hint": _plain(HINT_SPEAKER_TEXT),
+            "element": {
+                "type": "plain_text_input",
+                "action_id": ids.ELEMENT_SPEAKER_TEXT,
+                "max_length": MAX_SPEAKER_CHARS,
+            },
+        },
+        {
+            "type": "input",
+            "block_id": ids.BLOCK_SPEAKER_TITLE,
+            "optional": True,
+            "label": _plain(LABEL_SPEAKER_TITLE),
+            "element": title_input,
+        },
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.VIEW_FIX_SPEAKER,
+        "private_metadata": _metadata(ticket),
+        "title": _plain(trim(FIX_SPEAKER_TITLE.format(id=ticket.id), MAX_MODAL_TITLE)),
+        "submit": _plain(SUBMIT_FIX_SPEAKER),
+        "close": _plain(CANCEL),
+        "blocks": blocks,
+    }
+
+
+@dataclass(frozen=True)
+class SpeakerSubmission:
+    ticket_id: int
+    picked: str | None
+    typed: str | None
+    title: str | None
+
+    @property
+    def speaker(self) -> str | None:
+        """What the checker typed, else the name they picked."""
+        return self.typed or self.picked
+
+
+def read_fix_speaker(view: dict[str, Any]) -> SpeakerSubmission:
+    values = view.get("state", {}).get("values", {})
+    return SpeakerSubmission(
+        ticket_id=ticket_id_of_view(view),
+        picked=_value(values, ids.BLOCK_SPEAKER_PICK, ids.ELEMENT_SPEAKER_PICK),
+        typed=_value(values, ids.BLOCK_SPEAKER_TEXT, ids.ELEMENT_SPEAKER_TEXT),
+        title=_value(values, ids.BLOCK_SPEAKER_TITLE, ids.ELEMENT_SPEAKER_TITLE),
+    )
+
+
+def fix_speaker_errors(submission: SpeakerSubmission) -> dict[str, str]:
+    errors = _too_long(
+        {
+            ids.BLOCK_SPEAKER_TEXT: (submission.typed, MAX_SPEAKER_CHARS),
+            ids.BLOCK_SPEAKER_TITLE: (submission.title, MAX_SPEAKER_CHARS),
+        }
+    )
+    if not submission.speaker:
+        errors[ids.BLOCK_SPEAKER_TEXT] = ERROR_NO_SPEAKER
     return errors

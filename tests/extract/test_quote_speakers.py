@@ -491,3 +491,23 @@ def test_a_sentence_ended_before_the_quote_speaks_with_its_main_verb() -> None:
         "think I will do what I say.”"
     )
     assert [q.speaker for q in quotes_of(text)] == ["Mara Quill", "Mara Quill"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "kind"),
+    [
+        ("“We will not change the plan,” said the White House.", "the White House", "organisation"),
+        ("“No comment,” the shipping alliance said.", "the shipping alliance", "organisation"),
+        ("“The plan is dead,” a senior official said.", "a senior official", "unnamed"),
+        ("“We rest,” said Mara Quill, the mayor.", "Mara Quill", "person"),
+        ("Mara Quill spoke. “We rest,” she said.", "Mara Quill", "person"),
+    ],
+)
+def test_a_quote_says_what_its_speaker_is(text: str, speaker: str, kind: str) -> None:
+    (quote,) = quotes_of(text)
+    assert (quote.speaker, quote.speaker_kind) == (speaker, kind)
+
+
+def test_a_quote_without_a_speaker_has_no_speaker_kind() -> None:
+    (quote,) = quotes_of("“Stop the car,” she shouted.")
+    assert (quote.speaker, quote.speaker_kind) == (None, None)
