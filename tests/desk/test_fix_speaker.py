@@ -46,7 +46,8 @@ def test_a_checker_fixes_a_quote_speaker_from_its_card(desk: Desk) -> None:
     reply = replies[0]
     quote = next(t for t in tickets(desk) if t.kind == "quote" and t.speaker == "Tom Baker")
     claim = next(t for t in tickets(desk) if t.kind == "claim")
-    assert quote.id is not None and claim.id is not None
+    assert quote.id is not None
+    assert claim.id is not None
     # Only quote cards offer it.
     card_text = str(only_card(reply, quote.id)["blocks"])
     assert MENU_FIX_SPEAKER_TEXT in card_text
@@ -68,7 +69,8 @@ def test_a_checker_fixes_a_quote_speaker_from_its_card(desk: Desk) -> None:
             ids.BLOCK_SPEAKER_TITLE: {ids.ELEMENT_SPEAKER_TITLE: payloads.text_input("")},
         },
     )
-    assert done.acked and not done.body
+    assert done.acked
+    assert not done.body
     label = SPEAKER_KIND_LABELS["organisation"]
     card = desk.slack.wait_for(
         lambda: card_with(desk, reply["ts"], f"*the council*{label}"),
@@ -104,7 +106,8 @@ def test_a_picked_name_is_the_speaker_when_nothing_is_typed(desk: Desk) -> None:
             },
         },
     )
-    assert done.acked and not done.body
+    assert done.acked
+    assert not done.body
     desk.slack.wait_for(
         lambda: next(t for t in tickets(desk) if t.id == quote.id).speaker == "Maria Lopez",
         description="the fixed speaker is stored",
