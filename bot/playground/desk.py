@@ -26,7 +26,7 @@ from bot.localslack.web_api import SlackStandIn
 from bot.playground.clock import DeskTime
 from bot.playground.workspace import CHANNELS, EDITORS, as_slack_sends, handles, seed_playground
 from bot.reminders import next_local_time
-from bot.render.ids import SLASH_COMMAND
+from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK, SLASH_COMMAND
 from bot.runtime import BackgroundJobs, build_services, start_background_jobs
 from bot.services import Services
 from bot.web import EVENTS_PATH, create_http_server
@@ -230,6 +230,17 @@ class Playground:
         return self._people.choose(
             user, target, action_id, value, channel=channel, block_id=block_id
         )
+
+    def shortcut(self, user: str, channel: str, ts: str) -> str | None:
+        """``user`` runs "Fact-check this message" on message ``ts``."""
+        with self._acting:
+            message = self.slack.message(channel, ts)
+            if message is None:
+                return GONE
+            delivery = self._people.shortcut(
+                user, message, MESSAGE_SHORTCUT_CALLBACK, channel=channel
+            )
+        return self._refused(delivery)
 
     def submit(self, user: str, view_id: str, values: dict[str, Any]) -> str | None:
         """``user`` submits the modal ``view_id`` with ``values``; the bot's answer decides

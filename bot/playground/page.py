@@ -202,6 +202,8 @@ class _Handler(BaseHTTPRequestHandler):
                 str(value) if value is not None else None,
                 block_id=_text(body, "block_id", required=False) or None,
             )
+        if path == "/play/shortcut":
+            return playground.shortcut(_person(body), _text(body, "channel"), _text(body, "ts"))
         if path == "/play/submit":
             values = body.get("values")
             if not isinstance(values, dict):

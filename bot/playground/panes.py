@@ -13,6 +13,7 @@ from bot.localslack.web_api import Ephemeral, SlackStandIn
 from bot.playground.blocks_html import blocks_html, message_body_html, text_html
 from bot.playground.mrkdwn_html import Reader, escape, reader_time
 from bot.playground.workspace import CHANNELS, PEOPLE
+from bot.render.ids import MESSAGE_SHORTCUT_NAME
 
 ONLY_YOU: Final = "Only visible to you"
 HOME_WAITING: Final = "Opening Home… (the bot publishes it when you open the tab)"
@@ -22,6 +23,7 @@ CHANNEL_EMPTY: Final = (
 )
 DM_EMPTY: Final = "No direct messages yet. Reminders and escalations arrive here."
 REPLY_IN_THREAD: Final = "Reply in thread"
+SHORTCUT_HINT: Final = "The message shortcut, as in the ⋯ menu of a message in Slack"
 
 
 @dataclass(frozen=True)
@@ -96,13 +98,19 @@ def message_html(
     edited = '<span class="edited">(edited)</span>' if message.get("edited") else ""
     ephemeral = container.startswith('data-container="ephemeral"')
     note = f'<div class="only-you">{ONLY_YOU}</div>' if ephemeral else ""
+    shortcut = (
+        f'<button type="button" class="shortcut" data-shortcut="1" '
+        f'title="{SHORTCUT_HINT}">{escape(MESSAGE_SHORTCUT_NAME)}</button>'
+        if not is_app and not ephemeral
+        else ""
+    )
     css = "msg ephemeral" if ephemeral else "msg"
     initial = escape(author[:1].upper() or "?")
     return (
         f'<article class="{css}" {container}>'
         f'<div class="avatar{" app" if is_app else ""}" aria-hidden="true">{initial}</div>'
         f'<div class="msg-main">{note}<div class="msg-head"><b class="who">{escape(author)}</b>'
-        f'{tag}<time class="when">{escape(_when(ts, reader))}</time>{edited}</div>'
+        f'{tag}<time class="when">{escape(_when(ts, reader))}</time>{edited}{shortcut}</div>'
         f'<div class="msg-body">{message_body_html(message, reader)}</div>'
         f"{_reactions(message)}{thread}</div></article>"
     )

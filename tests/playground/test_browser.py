@@ -100,8 +100,9 @@ def test_the_whole_desk_in_a_browser(running: Running, browser_page: Any, artifa
     act_as(CAROL)
     page.fill("#message", ARTICLE)
     page.click(".send")
-    expect(card(page, 2, "card")).to_contain_text("Ridership on the old diesel fleet")
+    expect(card(page, 2, "card")).to_be_visible()
     expect(page.locator("#pane")).to_contain_text('<script>alert("pwned")</script>')
+    expect(page.locator("#pane")).to_contain_text("<img src=x onerror=alert(document.domain)>")
     shot("1-thread-with-cards")
 
     act_as(ALICE)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,11 @@ import httpx
 
 from bot.cli.playground import READY
 from bot.command_grammar import HELP_TITLE
-from bot.localslack.web_api import ALICE, CAROL, DESK
+from bot.localslack.blockkit import visible_text
+from bot.localslack.web_api import ALICE, BOB, CAROL, DESK, NEWSROOM
 from bot.playground.mrkdwn_html import Reader, mrkdwn_html
 from bot.playground.panes import ONLY_YOU
+from bot.render import ids
 from bot.render.cards import STATUS_OPEN
 from tests.playground.conftest import ARTICLE, Running
 
@@ -100,6 +103,8 @@ def test_ctrl_c_stops_the_playground(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         try:
@@ -108,3 +113,46 @@ def test_ctrl_c_stops_the_playground(tmp_path: Path) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("the page still answers after Ctrl-C")
+
+
+def paste_and_wait(running: Running, channel: str = DESK) -> None:
+    post(running, "/play/say", {"as": CAROL, "channel": channel, "text": ARTICLE})
+
+
+def test_the_message_shortcut_checks_an_article_outside_the_desk(running: Running) -> None:
+    slack = running.playground.slack
+    paste_and_wait(running, NEWSROOM)
+    article = slack.messages_in(NEWSROOM)[0]
+    assert 'data-shortcut="1"' in state(running, CAROL, f"channel:{NEWSROOM}")["pane"]
+    answer = post(
+        running, "/play/shortcut", {"as": CAROL, "channel": NEWSROOM, "ts": article["ts"]}
+    )
+    assert answer.json()["ok"] is True
+    slack.wait_for(lambda: slack.messages_in(NEWSROOM, thread_ts=article["ts"])[1:], timeout=20)
+    assert "#1</b> Claim" in state(running, CAROL, f"channel:{NEWSROOM}")["pane"]
+
+
+def test_reminders_then_an_escalation_to_the_editor(running: Running) -> None:
+    slack = running.playground.slack
+    paste_and_wait(running)
+    cards = slack.wait_for(lambda: slack.messages_in(DESK, include_replies=True)[1:], timeout=20)
+    claim = {"kind": "message", "channel": DESK, "ts": cards[0]["ts"]}
+    block = ids.ticket_block_id(1, "actions")
+    body = {"as": ALICE, "container": claim, "action_id": ids.ACTION_CLAIM, "block_id": block}
+    assert post(running, "/play/act", body).json()["notice"] is None
+    slack.wait_for(lambda: "Claimed" in str(slack.messages_in(DESK, include_replies=True)))
+    settings = running.playground.settings
+    assert settings is not None
+    reminders = settings.escalate_after
+
+    def reminded(times: int) -> bool:
+        return len(slack.dms_to(ALICE)) >= min(times, reminders)
+
+    for sent in range(1, reminders + 2):
+        post(running, "/play/time", {"as": ALICE, "to": "reminders"})
+        slack.wait_for(partial(reminded, sent), timeout=20)
+        if slack.dms_to(BOB):
+            break
+    escalation = slack.wait_for(lambda: slack.dms_to(BOB), timeout=20)
+    assert "#1" in visible_text(escalation[0])
+    assert 'factcheck <span class="badge">1</span>' in state(running, BOB)["sidebar"]

@@ -214,7 +214,7 @@ document.addEventListener("click", (event) => {
     return;
   }
   const target = event.target.closest(
-    "[data-person],[data-pane],[data-act],[data-jump],[data-reply],#stop-reply," +
+    "[data-person],[data-pane],[data-act],[data-jump],[data-reply],[data-shortcut],#stop-reply," +
     "#modal-submit,#modal-close,#modal-x"
   );
   if (!target) return;
@@ -231,6 +231,9 @@ document.addEventListener("click", (event) => {
     act(target, target.dataset.value);
   } else if (target.dataset.jump) {
     post("/play/time", { to: target.dataset.jump });
+  } else if (target.dataset.shortcut) {
+    const container = containerOf(target);
+    if (container) post("/play/shortcut", { channel: container.channel, ts: container.ts });
   } else if (target.dataset.reply) {
     setReply(target.dataset.reply);
   } else if (target.id === "stop-reply") {
