@@ -161,7 +161,7 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
     _inherit(text, spans, paras, by_para, resolver)
     _share_within_groups(spans)
     _fill_titles(text, spans)
-    kept = [sp for sp in spans if _keep(text, sp)]
+    kept = [sp for sp in _without_linked_reads(text, paras, spans) if _keep(text, sp)]
     keys = {id(sp): _quote_key(text, sp) for sp in kept}  # each quote's wording, computed once
     kept = _drop_headline_copies(kept, headline, keys)
     return [
@@ -365,6 +365,39 @@ def _names_a_work(text: str, span: Span) -> bool:
         and _looks_like_title(content)
         and _WORK_CUE.search(text, max(0, span.open - 40), span.start) is not None
     )
+
+
+# `“The Living Room to close,” by Times' Ben Sisario: “The Living Room, a nightclub ...”`: a
+# newsletter's list of other outlets' stories, each a headline with its byline and an excerpt.
+_BYLINE_AFTER = re.compile(r"\s*by\s+(?:the\s+)?[A-Z]")
+_LIST_LABEL = re.compile(r"[A-Z0-9 ,'’&:-]*[—–-]*\s*$")
+_EXCERPT_BEFORE = re.compile(r"^\s*by\s+[^.“”\"]{1,80}:\s*$")
+
+
+def _without_linked_reads(text: str, paras: list[Paragraph], spans: list[Span]) -> list[Span]:
+    """Without the headlines of other outlets' stories (`“...,” by Outlet's Author`, opening
+    their paragraph, after a label like `FAREWELL—`) and the excerpts quoted after their
+    bylines: what other papers wrote, not what anyone said."""
+    kept: list[Span] = []
+    headline: Span | None = None
+    for span in spans:
+        if (
+            headline is not None
+            and headline.para == span.para
+            and _EXCERPT_BEFORE.match(text[headline.close : span.open])
+        ):
+            headline = None
+            continue
+        headline = None
+        if (
+            text[span.end - 1 : span.end] == ","
+            and _BYLINE_AFTER.match(text, span.close)
+            and _LIST_LABEL.match(text, paras[span.para].start, span.open)
+        ):
+            headline = span
+            continue
+        kept.append(span)
+    return kept
 
 
 def _keep(text: str, span: Span) -> bool:

@@ -213,3 +213,25 @@ def test_repeated_quote_is_kept_where_it_is_attributed() -> None:
     assert len(found) == 1
     assert found[0].speaker == "Tomas Brandt"
     assert found[0].start == text.rindex("We will not")
+
+
+def test_a_newsletters_list_of_other_stories_files_no_quotes() -> None:
+    text = (
+        "The council met on Monday. “We will fund the library,” said Mara Quill, the mayor.\n\n"
+        "FAREWELL—“The Old Mill to close at the end of May,” by Harbour Times' Ben Sol: "
+        "“The Old Mill, a music hall that gave many bands their start, will close.” "
+        "http://example.org/mill.\n\n"
+        "—“A sketch artist gets a gallery show,” by Harbour Post's Ada Lind "
+        "http://example.org/sketch."
+    )
+    assert [(q.text, q.speaker) for q in extract(text).quotes] == [
+        ("We will fund the library,", "Mara Quill")
+    ]
+
+
+def test_a_quote_followed_by_by_inside_a_sentence_stays() -> None:
+    text = (
+        "According to the Harbour Post, Mara Quill said the “ugliness of remarks, largely "
+        "unprompted,” by the mayor last week was a shame."
+    )
+    assert [q.text for q in extract(text).quotes] == ["ugliness of remarks, largely unprompted,"]
