@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Engine
+
 from bot.config import Settings
 from bot.services import Services
 from bot.slack_client import build_web_client
@@ -21,16 +23,23 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def build_services(settings: Settings, *, migrate: bool = True) -> Services:
-    """Migrate first (a one-off, idempotent step), so no listener ever sees an old schema; then
-    put FACTCHECK_EDITORS on the roster, so `/factcheck roster list` shows who edits."""
-    if migrate:
-        upgrade(settings.database_url)
-    engine = make_engine(
+def database_engine(settings: Settings) -> Engine:
+    """The engine for DATABASE_URL with the FACTCHECK_DB_* timeouts (connects lazily)."""
+    return make_engine(
         settings.database_url,
         statement_timeout=settings.db_statement_timeout,
         connect_timeout=settings.db_connect_timeout,
     )
+
+
+def build_services(
+    settings: Settings, *, migrate: bool = True, engine: Engine | None = None
+) -> Services:
+    """Migrate first (a one-off, idempotent step), so no listener ever sees an old schema; then
+    put FACTCHECK_EDITORS on the roster, so `/factcheck roster list` shows who edits."""
+    if migrate:
+        upgrade(settings.database_url)
+    engine = engine or database_engine(settings)
     services = Services(
         settings=settings,
         engine=engine,

@@ -107,6 +107,38 @@ def _declared_length(environ: dict[str, Any]) -> int | None:
 SERVER_LIMITS: Final[dict[str, Any]] = {"max_request_body_size": MAX_BODY_BYTES}
 
 
+STARTING: Final = "starting: waiting for the database"
+
+
+def starting_app(mode: str) -> WSGIApp:
+    """What answers while `factcheck run` waits for its database: 503 everywhere (Slack
+    retries its requests), so a load balancer or orchestrator sees the bot is not ready."""
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        payload = json.dumps({"ok": False, "mode": mode, "db": "unreachable", "status": STARTING})
+        start_response(
+            "503 Service Unavailable",
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(payload))),
+                ("Retry-After", "5"),
+            ],
+        )
+        return [payload.encode()]
+
+    return application
+
+
+class Handoff:
+    """A WSGI app whose target is swapped once start-up is done (`starting_app` until then)."""
+
+    def __init__(self, target: WSGIApp) -> None:
+        self.target = target
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        return self.target(environ, start_response)
+
+
 def build_wsgi_app(
     engine: Engine,
     mode: str,
@@ -176,25 +208,29 @@ def build_wsgi_app(
     return application
 
 
+def services_app(services: Services, bolt_app: App | None, *, mode: str) -> WSGIApp:
+    """The bot's WSGI app for `services`: `/slack/events` for `bolt_app` (None in Socket
+    Mode) and `/healthz`."""
+    secret = services.settings.slack_signing_secret
+    return build_wsgi_app(
+        services.engine,
+        mode,
+        bolt_app,
+        signing_secret=secret.get_secret_value() if secret else "",
+        work=services.work,
+    )
+
+
+def serve_wsgi(app: WSGIApp, *, host: str, port: int) -> Any:
+    """A waitress server for `app` with the bot's options (threads, the body cap)."""
+    from waitress.server import create_server
+
+    return create_server(app, host=host, port=port, threads=8, ident="factcheck", **SERVER_LIMITS)
+
+
 def create_http_server(
     services: Services, bolt_app: App | None, *, mode: str, host: str, port: int
 ) -> Any:
     """The waitress server of `factcheck run` (and of the playground, which runs the same bot):
     `/slack/events` for `bolt_app` (None in Socket Mode) and `/healthz`. Call `run()` to serve."""
-    from waitress.server import create_server
-
-    secret = services.settings.slack_signing_secret
-    return create_server(
-        build_wsgi_app(
-            services.engine,
-            mode,
-            bolt_app,
-            signing_secret=secret.get_secret_value() if secret else "",
-            work=services.work,
-        ),
-        host=host,
-        port=port,
-        threads=8,
-        ident="factcheck",
-        **SERVER_LIMITS,
-    )
+    return serve_wsgi(services_app(services, bolt_app, mode=mode), host=host, port=port)

@@ -1,4 +1,5 @@
-"""`factcheck run`: migrate, then serve Slack over HTTP or Socket Mode until SIGTERM."""
+"""`factcheck run`: check the token, wait for the database, migrate, then serve Slack over HTTP
+or Socket Mode until SIGTERM."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ def _raise_stop(signum: int, _frame: FrameType | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check the token (one line, exit 2, before any migration), open the port (503 while
+    waiting), wait for the database, migrate, then serve until SIGTERM."""
     settings = load_settings()
     socket_mode = bool(args.socket or (not args.http and settings.slack_app_token is not None))
     settings.require_slack(socket_mode=socket_mode)
@@ -52,34 +55,47 @@ def run(args: argparse.Namespace) -> int:
     port = settings.port if args.port is None else args.port
     mode = "socket" if socket_mode else "http"
 
-    # Imported here so `factcheck --help` and the light commands stay quick.
+    # Imported here so `factcheck --help` and the light commands stay quick; the token is
+    # checked before the database layer (and its log lines) is even imported.
+    from bot.startup import check_slack_token, wait_for_database
+
+    check_slack_token(settings, socket_mode=socket_mode)
+
     from bot.app import create_app
-    from bot.runtime import build_services, start_background_jobs
-    from bot.web import create_http_server
+    from bot.runtime import BackgroundJobs, build_services, database_engine, start_background_jobs
+    from bot.services import Services
+    from bot.web import Handoff, serve_wsgi, services_app, starting_app
 
-    services = build_services(settings)
-
-    bolt_app = create_app(services)
-    server = create_http_server(
-        services, None if socket_mode else bolt_app, mode=mode, host=args.host, port=port
-    )
+    engine = database_engine(settings)
+    entry = Handoff(starting_app(mode))
+    server = serve_wsgi(entry, host=args.host, port=port)
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
-    background = start_background_jobs(services)
+    http = threading.Thread(target=server.run, name="http", daemon=True)
+    http.start()
     for host, bound_port in _bound_addresses(server):
         logger.info(LISTENING, host, bound_port, mode)
+    background = BackgroundJobs()
+    services: Services | None = None
     try:
+        wait_for_database(engine, retry_seconds=settings.db_retry_seconds, stop=threading.Event())
+        services = build_services(settings, engine=engine)
+        bolt_app = create_app(services)
+        entry.target = services_app(services, None if socket_mode else bolt_app, mode=mode)
+        background = start_background_jobs(services)
         if socket_mode:
-            _serve_socket_mode(bolt_app, settings.slack_app_token, server)
+            _serve_socket_mode(bolt_app, settings.slack_app_token)
         else:
-            server.run()
+            threading.Event().wait()
     except _Stop:
         pass
     finally:
         background.stop()
         server.close()
-        services.work.drain()  # what was acked is answered before the process goes
-        services.engine.dispose()
+        http.join(timeout=5)
+        if services is not None:
+            services.work.drain()  # what was acked is answered before the process goes
+        engine.dispose()
         logger.info("factcheck-bot stopped")
     return 0
 
@@ -91,12 +107,10 @@ def _bound_addresses(server: Any) -> list[tuple[str, int]]:
     return [(f"[{host}]" if ":" in host else host, int(port)) for host, port in addresses]
 
 
-def _serve_socket_mode(bolt_app: Any, app_token: Any, server: Any) -> None:
+def _serve_socket_mode(bolt_app: Any, app_token: Any) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     handler = SocketModeHandler(bolt_app, app_token.get_secret_value())
-    health = threading.Thread(target=server.run, name="healthz", daemon=True)
-    health.start()
     handler.connect()  # type: ignore[no-untyped-call]
     try:
         threading.Event().wait()

@@ -55,6 +55,7 @@ class BotProcess:
         else:
             environment.pop("SLACK_APP_TOKEN", None)
         self.output: list[str] = []
+        self.port: int | None = None
         self._lines: queue.Queue[str | None] = queue.Queue()
         command = [sys.executable, "-m", "bot.cli", "run", f"--{mode}"]
         self.process = subprocess.Popen(
@@ -98,7 +99,17 @@ class BotProcess:
             self.kill()
             raise
 
+    def wait_port(self, *, timeout: float = START_WITHIN_SECONDS) -> int:
+        """The port the bot logged it listens on (before it is ready to serve)."""
+        try:
+            return self._wait_port(time.monotonic() + timeout)
+        except BaseException:
+            self.kill()
+            raise
+
     def _wait_port(self, deadline: float) -> int:
+        if self.port is not None:
+            return self.port
         while True:
             try:
                 line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
@@ -107,7 +118,8 @@ class BotProcess:
             if line is None:
                 raise AssertionError(f"bot exited: {self.text()}")
             if found := _LISTENING.search(line):
-                return int(found["port"])
+                self.port = int(found["port"])
+                return self.port
 
     def stop(self, *, timeout: float) -> float | None:
         """SIGTERM, then wait up to ``timeout`` s; returns the seconds it took to exit, or
