@@ -12,7 +12,7 @@ from bot.slack_client import build_web_client
 from bot.work import WorkPool
 from storage.db import make_engine
 from storage.migrate import upgrade
-from tests.desk.conftest import desk_settings, serve
+from tests.desk.helpers import desk_settings, serve
 
 
 @contextmanager

@@ -11,8 +11,7 @@ import pytest
 from bot.localslack.web_api import ALICE, CAROL, DESK
 from bot.render import ids
 from bot.web import HEALTH_PATH
-from tests.desk.conftest import Desk
-from tests.desk.test_desk_flow import ARTICLE, articles, paste, thread_replies, tickets
+from tests.desk.helpers import ARTICLE, Desk, articles, paste, thread_replies, tickets
 
 
 @pytest.fixture

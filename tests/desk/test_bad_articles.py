@@ -11,8 +11,7 @@ from bot.localslack.web_api import CAROL, DESK
 from bot.render.thread import NOTHING_FOUND
 from storage.db import session_scope
 from storage.models import Article
-from tests.desk.conftest import Desk
-from tests.desk.test_desk_flow import assert_block_kit_clean, thread_replies, tickets
+from tests.desk.helpers import Desk, assert_block_kit_clean, thread_replies, tickets
 from tests.desk.test_link_intake import PAGES, site  # noqa: F401
 from tests.desk.test_offers_flow import SUBJECTS
 

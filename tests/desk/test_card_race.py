@@ -12,8 +12,7 @@ from bot.desk import cards
 from bot.localslack.web_api import ALICE, CAROL, DESK
 from bot.render.messages import CLAIMED
 from storage.tickets import set_card
-from tests.desk.conftest import Desk
-from tests.desk.test_desk_flow import ARTICLE, card_with, thread_replies
+from tests.desk.helpers import ARTICLE, Desk, card_with, thread_replies
 
 
 def test_a_claim_before_the_card_is_recorded_still_shows_on_the_card(

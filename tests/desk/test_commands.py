@@ -10,8 +10,7 @@ from bot.desk.actions import DIGEST_EDITORS_ONLY
 from bot.localslack.blockkit import message_block_errors
 from bot.localslack.web_api import ALICE, CAROL, DESK, RANDOM
 from bot.render import messages as m
-from tests.desk.conftest import EDITOR, Desk
-from tests.desk.test_desk_flow import paste, tickets
+from tests.desk.helpers import EDITOR, Desk, paste, tickets
 
 
 def run(desk: Desk, user: str, text: str, channel: str = DESK) -> str:
@@ -94,7 +93,7 @@ def test_commands_on_tickets(desk: Desk) -> None:
 
 
 def test_ingest_command_posts_an_anchor_and_a_thread(desk: Desk) -> None:
-    from tests.desk.test_desk_flow import ARTICLE
+    from tests.desk.helpers import ARTICLE
 
     assert run(desk, CAROL, "ingest " + ARTICLE) == m.INGEST_STARTED
     desk.slack.wait_for(lambda: len(tickets(desk)) == 6, description="tickets from the command")

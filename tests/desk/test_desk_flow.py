@@ -2,80 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-from sqlmodel import select
-
 from bot.localslack import payloads
-from bot.localslack.blockkit import message_block_errors, view_errors, visible_text
-from bot.localslack.web_api import ALICE, CAROL, DESK, SlackStandIn
+from bot.localslack.blockkit import visible_text
+from bot.localslack.web_api import ALICE, CAROL, DESK
 from bot.render import ids
 from bot.render.cards import BUTTON_RELEASE, STATUS_OPEN
 from bot.render.messages import CLAIMED
-from storage.db import session_scope
-from storage.models import Article, Ticket
-from tests.desk.conftest import Desk
-
-ARTICLE = (Path(__file__).parent / "article.txt").read_text(encoding="utf-8")
-
-
-def tickets(desk: Desk) -> list[Ticket]:
-    with session_scope(desk.services.engine) as session:
-        return list(session.scalars(select(Ticket).order_by(Ticket.id)))  # type: ignore[arg-type]
-
-
-def articles(desk: Desk) -> list[Article]:
-    with session_scope(desk.services.engine) as session:
-        return list(session.scalars(select(Article)))
-
-
-def thread_replies(slack: SlackStandIn, ts: str) -> list[dict[str, Any]]:
-    return [m for m in slack.messages_in(DESK, thread_ts=ts) if m["ts"] != ts]
-
-
-def paste(desk: Desk, text: str = ARTICLE) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Carol pastes an article; wait for the thread reply (header + cards)."""
-    message = desk.driver.say(CAROL, DESK, text)
-    replies = desk.slack.wait_for(
-        lambda: thread_replies(desk.slack, message["ts"]), description="thread reply", timeout=10
-    )
-    return message, replies
-
-
-def only_card(message: dict[str, Any], ticket_id: int) -> dict[str, Any]:
-    """The message as the driver should see it to click on ticket `ticket_id`'s card.
-
-    Every card uses the same action ids (Slack allows it, block ids differ); the driver picks
-    the first element with an action id, so hand it only this ticket's blocks.
-    """
-    blocks = [
-        b for b in message["blocks"] if ids.ticket_id_of_block(b.get("block_id", "")) == ticket_id
-    ]
-    return {**message, "blocks": blocks}
-
-
-def card_with(desk: Desk, ts: str, text: str) -> dict[str, Any] | None:
-    """The card message `ts` once its visible text contains `text`."""
-    message = desk.slack.message(DESK, ts)
-    return message if message is not None and text in visible_text(message["blocks"]) else None
-
-
-def card_message(desk: Desk, ts: str) -> dict[str, Any]:
-    found = desk.slack.message(DESK, ts)
-    assert found is not None
-    return found
-
-
-def assert_block_kit_clean(slack: SlackStandIn) -> None:
-    for call in slack.calls():
-        if call.method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
-            blocks = call.args.get("blocks")
-            if blocks:
-                assert message_block_errors(blocks) == [], call.method
-        if call.method in ("views.open", "views.publish", "views.update"):
-            assert view_errors(call.args.get("view")) == [], call.method
-        assert call.response.get("ok"), (call.method, call.response)
+from tests.desk.helpers import (
+    ARTICLE,
+    Desk,
+    articles,
+    assert_block_kit_clean,
+    card_message,
+    card_with,
+    only_card,
+    paste,
+    thread_replies,
+    tickets,
+)
 
 
 def test_paste_claim_verify_updates_the_card(desk: Desk) -> None:

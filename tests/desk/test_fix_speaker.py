@@ -12,8 +12,7 @@ from bot.render.modals import ERROR_NO_SPEAKER
 from storage.db import session_scope
 from storage.models import Ticket
 from storage.tickets import audit_trail
-from tests.desk.conftest import Desk
-from tests.desk.test_desk_flow import assert_block_kit_clean, card_with, only_card, paste, tickets
+from tests.desk.helpers import Desk, assert_block_kit_clean, card_with, only_card, paste, tickets
 from tests.factories import T0
 
 

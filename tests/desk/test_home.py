@@ -15,8 +15,7 @@ from bot.render.cards import BUTTON_CLAIM
 from bot.render.home import HOME_DESK, HOME_LOAD, HOME_MINE, HOME_QUEUE
 from storage.db import session_scope
 from storage.models import Ticket
-from tests.desk.conftest import EDITOR, Desk
-from tests.desk.test_desk_flow import assert_block_kit_clean, card_with, paste, tickets
+from tests.desk.helpers import EDITOR, Desk, assert_block_kit_clean, card_with, paste, tickets
 
 OVERDUE_MARK = ":warning: overdue since"
 

@@ -14,8 +14,7 @@ from bot.localslack.blockkit import visible_text
 from bot.localslack.web_api import CAROL, DESK
 from bot.render.messages import INGEST_STARTED
 from bot.render.thread import FETCH_FAILED
-from tests.desk.conftest import Desk
-from tests.desk.test_desk_flow import articles, thread_replies, tickets
+from tests.desk.helpers import Desk, articles, thread_replies, tickets
 
 TITLE = "Harbour bridge repairs will cost $310 million, council says"
 STORY = f"""<!doctype html>

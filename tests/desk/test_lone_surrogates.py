@@ -4,8 +4,7 @@ replaced, and the article is filed as usual instead of being lost."""
 from __future__ import annotations
 
 from bot.localslack.web_api import CAROL, DESK
-from tests.desk.conftest import Desk
-from tests.desk.test_desk_flow import ARTICLE, articles, thread_replies, tickets
+from tests.desk.helpers import ARTICLE, Desk, articles, thread_replies, tickets
 
 BROKEN = "\ud83d"  # the first half of an emoji's surrogate pair, alone
 

@@ -14,8 +14,7 @@ from bot.render.modals import (
     MAX_REASON_CHARS,
     MAX_SOURCES_CHARS,
 )
-from tests.desk.conftest import Desk
-from tests.desk.test_desk_flow import only_card, paste, tickets
+from tests.desk.helpers import Desk, only_card, paste, tickets
 
 HUGE = 200_000
 

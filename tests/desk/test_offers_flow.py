@@ -14,8 +14,7 @@ from bot.render.cards import CLAIM_REASON
 from bot.render.offers import ALREADY_FILED, BUTTON_FILE_OFFER
 from storage.db import session_scope
 from storage.models import AuditEvent, OfferedClaim
-from tests.desk.conftest import Desk
-from tests.desk.test_desk_flow import assert_block_kit_clean, paste, thread_replies, tickets
+from tests.desk.helpers import Desk, assert_block_kit_clean, paste, thread_replies, tickets
 
 # Twenty distinct factual paragraphs (a long piece): more claims than any budget files.
 SUBJECTS = [

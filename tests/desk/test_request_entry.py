@@ -11,8 +11,7 @@ import pytest
 
 from bot.localslack.signing import FORM, JSON, signed_headers
 from bot.web import BAD_SIGNATURE, MALFORMED_BODY, MAX_BODY_BYTES
-from tests.desk.conftest import Desk
-from tests.desk.test_desk_flow import articles
+from tests.desk.helpers import Desk, articles
 
 MALFORMED = [
     pytest.param(b"this is not json", JSON, id="non-json"),

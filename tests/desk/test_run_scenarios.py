@@ -11,7 +11,7 @@ from bot.localslack.driver import SlackDriver
 from bot.localslack.signing import EventSender
 from bot.localslack.web_api import ALICE, CAROL, DESK, SlackStandIn
 from bot.render.messages import CLAIMED
-from tests.desk.test_desk_flow import ARTICLE
+from tests.desk.helpers import ARTICLE
 from tests.slack.bot_process import BotProcess
 from tests.slack.socket_mode import SocketModeServer
 

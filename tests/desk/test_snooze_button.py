@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.localslack.web_api import ALICE
 from bot.render.reminders import ACTION_SNOOZE_HOUR
-from tests.desk.conftest import Desk
+from tests.desk.helpers import Desk
 
 
 def test_a_malformed_snooze_click_is_acked_at_once_and_explained(desk: Desk) -> None:

@@ -23,8 +23,7 @@ from bot.localslack.web_api import ALICE, CAROL, DESK, SlackStandIn
 from bot.render import ids
 from bot.render.modals import render_verify_modal
 from storage.models import Ticket
-from tests.desk.conftest import Desk
-from tests.desk.test_desk_flow import ARTICLE, articles, paste, tickets
+from tests.desk.helpers import ARTICLE, Desk, articles, paste, tickets
 from tests.slack.socket_mode import SocketModeServer
 
 OTHER_TEAM = "T0OTHER"
