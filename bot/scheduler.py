@@ -85,10 +85,9 @@ class DeskClock:
             self.scheduler.shutdown(wait=True)
 
     def sweep_now(self) -> None:
-        """Bring the next sweep forward to now; it runs as the scheduled job (never doubled)."""
-        self.scheduler.modify_job(
-            SWEEP_JOB, next_run_time=datetime.now(self.services.settings.zone)
-        )
+        """Run one sweep at once, as a one-off job beside the regular one (which may be running:
+        the database's claims keep the two from doing any piece of work twice)."""
+        self.scheduler.add_job(self.tick, name="sweep brought forward", misfire_grace_time=None)
 
     def tick(self) -> SweepReport | None:
         """One sweep and a look for due digests; errors are logged, the clock keeps going."""

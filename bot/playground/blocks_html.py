@@ -17,6 +17,7 @@ from bot.playground.mrkdwn_html import Reader, escape, mrkdwn_html, plain_html
 UNSUPPORTED_BLOCK: Final = "The playground does not draw “{type}” blocks."
 UNSUPPORTED_ELEMENT: Final = "The playground does not draw “{type}” elements."
 IMAGE_NOT_LOADED: Final = "Image: {alt} (the playground loads nothing from the web)"
+FILE_SHARED: Final = "File: {name} (the playground shows shared files by name only)"
 
 Json = Mapping[str, Any]
 
@@ -360,6 +361,10 @@ def message_body_html(message: Json, reader: Reader) -> str:
         body = blocks_html(blocks, reader)
     else:
         body = f'<div class="bk-text">{mrkdwn_html(str(message.get("text") or ""), reader)}</div>'
+    for shared in message.get("files") or []:
+        if isinstance(shared, Mapping):
+            name = str(shared.get("title") or shared.get("name") or "a file")
+            body += f'<div class="bk-file">{escape(FILE_SHARED.format(name=name))}</div>'
     for attachment in message.get("attachments") or []:
         if not isinstance(attachment, Mapping):
             continue

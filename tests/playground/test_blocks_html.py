@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.playground.blocks_html import (
+    FILE_SHARED,
     UNSUPPORTED_BLOCK,
     UNSUPPORTED_ELEMENT,
     blocks_html,
@@ -70,3 +71,8 @@ def test_a_message_without_blocks_shows_its_text() -> None:
     shown = message_body_html({"text": "*hello* <@U0ALICE>"}, READER)
     assert "<b>hello</b>" in shown
     assert "@Alice Checker" in shown
+
+
+def test_a_shared_file_shows_by_name() -> None:
+    shown = message_body_html({"text": "", "files": [{"name": "<desk>.csv"}]}, READER)
+    assert FILE_SHARED.format(name="&lt;desk&gt;.csv") in shown
