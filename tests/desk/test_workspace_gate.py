@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from slack_bolt import BoltContext
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
 from bot.app import create_app
-from bot.listeners.gate import FOREIGN_WORKSPACE
+from bot.listeners.gate import FOREIGN_WORKSPACE, same_workspace
 from bot.localslack import payloads
 from bot.localslack.driver import SlackDriver
 from bot.localslack.web_api import ALICE, CAROL, DESK, SlackStandIn
@@ -103,6 +105,7 @@ def test_signed_requests_for_another_team_change_nothing_over_http(
     our_claim_goes_through(desk.driver, desk)
 
 
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)  # the HTTP case runs on both
 def test_socket_mode_requests_for_another_team_change_nothing(
     desk: Desk, socket_server: SocketModeServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -129,3 +132,35 @@ def test_socket_mode_requests_for_another_team_change_nothing(
         our_claim_goes_through(driver, desk)
     finally:
         handler.close()  # type: ignore[no-untyped-call]
+
+
+def _context(ours: AuthorizeResult | None, **request: object) -> BoltContext:
+    context = BoltContext(request)
+    if ours is not None:
+        context["authorize_result"] = ours
+    return context
+
+
+TEAM = AuthorizeResult(enterprise_id=None, team_id="T0OURS")
+GRID_TEAM = AuthorizeResult(enterprise_id="E0OURS", team_id="T0OURS")
+ORG_WIDE = AuthorizeResult(enterprise_id="E0OURS", team_id=None)
+
+
+@pytest.mark.parametrize(
+    ("ours", "request_ids", "served"),
+    [
+        (TEAM, {"team_id": "T0OURS"}, True),
+        (TEAM, {"team_id": OTHER_TEAM}, False),
+        (TEAM, {}, False),
+        (None, {"team_id": "T0OURS"}, False),
+        (GRID_TEAM, {"team_id": "T0OURS", "enterprise_id": "E0OURS"}, True),
+        (GRID_TEAM, {"team_id": "T0OURS", "enterprise_id": "E0OTHER"}, False),
+        (ORG_WIDE, {"enterprise_id": "E0OURS", "is_enterprise_install": True}, True),
+        (ORG_WIDE, {"enterprise_id": "E0OTHER", "is_enterprise_install": True}, False),
+        (ORG_WIDE, {"enterprise_id": "E0OURS", "is_enterprise_install": False}, False),
+    ],
+)
+def test_which_team_or_enterprise_is_ours(
+    ours: AuthorizeResult | None, request_ids: dict[str, object], served: bool
+) -> None:
+    assert same_workspace(_context(ours, **request_ids)) is served
