@@ -241,6 +241,16 @@ def full_names(text: str, *, limit: int = 50) -> list[str]:
 _PLACE_BEFORE = re.compile(r"(?:\b(?:the|of|for|at|in|on|to|from)\s+|\A)$")
 
 
+# A participle or an auxiliary opening a sentence, glued to the name after it by NAME_RUN
+# ('Asserting Clinton's role', 'Does Rubio'), and where a sentence starts.
+_OPENING_VERB = re.compile(r"[A-Z][a-z]{3,}ing$|(?:Does|Did|Has|Is|Was|Should|Would|Could)$")
+_SENTENCE_END_BEFORE = re.compile(r"(?:[.!?][\"”’)]?\s+|\n)$")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    return start == 0 or _SENTENCE_END_BEFORE.search(text, max(0, start - 4), start) is not None
+
+
 @dataclass
 class NameIndex:
     """Every multi-word name in an article, by surname, so 'Azizi' finds 'Hamidreza Azizi'."""
@@ -264,6 +274,8 @@ class NameIndex:
                 continue
             if any(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words):
                 continue  # acronyms: NATO, CNN, GOP
+            if not title and _OPENING_VERB.match(words[0]) and _starts_sentence(text, start):
+                continue  # 'Asserting Clinton's role ...': a participle glued to a surname
             index.by_surname.setdefault(surname(name), []).append((start, name))
             lead = _key(title.split()[0]) if title else ""
             if lead in {"mr", "sir", "lord", "king", "prince", "father"}:

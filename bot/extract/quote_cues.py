@@ -526,6 +526,8 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
                 # `One early supporter, Representative Lee Zeldin, gave it a whirl:`
                 offset += len(part) + 1
                 head = _head_name(parts[skip + 1])
+            if head is not None and _OBJECT_OF.search(part, 0, head[2]):
+                return None  # `... and contrasted him with Clinton: “` is not Clinton speaking
             if head is not None:
                 return Mention(SpeakerKind.NAME, head[1], None, offset + head[2], 0.75)
             first = re.match(r"\s*(He|She|he|she)\b", part)
@@ -551,6 +553,12 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
         region_start = clause
     else:
         region_start = 0
+        if clause > 0 and region[clause:].strip() == "and":
+            # `Lazar said he welcomed extradition and added, “`: the verb shares the subject of
+            # the clause before it, whoever else the sentence names.
+            acting = _acting_name(region[:clause], s)
+            if acting is not None:
+                return acting
     if verb.group(0).endswith("ing") and region.rstrip().endswith(","):
         acting = _acting_name(region, s)
         if acting is not None:

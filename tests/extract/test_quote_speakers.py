@@ -395,6 +395,29 @@ SPEAKERS = [
         "the King",
         id="the-king-is-no-surname",
     ),
+    pytest.param(
+        "Tomas Berg was jailed in May.\n\nIn a long prison interview with reporter Ada Lind "
+        "last year, Berg said he welcomed the trial and added, “I will plead guilty.”",
+        "Tomas Berg",
+        id="and-added-shares-the-subject-of-the-clause-before",
+    ),
+    pytest.param(
+        "Mara Quill met the board.\n\nMore from Quill: “We will build it.”",
+        "Mara Quill",
+        id="a-colon-after-from-still-names-the-source",
+    ),
+    pytest.param(
+        "Mara Quill wrote to the board.\n\nAsserting Quill's role as a leader, the memo praised "
+        "her.\n\n“So far so good,” Quill replied.",
+        "Mara Quill",
+        id="a-participle-glued-to-a-surname-is-no-name",
+    ),
+    pytest.param(
+        "Sterling Ames chairs the board, and Sterling Ames spoke first.\n\n"
+        "“We are ready,” Ames said.",
+        "Sterling Ames",
+        id="a-given-name-ending-in-ing-inside-a-sentence-stays",
+    ),
 ]
 
 
@@ -511,3 +534,15 @@ def test_a_quote_says_what_its_speaker_is(text: str, speaker: str, kind: str) ->
 def test_a_quote_without_a_speaker_has_no_speaker_kind() -> None:
     (quote,) = quotes_of("“Stop the car,” she shouted.")
     assert (quote.speaker, quote.speaker_kind) == (None, None)
+
+
+def test_every_quote_of_a_sentence_goes_to_its_subject() -> None:
+    text = "Tomas Berg said the talks “went well” and added: “We meet again in May.”"
+    assert [q.speaker for q in quotes_of(text)] == ["Tomas Berg", "Tomas Berg"]
+    text = (
+        "Mara Quill spoke first.\n\nTomas Berg hammered the plan, calling it “a total wreck,” "
+        "and compared the mayor, whom he called “quite erratic,” with Quill: “She is a steady "
+        "hand.”"
+    )
+    speakers = {q.text: q.speaker for q in quotes_of(text)}
+    assert speakers["She is a steady hand."] == "Tomas Berg"
