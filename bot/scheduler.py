@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 SWEEP_FAILED: Final = "reminder sweep by %s failed, database unavailable (%s); next sweep retries"
 DIGEST_FAILED: Final = "digest check by %s failed, database unavailable (%s); next sweep retries"
 SWEEP_JOB: Final = "sweep"
+#: How the sweep job is named in APScheduler's log lines ("Job ... executed successfully").
+SWEEP_JOB_NAME: Final = "reminder sweep and missed digests"
 DIGEST_JOB: Final = "digest"
 
 
@@ -52,7 +54,7 @@ class DeskClock:
             self.tick,
             IntervalTrigger(seconds=settings.sweep_seconds, timezone=settings.zone),
             id=SWEEP_JOB,
-            name="reminder sweep and missed digests",
+            name=SWEEP_JOB_NAME,
             next_run_time=datetime.now(settings.zone),
         )
         self.scheduler.add_job(

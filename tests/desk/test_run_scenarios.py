@@ -15,7 +15,9 @@ from tests.desk.helpers import ARTICLE
 from tests.slack.bot_process import BotProcess
 from tests.slack.socket_mode import SocketModeServer
 
-STOP_WITHIN_SECONDS = 5.0
+# The bot stops well within this on an idle machine (about a second); the margin is for
+# a machine shared with parallel test runs, where 5 s was seen to flake.
+STOP_WITHIN_SECONDS = 15.0
 
 
 def _start(mode: str, slack: SlackStandIn, database_url: str, cwd: Path) -> tuple[BotProcess, str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +14,7 @@ from bot.localslack.driver import SlackDriver
 from bot.localslack.signing import EventSender
 from bot.localslack.web_api import ALICE, DESK, SlackStandIn
 from bot.render.reminders import ACTION_SNOOZE_HOUR
+from bot.scheduler import SWEEP_JOB_NAME
 from bot.workflow import DeskPolicy, claim_ticket
 from storage.db import session_scope
 from storage.models import Ticket
@@ -28,7 +27,7 @@ POLICY = DeskPolicy(reminder_interval=timedelta(hours=1))
 @pytest.fixture
 def running_bot(
     database_url: str, slack: SlackStandIn, tmp_path: Path
-) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+) -> Iterator[tuple[str, BotProcess]]:
     """`factcheck run --http` sweeping every 0.2 s, with a digest time already passed today."""
     env = {
         "FACTCHECK_SWEEP_SECONDS": "0.2",
@@ -41,15 +40,23 @@ def running_bot(
     bot = BotProcess("http", slack, database_url, tmp_path, env=env)
     base = bot.wait_healthy()
     try:
-        yield base, bot.process
+        yield base, bot
     finally:
         bot.stop(timeout=15)
 
 
+def sweep_ticks(bot: BotProcess) -> int:
+    """Sweeps the bot has finished so far, counted from APScheduler's log lines."""
+    return sum(
+        SWEEP_JOB_NAME in line and "executed successfully" in line
+        for line in bot.text().splitlines()
+    )
+
+
 def test_apscheduler_sweeps_on_its_interval_and_snooze_works_end_to_end(
-    engine: Engine, slack: SlackStandIn, running_bot: tuple[str, subprocess.Popen[str]]
+    engine: Engine, slack: SlackStandIn, running_bot: tuple[str, BotProcess]
 ) -> None:
-    base, process = running_bot
+    base, bot = running_bot
     now = datetime.now(UTC)
     with session_scope(engine) as session:
         article = make_article(session, channel=DESK, now=now - timedelta(minutes=5))
@@ -101,9 +108,10 @@ def test_apscheduler_sweeps_on_its_interval_and_snooze_works_end_to_end(
         assert snoozed.snoozed_until > datetime.now(UTC) + timedelta(minutes=55)
 
     # Many more ticks: still exactly those two DMs and one digest.
-    time.sleep(1.0)
+    ticks = sweep_ticks(bot)
+    slack.wait_for(lambda: sweep_ticks(bot) >= ticks + 5, timeout=20, description="5 more ticks")
     assert len(slack.dms_to(ALICE)) == 2
     assert (
         len([m for m in slack.messages_in(DESK) if "Fact-check desk" in str(m.get("blocks"))]) == 1
     )
-    assert process.poll() is None
+    assert bot.process.poll() is None
