@@ -407,8 +407,11 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         app_id: str = DEFAULT_APP_ID,
         bot_name: str = "factcheck",
         trigger_ttl: float = TRIGGER_TTL_SECONDS,
+        message_clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__()
+        #: Seconds since the epoch that new message ts start from (the playground's desk clock).
+        self.message_clock = message_clock
         self.bot_token = bot_token
         self.app_token = app_token
         self.signing_secret = signing_secret
@@ -506,7 +509,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
     def next_ts(self) -> str:
         """A fresh message ts, ``"1732770000.000100"`` style, strictly increasing."""
         with self.lock:
-            now_us = time.time_ns() // 1000
+            now_us = int(self.message_clock() * 1_000_000)
             self._last_us = max(now_us, self._last_us + 1)
             return f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
 

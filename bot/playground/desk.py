@@ -60,7 +60,8 @@ class Playground:
         self.database = database
         self.overrides = dict(overrides or {})
         self.time = DeskTime()
-        self.slack = SlackStandIn()
+        # Messages are stamped with desk time, so they sort and read with the desk's clock.
+        self.slack = SlackStandIn(message_clock=lambda: self.time().timestamp())
         self._acting = threading.Lock()
         self._stoppers: list[Any] = []
         self.settings: Settings | None = None

@@ -38,6 +38,7 @@ STATIC: Final = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/playground.css": ("playground.css", "text/css; charset=utf-8"),
     "/playground.js": ("playground.js", "text/javascript; charset=utf-8"),
+    "/sample-article.txt": ("sample-article.txt", "text/plain; charset=utf-8"),
 }
 BAD_REQUEST: Final = "The page sent something the playground does not understand."
 _PEOPLE_IDS: Final = {p.id for p in PEOPLE}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,11 @@ import pytest
 from bot.playground.desk import Playground
 from bot.playground.page import PageServer
 
-#: Written for these tests (a made-up city): a headline, claims, quotes, and markup that must
-#: show as text, never run.
-ARTICLE = (Path(__file__).parent / "article.txt").read_text(encoding="utf-8")
+#: The page's sample article (a made-up city: claims and quotes), with markup that must show as
+#: text, never run.
+SAMPLE = files("bot.playground").joinpath("static", "sample-article.txt").read_text("utf-8")
+XSS = ('<script>alert("pwned")</script>', "<img src=x onerror=alert(document.domain)>")
+ARTICLE = SAMPLE.replace("\n\n", f" {XSS[0]}\n\n", 1) + f"\n{XSS[1]}\n"
 
 
 @dataclass

@@ -262,6 +262,11 @@ document.addEventListener("DOMContentLoaded", () => {
     event.preventDefault();
     send();
   });
+  $("sample").addEventListener("click", async () => {
+    const response = await fetch("/sample-article.txt");
+    $("message").value = await response.text();
+    $("message").focus();
+  });
   $("message").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
