@@ -22,6 +22,7 @@ from bot.playground.mrkdwn_html import Reader, mrkdwn_html
 from bot.playground.panes import ONLY_YOU
 from bot.render import ids
 from bot.render.cards import STATUS_OPEN
+from tests.desk.test_offers_flow import LONG_ARTICLE
 from tests.playground.conftest import ARTICLE, Running
 
 
@@ -156,3 +157,37 @@ def test_reminders_then_an_escalation_to_the_editor(running: Running) -> None:
     escalation = slack.wait_for(lambda: slack.dms_to(BOB), timeout=20)
     assert "#1" in visible_text(escalation[0])
     assert 'factcheck <span class="badge">1</span>' in state(running, BOB)["sidebar"]
+
+
+def test_an_offered_claim_is_filed_from_the_page(running: Running) -> None:
+    post(running, "/play/say", {"as": CAROL, "channel": DESK, "text": LONG_ARTICLE})
+    slack = running.playground.slack
+
+    def offers_message() -> dict[str, Any] | None:
+        for message in slack.messages_in(DESK, include_replies=True):
+            blocks = message.get("blocks") or []
+            if any(b.get("block_id") == ids.OFFERS_HEADER_BLOCK for b in blocks):
+                return dict(message)
+        return None
+
+    offers = slack.wait_for(offers_message, timeout=20, description="Also worth a look")
+    assert offers is not None
+    second = offers["blocks"][2]
+    answer = post(
+        running,
+        "/play/act",
+        {
+            "as": ALICE,
+            "container": {"kind": "message", "channel": DESK, "ts": offers["ts"]},
+            "action_id": ids.ACTION_FILE_OFFER,
+            "block_id": second["block_id"],
+        },
+    )
+    assert answer.json()["ok"] is True
+    slack.wait_for(
+        lambda: "Filed as" in visible_text((offers_message() or {}).get("blocks") or []),
+        timeout=20,
+        description="the offer marked filed",
+    )
+    pane = state(running, ALICE)["pane"]
+    assert "Filed as" in pane
