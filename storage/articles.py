@@ -10,9 +10,9 @@ from sqlalchemy import ColumnElement, select, update
 from sqlmodel import Session, col
 
 from storage.db import dialect_insert
-from storage.models import Article, AuditEvent, Ticket
+from storage.models import Article, Ticket
 from storage.offers import OfferDraft, store_offers
-from storage.tickets import TicketDraft, tickets_for_article
+from storage.tickets import TicketDraft, create_tickets, tickets_for_article
 
 INTAKE_ACTOR = "factcheck"
 
@@ -138,39 +138,14 @@ def store_tickets(
     )
     if channel is None:
         return tickets_for_article(session, article_id)
-    tickets = [
-        Ticket(
-            article_id=article_id,
-            channel=channel,
-            kind=draft.kind,
-            text=draft.text,
-            start_offset=draft.start,
-            end_offset=draft.end,
-            speaker=draft.speaker,
-            speaker_title=draft.speaker_title,
-            speaker_kind=draft.speaker_kind,
-            score=draft.score,
-            status="open",
-            created_at=now,
-            updated_at=now,
-        )
-        for draft in drafts
-    ]
-    session.add_all(tickets)
-    session.flush()
-    session.add_all(
-        AuditEvent(
-            ticket_id=ticket.id,  # type: ignore[arg-type]
-            actor=INTAKE_ACTOR,
-            action="create",
-            from_status=None,
-            to_status="open",
-            detail={"article_id": article_id},
-            at=now,
-        )
-        for ticket in tickets
+    tickets = create_tickets(
+        session,
+        article_id=article_id,
+        channel=channel,
+        drafts=drafts,
+        actor=INTAKE_ACTOR,
+        now=now,
     )
-    session.flush()
     if offers:
         store_offers(session, article_id=article_id, drafts=offers, now=now)
     return tickets

@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from storage.models import Article, AuditEvent, OfferedClaim, Ticket
+from storage.models import Article, OfferedClaim, Ticket
+from storage.tickets import TicketDraft, create_tickets
 
 
 @dataclass(frozen=True)
@@ -98,32 +99,20 @@ def file_offer(
     channel = session.scalar(
         select(col(Article.channel)).where(col(Article.id) == offer.article_id)
     )
-    ticket = Ticket(
+    (ticket,) = create_tickets(
+        session,
         article_id=offer.article_id,
         channel=str(channel),
-        kind="claim",
-        text=offer.text,
-        start_offset=offer.start_offset,
-        end_offset=offer.end_offset,
-        score=offer.score,
-        status="open",
-        created_at=now,
-        updated_at=now,
+        drafts=[
+            TicketDraft(
+                "claim", offer.text, offer.start_offset, offer.end_offset, score=offer.score
+            )
+        ],
+        actor=actor,
+        now=now,
+        detail={"offered_claim_id": offer.id},
     )
-    session.add(ticket)
-    session.flush()
     assert ticket.id is not None
-    session.add(
-        AuditEvent(
-            ticket_id=ticket.id,
-            actor=actor,
-            action="create",
-            from_status=None,
-            to_status="open",
-            detail={"article_id": offer.article_id, "offered_claim_id": offer.id},
-            at=now,
-        )
-    )
     session.execute(
         update(OfferedClaim)
         .where(col(OfferedClaim.id) == offer_id)

@@ -27,6 +27,57 @@ class TicketDraft:
     speaker_kind: str | None = None
 
 
+def create_tickets(
+    session: Session,
+    *,
+    article_id: int,
+    channel: str,
+    drafts: Sequence[TicketDraft],
+    actor: str,
+    now: datetime,
+    detail: Mapping[str, Any] | None = None,
+) -> list[Ticket]:
+    """Insert open tickets of one article, each with its `create` audit row. Never commits.
+
+    The one place tickets are born: at intake (actor: the bot) and when someone files an
+    offered claim (actor: that person; `detail` names the offer).
+    """
+    tickets = [
+        Ticket(
+            article_id=article_id,
+            channel=channel,
+            kind=draft.kind,
+            text=draft.text,
+            start_offset=draft.start,
+            end_offset=draft.end,
+            speaker=draft.speaker,
+            speaker_title=draft.speaker_title,
+            speaker_kind=draft.speaker_kind,
+            score=draft.score,
+            status="open",
+            created_at=now,
+            updated_at=now,
+        )
+        for draft in drafts
+    ]
+    session.add_all(tickets)
+    session.flush()
+    session.add_all(
+        AuditEvent(
+            ticket_id=ticket.id,  # type: ignore[arg-type]
+            actor=actor,
+            action="create",
+            from_status=None,
+            to_status="open",
+            detail={"article_id": article_id, **(detail or {})},
+            at=now,
+        )
+        for ticket in tickets
+    )
+    session.flush()
+    return tickets
+
+
 def get_ticket(session: Session, ticket_id: int) -> Ticket | None:
     """The ticket as committed now (bypassing anything cached in this session)."""
     return session.scalars(
