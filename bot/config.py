@@ -107,11 +107,6 @@ class Settings(BaseSettings):
     )
     org_name: str | None = Field(default=None, validation_alias="FACTCHECK_ORG_NAME")
     org_url: str | None = Field(default=None, validation_alias="FACTCHECK_ORG_URL")
-    fetch_allow_private: bool = Field(
-        default=False,
-        validation_alias=AliasChoices("FACTCHECK_FETCH_ALLOW_PRIVATE"),
-        description="Tests only: let the link fetcher reach loopback/private addresses.",
-    )
     log_level: str = Field(default="INFO", validation_alias="FACTCHECK_LOG_LEVEL")
     db_statement_timeout: float = Field(
         default=30.0, gt=0, le=3600, validation_alias="FACTCHECK_DB_STATEMENT_TIMEOUT"

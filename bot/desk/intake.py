@@ -17,6 +17,7 @@ from bot.desk.cards import post_in_thread, post_thread
 from bot.desk.offers import offer_drafts, post_offers
 from bot.errors import UserError
 from bot.extract import Extraction
+from bot.extract.fetch import fetch_article
 from bot.render.offers import render_nothing_filed
 from bot.render.thread import render_fetch_failed, render_intake_failed, render_nothing_found
 from bot.services import Services
@@ -164,9 +165,7 @@ def _read(services: Services, message: ArticleMessage) -> _Read:
     url = link_to_fetch(services.settings, message.text)
     if url is None:
         return _Read(text=message.text)
-    from bot.extract.fetch import fetch_article  # imported late: only link messages need httpx
-
-    fetched = fetch_article(url, allow_private=services.settings.fetch_allow_private)
+    fetched = fetch_article(url, client=services.http, resolve=services.resolve)
     return _Read(
         text=fetched.text,
         title=fetched.title,

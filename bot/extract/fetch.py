@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
-import trafilatura
 
 from bot.errors import UserError
 
@@ -142,6 +141,16 @@ def _pinned(http: httpx.Client, url: str, address: str, timeout: float) -> httpx
     )
 
 
+def link_client(timeout: float = 10.0) -> httpx.Client:
+    """The client links are fetched with: redirects followed by hand (each hop re-checked), and
+    no connection kept alive, so two names on one address never share a TLS session."""
+    return httpx.Client(
+        timeout=timeout,
+        follow_redirects=False,
+        limits=httpx.Limits(max_keepalive_connections=0),
+    )
+
+
 def fetch_article(
     url: str,
     *,
@@ -155,15 +164,10 @@ def fetch_article(
 
     Redirects are followed by hand (at most five) so every hop is resolved and checked against
     private networks, then requested from that address; the body is read in chunks and
-    abandoned past `max_bytes`. Our own client keeps no connection alive between hops, so two
-    names on one address never share a TLS session.
+    abandoned past `max_bytes`. Without `client`, a `link_client` is made for this call.
     """
     own = client is None
-    http = client or httpx.Client(
-        timeout=timeout,
-        follow_redirects=False,
-        limits=httpx.Limits(max_keepalive_connections=0),
-    )
+    http = client or link_client(timeout)
     try:
         html, final_url = _download(http, url, allow_private, resolve, timeout, max_bytes)
     finally:
@@ -232,6 +236,8 @@ def _read_html(response: httpx.Response, url: str, max_bytes: int) -> str:
 
 
 def _article(url: str, html: str) -> FetchedArticle:
+    import trafilatura  # imported here: Services builds the client at start, before any link
+
     text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False)
     if not text or not text.strip():
         raise FetchError(NO_TEXT.format(url=url))

@@ -13,6 +13,7 @@ from bot.localslack.web_api import SlackStandIn
 from bot.services import Services
 from bot.slack_client import build_web_client
 from tests.desk.helpers import Desk, desk_settings, serve
+from tests.desk.news_site import NEWS_SITE, news_site_client, resolve_public
 
 
 @pytest.fixture
@@ -26,7 +27,13 @@ def make_desk(
 
     def make(**overrides: object) -> Desk:
         settings = desk_settings(slack, database_url, **overrides)
-        services = Services(settings=settings, engine=engine, client=build_web_client(settings))
+        services = Services(
+            settings=settings,
+            engine=engine,
+            client=build_web_client(settings),
+            http=news_site_client(),  # pasted links are answered by the news site's pages
+            resolve=resolve_public,
+        )
         url, stop_serving = serve(services)
 
         def stop() -> None:
@@ -43,6 +50,12 @@ def make_desk(
         sender.close()
     for stop in stops:
         stop()
+
+
+@pytest.fixture
+def site() -> str:
+    """The base URL of the news site every desk fetches links from (news_site.py)."""
+    return NEWS_SITE
 
 
 @pytest.fixture

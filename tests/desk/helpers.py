@@ -49,7 +49,6 @@ def desk_settings(stand_in: SlackStandIn, database: str, **overrides: object) ->
         "editors": [EDITOR],
         "min_article_chars": 200,
         "scheduler": False,
-        "fetch_allow_private": True,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

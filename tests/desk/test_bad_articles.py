@@ -12,7 +12,7 @@ from bot.render.thread import NOTHING_FOUND
 from storage.db import session_scope
 from storage.models import Article
 from tests.desk.helpers import Desk, assert_block_kit_clean, thread_replies, tickets
-from tests.desk.test_link_intake import PAGES, site  # noqa: F401
+from tests.desk.news_site import PAGES
 from tests.desk.test_offers_flow import SUBJECTS
 
 ONLY_QUOTES = "\n\n".join(
@@ -99,7 +99,7 @@ def test_an_article_of_only_quotes_files_the_quotes(desk: Desk) -> None:
 
 def test_a_one_megabyte_page_gets_a_bounded_thread(
     desk: Desk,
-    site: str,  # noqa: F811
+    site: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(PAGES, "/audit", (200, "text/html; charset=utf-8", _one_megabyte_page()))

@@ -1,11 +1,6 @@
-"""Link intake over real HTTP: a pasted link or `/factcheck ingest URL` is fetched from a local news site."""
+"""Link intake: a pasted link or `/factcheck ingest URL` is fetched from the news site (news_site.py)."""
 
 from __future__ import annotations
-
-import http.server
-import threading
-from collections.abc import Iterator, Mapping
-from typing import Final
 
 import pytest
 
@@ -15,78 +10,7 @@ from bot.localslack.web_api import CAROL, DESK
 from bot.render.messages import INGEST_STARTED
 from bot.render.thread import FETCH_FAILED
 from tests.desk.helpers import Desk, articles, thread_replies, tickets
-
-TITLE = "Harbour bridge repairs will cost $310 million, council says"
-STORY = f"""<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>{TITLE} | The Riverton Ledger</title>
-  <meta property="og:title" content="{TITLE}">
-  <meta name="author" content="Priya Natarajan">
-</head>
-<body>
-  <nav><a href="/">Home</a> <a href="/city">City</a> <a href="/sport">Sport</a></nav>
-  <article>
-    <h1>{TITLE}</h1>
-    <p class="byline">By Priya Natarajan</p>
-    <p>Repairs to the Harbour Bridge will cost $310 million over four years, the city council
-    said on Monday, almost double the estimate published in 2021. The bridge carries about
-    48,000 vehicles a day and has been closed to lorries since February.</p>
-    <p>"We cannot keep patching a structure that was built for half this traffic," said Ines
-    Carvalho, the council's head of infrastructure. "The steel deck will be replaced in full by
-    the end of 2027."</p>
-    <p>The transport union's spokesman, Dev Okafor, called the timetable "wildly optimistic."
-    Inspectors found corrosion on 14 of the bridge's 22 support cables last autumn, according to
-    a report by the state roads agency.</p>
-  </article>
-  <footer>Copyright The Riverton Ledger. All rights reserved.</footer>
-</body>
-</html>
-"""
-EMPTY_PAGE = "<!doctype html><html><head><title>Loading</title></head><body></body></html>"
-
-
-PAGES: Final[Mapping[str, tuple[int, str, str]]] = {
-    "/story": (200, "text/html; charset=utf-8", STORY),
-    "/story?id=7&ref=desk": (200, "text/html; charset=utf-8", STORY),
-    "/empty": (200, "text/html; charset=utf-8", EMPTY_PAGE),
-    "/data.json": (200, "application/json", '{"story": "not a web page"}'),
-}
-
-
-class _NewsSite(http.server.BaseHTTPRequestHandler):
-    """A tiny newsroom site: a story, a missing page, a JSON file and an empty page."""
-
-    def do_GET(self) -> None:
-        status, content_type, body = PAGES.get(
-            self.path, (404, "text/html; charset=utf-8", "<html><body>Not here</body></html>")
-        )
-        data = body.encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def site() -> Iterator[str]:
-    """The news site on a free loopback port, in a thread; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NewsSite)
-    thread = threading.Thread(
-        target=server.serve_forever, args=(0.05,), name="news-site", daemon=True
-    )
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+from tests.desk.news_site import TITLE
 
 
 def _reply_text(desk: Desk, ts: str) -> str:

@@ -1,4 +1,5 @@
-"""Link fetching: refusals worded for Slack, redirects re-checked, size and type limits, a real local server."""
+"""Link fetching: refusals worded for Slack, redirects re-checked, size and type limits (through
+httpx.MockTransport), and where a connection really goes (a recording loopback server)."""
 
 from __future__ import annotations
 
@@ -140,45 +141,6 @@ def test_private_addresses_refused_including_redirect_targets() -> None:
 def test_not_http_refused() -> None:
     with pytest.raises(FetchError, match="is not a web link"):
         fetch_article("file:///etc/passwd")
-
-
-@pytest.fixture
-def local_server() -> Iterator[str]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path == "/moved":
-                self.send_response(302)
-                self.send_header("Location", "/article")
-                self.end_headers()
-                return
-            body = PAGE.encode() if self.path == "/article" else b"missing"
-            self.send_response(200 if self.path == "/article" else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_real_local_server(local_server: str) -> None:
-    article = fetch_article(local_server + "/moved", allow_private=True)
-    assert article.url == local_server + "/article"
-    assert "30,000 vehicles a day" in article.text
-    with pytest.raises(FetchError, match="The link answered 404 Not Found"):
-        fetch_article(local_server + "/nothing", allow_private=True)
-    with pytest.raises(FetchError, match="private network address"):
-        fetch_article(local_server + "/article")
 
 
 def test_find_urls_in_slack_text() -> None:
