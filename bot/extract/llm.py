@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from bot.errors import ConfigError
+from bot.extract.layout import paragraphs, sentences
 from bot.extract.markup import Plain, to_plain
 from bot.extract.types import Claim, Extraction, Extractor, Quote
+from bot.extract.worklist import DEFAULT_MAX_CLAIMS, rank_and_budget
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -48,6 +50,7 @@ class LLMExtractor:
         model: str,
         api_key: str | None,
         fallback: Extractor,
+        max_claims: int = DEFAULT_MAX_CLAIMS,
         timeout: float = 20.0,
         client: httpx.Client | None = None,
     ) -> None:
@@ -55,6 +58,7 @@ class LLMExtractor:
         self.model = model
         self.api_key = api_key
         self.fallback = fallback
+        self.max_claims = max_claims
         self.timeout = timeout
         self.client = client
 
@@ -63,12 +67,18 @@ class LLMExtractor:
         if not settings.llm_url or not settings.llm_model:
             raise ConfigError(NEEDS_URL)
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        return cls(url=settings.llm_url, model=settings.llm_model, api_key=key, fallback=fallback)
+        return cls(
+            url=settings.llm_url,
+            model=settings.llm_model,
+            api_key=key,
+            fallback=fallback,
+            max_claims=settings.max_claims,
+        )
 
     def extract(self, text: str) -> Extraction:
         try:
             answer = self._ask(text)
-            return anchor(text, answer)
+            return anchor(text, answer, max_claims=self.max_claims)
         except (httpx.HTTPError, LLMError) as error:
             logger.warning("LLM extractor failed (%s); using the rules engine", error)
             return self.fallback.extract(text)
@@ -114,8 +124,14 @@ def _find(text: str, plain_text: str, wanted: str, after: int) -> tuple[int, int
     return None
 
 
-def anchor(text: str, answer: dict[str, Any]) -> Extraction:
-    """Turn the model's lists into spans of `text`; anything not found verbatim is dropped."""
+def anchor(
+    text: str, answer: dict[str, Any], *, max_claims: int = DEFAULT_MAX_CLAIMS
+) -> Extraction:
+    """Turn the model's lists into spans of `text`; anything not found verbatim is dropped.
+
+    The claims go through the rules engine's worklist: ranked by the model's score, repeats
+    dropped, only the article's budget filed as tickets.
+    """
     plain = to_plain(text)
     quotes: list[Quote] = []
     claims: list[Claim] = []
@@ -129,7 +145,20 @@ def anchor(text: str, answer: dict[str, Any]) -> Extraction:
         claims.append(Claim(item["text"].strip(), start, end, score))
     quotes.sort(key=lambda q: q.start)
     claims.sort(key=lambda c: c.start)
-    return Extraction(claims=claims, quotes=quotes)
+    sentence_count = sum(
+        1
+        for para in paragraphs(plain.text)
+        if not para.skip
+        for _ in sentences(plain.text, para.start, para.end)
+    )
+    budgeted = rank_and_budget(
+        claims,
+        quotes=quotes,
+        chars=len(plain.text),
+        sentences=sentence_count,
+        max_claims=max_claims,
+    )
+    return Extraction(claims=budgeted, quotes=quotes)
 
 
 def _anchored(text: str, plain: Plain, items: Any) -> Iterator[tuple[dict[str, Any], int, int]]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Final, NamedTuple
+
+from bot.extract.types import Claim, Quote
 
 # Most claim tickets an article gets unless FACTCHECK_MAX_CLAIMS says otherwise.
 DEFAULT_MAX_CLAIMS: Final = 8
@@ -139,6 +141,27 @@ def pick_claims(
         if candidate.score >= ticket_threshold and (budget is None or len(tickets) < budget):
             tickets.add(candidate.order)
     return Picked(tuple(sorted(kept)), frozenset(tickets))
+
+
+def rank_and_budget(
+    claims: Sequence[Claim],
+    *,
+    quotes: Sequence[Quote],
+    chars: int,
+    sentences: int,
+    ticket_threshold: float = 0.0,
+    max_claims: int = DEFAULT_MAX_CLAIMS,
+) -> list[Claim]:
+    """Claims found by another backend (the LLM), put through the same worklist: repeats of a
+    stronger claim or a quote dropped, the strongest `claim_budget` marked tickets, in text order.
+    """
+    picked = pick_claims(
+        [Candidate(order, claim.score, claim.text) for order, claim in enumerate(claims)],
+        quoted=[quote.text for quote in quotes],
+        ticket_threshold=ticket_threshold,
+        budget=claim_budget(chars, sentences, max_claims),
+    )
+    return [replace(claims[order], ticket=order in picked.tickets) for order in picked.kept]
 
 
 def overlapping_tickets(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

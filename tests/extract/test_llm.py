@@ -15,6 +15,7 @@ from bot.errors import ConfigError
 from bot.extract import build_extractor
 from bot.extract.engine import RulesExtractor
 from bot.extract.llm import LLMExtractor
+from bot.extract.worklist import DEFAULT_MAX_CLAIMS
 
 ARTICLE = (
     "The ferry company cut its timetable by a third in January.\n\n"
@@ -125,3 +126,19 @@ def test_llm_needs_url_and_model() -> None:
     settings = load_settings(_env_file=None, FACTCHECK_EXTRACTOR="llm")
     with pytest.raises(ConfigError, match="FACTCHECK_LLM_URL"):
         build_extractor(settings)
+
+
+def test_the_models_claims_get_the_same_budget(chat_server: str) -> None:
+    sentences = [
+        f"Ferry route {n} carried {n * 1000 + 17} passengers in {2000 + n}, "
+        f"{n + 2} percent more than the harbour board of district {n * 3} forecast."
+        for n in range(1, 31)
+    ]
+    state().answer = {
+        "quotes": [],
+        "claims": [{"text": text, "score": n / 40} for n, text in enumerate(sentences, 1)],
+    }
+    result = make(chat_server).extract("\n\n".join(sentences))
+    tickets = [claim for claim in result.claims if claim.ticket]
+    assert 0 < len(tickets) <= DEFAULT_MAX_CLAIMS < len(result.claims)
+    assert min(c.score for c in tickets) > max(c.score for c in result.claims if not c.ticket)
