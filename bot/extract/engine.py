@@ -33,6 +33,8 @@ _LEAD_IN_ENDS = frozenset(
 _TAIL_STARTS = frozenset(
     """said says told added asked adding saying wrote and or but nor by with to of""".split()
 )
+_SAYS = frozenset("said says told argued added claimed insisted noted wrote warned".split())
+_PRONOUNS = frozenset("he she they it we i".split())  # `"...," she told supporters`
 # What is trimmed off the ends of a claim cut out between quotations.
 _STRETCH_EDGES = " \t\n,;:–—-\"“”‘’'("
 
@@ -85,7 +87,12 @@ def _cut_mid_clause(stretch: str, *, lead_in: bool, tail: bool) -> bool:
     words = _WORD.findall(stretch.lower())
     if not words:
         return True
-    return (lead_in and words[-1] in _LEAD_IN_ENDS) or (tail and words[0] in _TAIL_STARTS)
+    if lead_in and (words[-1] in _LEAD_IN_ENDS or not _SAYS.isdisjoint(words)):
+        return True  # runs on into the quotation, or only frames it ("X said she was ...")
+    return tail and (
+        words[0] in _TAIL_STARTS
+        or (words[0] in _PRONOUNS and len(words) > 1 and words[1] in _TAIL_STARTS)
+    )
 
 
 def extract(

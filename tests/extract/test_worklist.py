@@ -88,6 +88,10 @@ def test_the_tail_of_a_quote_does_not_come_back_as_a_claim() -> None:
     for claim in result.claims:
         assert "pension fund. We will" not in claim.text
         assert "fighting to defend" not in claim.text
+    # Neither the words framing the quotation nor its attribution are claims of their own.
+    assert _claims(result) == [
+        "The pension fund lost 12 percent of its value in 2022, according to the state auditor."
+    ]
 
 
 def test_a_teaser_and_the_lead_it_restates_give_one_claim() -> None:
