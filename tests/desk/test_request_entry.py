@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.localslack.signing import FORM, JSON, signed_headers
+from bot.localslack.signing import FORM, JSON, EventSender, signed_headers
 from bot.web import BAD_SIGNATURE, MALFORMED_BODY, MAX_BODY_BYTES
 from tests.desk.helpers import Desk, articles
 
@@ -34,12 +34,17 @@ def _no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
     assert any(r.name == "bot.web" for r in mine)  # the one line saying why
 
 
-def test_malformed_signed_bodies_are_400_without_traceback(
-    desk: Desk, caplog: pytest.LogCaptureFixture
-) -> None:
+@pytest.fixture
+def sender(desk: Desk, caplog: pytest.LogCaptureFixture) -> EventSender:
+    """Signed requests to the running bot, with its log captured from INFO."""
     caplog.set_level(logging.INFO)
-    sender = desk.driver.sender
-    assert sender is not None
+    assert desk.driver.sender is not None
+    return desk.driver.sender
+
+
+def test_malformed_signed_bodies_are_400_without_traceback(
+    desk: Desk, sender: EventSender, caplog: pytest.LogCaptureFixture
+) -> None:
     answers = {name: sender.post(body, kind) for name, body, kind in MALFORMED}
     assert {name: r.status_code for name, r in answers.items()} == dict.fromkeys(answers, 400)
     assert {r.json()["error"] for r in answers.values()} == {MALFORMED_BODY}
@@ -48,11 +53,8 @@ def test_malformed_signed_bodies_are_400_without_traceback(
 
 
 def test_malformed_unsigned_bodies_are_401_before_parsing(
-    desk: Desk, caplog: pytest.LogCaptureFixture
+    sender: EventSender, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO)
-    sender = desk.driver.sender
-    assert sender is not None
     for name, body, kind in MALFORMED:
         unsigned = sender._client.post(sender.url, content=body, headers={"Content-Type": kind})
         forged = sender.post(body, kind, forge=True)
@@ -77,9 +79,7 @@ def test_oversized_body_is_refused_before_it_is_read(desk: Desk) -> None:
     assert status_line.split()[1] == b"413"
 
 
-def test_a_body_just_under_the_cap_still_reaches_the_signature_check(desk: Desk) -> None:
-    sender = desk.driver.sender
-    assert sender is not None
+def test_a_body_just_under_the_cap_still_reaches_the_signature_check(sender: EventSender) -> None:
     body = b"x" * (MAX_BODY_BYTES - 10)
     response = sender.post(body, FORM, forge=True)
     assert response.status_code == 401
