@@ -162,6 +162,7 @@ def load_postgres(engine: Engine, articles: list[Row], tickets: Iterator[Row]) -
         assert driver is not None
         driver.autocommit = True  # VACUUM runs outside a transaction
         cursor.execute("VACUUM ANALYZE")
+        driver.autocommit = False  # the pool hands this connection to the timed runs
     finally:
         raw.close()
 
