@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -93,8 +94,13 @@ class Settings(BaseSettings):
         default=None, validation_alias="FACTCHECK_QUIET_HOURS"
     )
     scheduler: bool = Field(default=True, validation_alias="FACTCHECK_SCHEDULER")
-    extractor: Literal["rules", "llm"] = Field(
-        default="rules", validation_alias="FACTCHECK_EXTRACTOR"
+    extractor: Literal["auto", "rules", "semantic", "llm"] = Field(
+        default="auto", validation_alias="FACTCHECK_EXTRACTOR"
+    )
+    semantic_model_dir: Path | None = Field(
+        default=None,
+        validation_alias="FACTCHECK_SEMANTIC_MODEL_DIR",
+        description="A folder with the model files to use instead of the model wheel's.",
     )
     llm_url: str | None = Field(default=None, validation_alias="FACTCHECK_LLM_URL")
     llm_model: str | None = Field(default=None, validation_alias="FACTCHECK_LLM_MODEL")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.errors import BadInput
-from bot.extract import Extraction, extract
+from bot.extract import ClaimScorer, Extraction, extract
 from bot.extract.claims import check_reason
 
 NO_FILE = "{path}: no such file"
@@ -20,7 +20,8 @@ BAD_LINE = 'line {number}: expected a JSON object with a string "text" (and an "
 def register(parser: argparse.ArgumentParser) -> None:
     parser.description = (
         "Read article text (a file or - for stdin) and print its check-worthy claims "
-        "and quotes with speakers. Offsets index the input as given."
+        "and quotes with speakers. Offsets index the input as given. Claims are scored by "
+        "the scorer FACTCHECK_EXTRACTOR names (auto: semantic when installed, else rules)."
     )
     parser.add_argument("file", nargs="?", default="-", help="article text file, or - for stdin")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -107,9 +108,18 @@ def render_table(result: Extraction) -> str:
     return "\n".join(lines)
 
 
+def _scorer() -> ClaimScorer | None:
+    """The configured claim scorer, loaded when a command needs it (None: the rules scorer)."""
+    from bot.config import load_settings
+    from bot.extract.scoring import build_semantic_scorer
+
+    return build_semantic_scorer(load_settings())
+
+
 def run(args: argparse.Namespace) -> int:
     if args.jsonl:
         handle = _open_lines(args.jsonl)
+        scorer = _scorer()
         try:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
@@ -120,14 +130,15 @@ def run(args: argparse.Namespace) -> int:
                     raise BadInput(BAD_LINE.format(number=number)) from None
                 if not isinstance(row, dict) or not isinstance(row.get("text"), str):
                     raise BadInput(BAD_LINE.format(number=number))
-                result = extract(row["text"], claim_threshold=args.threshold)
+                result = extract(row["text"], scorer=scorer, claim_threshold=args.threshold)
                 out = {"id": row.get("id"), **as_json(result)}
                 sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         finally:
             if handle is not sys.stdin:
                 handle.close()
         return 0
-    result = extract(_read(args.file), claim_threshold=args.threshold)
+    text = _read(args.file)
+    result = extract(text, scorer=_scorer(), claim_threshold=args.threshold)
     if args.json:
         print(json.dumps(as_json(result), ensure_ascii=False, indent=2))
     else:

@@ -25,8 +25,19 @@ __all__ = [
 
 
 def build_extractor(settings: Settings) -> Extractor:
-    """The engine the settings ask for: "rules" (offline) or "llm" (falls back to rules)."""
-    rules = RulesExtractor(settings.claim_threshold, max_claims=settings.max_claims)
+    """The engine FACTCHECK_EXTRACTOR asks for, with its claim scorer loaded now.
+
+    "auto": the semantic scorer when its extra is installed and loads, else the rules scorer
+    (one warning line says why); "semantic": that scorer or a ConfigError; "rules": the
+    interpretable scorer only; "llm": the LLM backend, falling back to the rules engine.
+    """
+    from bot.extract.scoring import build_semantic_scorer
+
+    rules = RulesExtractor(
+        settings.claim_threshold,
+        scorer=build_semantic_scorer(settings),
+        max_claims=settings.max_claims,
+    )
     if settings.extractor == "llm":
         from bot.extract.llm import LLMExtractor
 

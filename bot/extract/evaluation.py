@@ -15,7 +15,7 @@ from bot.errors import BadInput
 from bot.extract.claims import DEFAULT_THRESHOLD, score_sentence
 from bot.extract.engine import extract
 from bot.extract.names import SUFFIXES, TITLE_WORDS
-from bot.extract.types import Extraction
+from bot.extract.types import ClaimScorer, Extraction
 
 _TRIM = string.whitespace + string.punctuation + "“”‘’„«»‚‹›—–…"
 _SCORED_SPEAKERS = {"mention", "coref", "name-expansion"}
@@ -245,6 +245,7 @@ class ClaimReport:
 
     sentences: int = 0
     threshold: float = DEFAULT_THRESHOLD
+    scorer: str = "rules"
     prf: PRF = field(default_factory=PRF)
     mean_average_precision: float | None = None
     docs: int = 0
@@ -275,11 +276,40 @@ def evaluate_claims(
 ) -> ClaimReport:
     """F1 of the check-worthy class at the threshold, and MAP over docs when sentences have one."""
     report = ClaimReport(threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
-    by_doc: dict[str, list[tuple[float, int]]] = {}
+    rows = list(rows)
+    scores = []
     for row in rows:
         started = time.perf_counter()
-        score = scorer(row["text"])
+        scores.append(scorer(row["text"]))
         report.seconds += time.perf_counter() - started
+    _tally(report, rows, scores)
+    return report
+
+
+def evaluate_claim_scorer(
+    rows: Iterable[dict[str, Any]],
+    scorer: ClaimScorer,
+    *,
+    threshold: float | None = None,
+    batch: int = 256,
+) -> ClaimReport:
+    """As `evaluate_claims`, for a batch scorer (the semantic one) at its ticket threshold."""
+    report = ClaimReport(
+        threshold=scorer.ticket_threshold if threshold is None else threshold, scorer=scorer.name
+    )
+    rows = list(rows)
+    scores: list[float] = []
+    started = time.perf_counter()
+    for first in range(0, len(rows), batch):
+        scores += scorer.score([row["text"] for row in rows[first : first + batch]])
+    report.seconds = time.perf_counter() - started
+    _tally(report, rows, scores)
+    return report
+
+
+def _tally(report: ClaimReport, rows: list[dict[str, Any]], scores: list[float]) -> None:
+    by_doc: dict[str, list[tuple[float, int]]] = {}
+    for row, score in zip(rows, scores, strict=True):
         report.chars += len(row["text"])
         report.sentences += 1
         label = int(row["label"])
@@ -299,7 +329,20 @@ def evaluate_claims(
         ]
         report.mean_average_precision = sum(precisions) / len(precisions)
         report.docs = len(by_doc)
-    return report
+
+
+def iter_side_by_side(name: str, reports: list[ClaimReport]) -> Iterator[str]:
+    """Several scorers' figures on one claims file, one line each, for comparing them."""
+    yield f"{name}: {reports[0].sentences:,} sentences" if reports else name
+    for report in reports:
+        prf = report.prf
+        line = (
+            f"  {report.scorer:<9} threshold {report.threshold:.2f}  P {prf.precision:.3f}"
+            f"  R {prf.recall:.3f}  F1 {prf.f1:.3f}  (tp {prf.tp}, fp {prf.fp}, fn {prf.fn})"
+        )
+        if report.mean_average_precision is not None:
+            line += f"  MAP {report.mean_average_precision:.3f} ({report.docs} docs)"
+        yield line + f"  {report.chars_per_second:,.0f} chars/s"
 
 
 def iter_report_lines(name: str, report: QuoteReport | ClaimReport) -> Iterator[str]:

@@ -25,8 +25,10 @@ def _pins() -> dict[str, str]:
 
 def _declared() -> list[str]:
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
-    requirements = project["dependencies"] + project["optional-dependencies"]["dev"]
-    return [_normal(re.split(r"[\[<>=!~; ]", requirement)[0]) for requirement in requirements]
+    extras = project["optional-dependencies"]
+    requirements = project["dependencies"] + extras["dev"] + extras["semantic"]
+    names = [_normal(re.split(r"[\[<>=!~; ]", requirement)[0]) for requirement in requirements]
+    return [name for name in names if name != _normal(project["name"])]  # dev names [semantic]
 
 
 def test_every_declared_dependency_has_an_exact_version_in_constraints() -> None:
