@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Final
 
 from bot.errors import BadInput
 from bot.render.ids import SLASH_COMMAND
+from bot.user_input import (
+    NOT_A_ROLE,
+    NOT_A_TICKET_ID,
+    NOT_A_URL,
+    NOT_A_USER,
+    is_http_url,
+    role,
+    ticket_number,
+    unwrap_link,
+    user_id,
+)
 
 
 @dataclass(frozen=True)
@@ -68,27 +78,18 @@ HELP_FOOTER: Final = (
 )
 UNKNOWN_SUBCOMMAND: Final = "I don't know `{word}`."
 BAD_FORM: Final = "{problem} Use `{command} {usage}`, e.g. `{command} {example}`."
-NOT_A_TICKET_ID: Final = "`{word}` is not a ticket number."
 MISSING_TICKET_ID: Final = "Which ticket?"
 TOO_MANY_ARGUMENTS: Final = "`{name}` takes one ticket."
 MISSING_URL: Final = "A source link is needed."
-NOT_A_URL: Final = "`{word}` is not an http(s) link."
 MISSING_REASON: Final = "Say why you flag it."
 MISSING_USER: Final = "Whom to assign it to? Mention them with @."
-NOT_A_USER: Final = "`{word}` is not a person; mention them with @."
 BAD_ROSTER_ACTION: Final = "Roster takes `add`, `remove` or `list`."
-BAD_ROLE: Final = "`{word}` is not a role; use `checker` or `editor`."
 MISSING_ROSTER_USER: Final = "Whom to {action}? Mention them with @."
 ROSTER_ONE_PERSON: Final = "`roster {action}` takes one person."
 MISSING_INGEST: Final = "Give me a link or the article's text."
 EXTRA_WORDS: Final = "`{name}` takes no arguments."
 
-_TICKET_ID = re.compile(r"^#?(\d{1,9})$")
 # Slack escapes a mention as <@U123|name> (or <@U123>); with escaping off a bare U-id may appear.
-_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-_BARE_USER = re.compile(r"^@?([UW][A-Z0-9]{2,})$")
-_LINK = re.compile(r"^<(https?://[^|>]+)(?:\|[^>]*)?>$", re.IGNORECASE)
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -207,26 +208,11 @@ def _bad(name: str, problem: str) -> BadInput:
     )
 
 
-def unwrap_link(word: str) -> str:
-    """`<https://x|label>` or `<https://x>` (Slack's escaping) to the bare URL; others unchanged."""
-    match = _LINK.match(word)
-    return match.group(1) if match else word
-
-
-def is_http_url(word: str) -> bool:
-    return bool(_URL.match(word))
-
-
-def parse_user(word: str) -> str | None:
-    match = _USER.match(word) or _BARE_USER.match(word)
-    return match.group(1) if match else None
-
-
 def _ticket_id(name: str, word: str) -> int:
-    match = _TICKET_ID.match(word.strip().rstrip(","))
-    if not match or int(match.group(1)) == 0:
+    number = ticket_number(word)
+    if number is None:
         raise _bad(name, NOT_A_TICKET_ID.format(word=word))
-    return int(match.group(1))
+    return number
 
 
 def _one_id(name: str, words: list[str]) -> int:
@@ -307,7 +293,7 @@ def parse_command(text: str) -> Command:
             raise _bad(name, MISSING_USER)
         if len(words) > 2:
             raise _bad(name, TOO_MANY_ARGUMENTS.format(name=name))
-        assignee = parse_user(words[1])
+        assignee = user_id(words[1])
         if assignee is None:
             raise _bad(name, NOT_A_USER.format(word=words[1]))
         return AssignCmd(ticket_id, assignee)
@@ -331,14 +317,15 @@ def _roster(words: list[str]) -> RosterCmd:
         return RosterCmd("list")
     if not args:
         raise _bad(name, MISSING_ROSTER_USER.format(action=action))
-    user = parse_user(args[0])
+    user = user_id(args[0])
     if user is None:
         raise _bad(name, NOT_A_USER.format(word=args[0]))
-    role = "checker"
+    chosen = "checker"
     if action == "add" and len(args) > 1:
-        role = args[1].lower()
-        if role not in ("checker", "editor") or len(args) > 2:
-            raise _bad(name, BAD_ROLE.format(word=args[1]))
+        named = role(args[1])
+        if named is None or len(args) > 2:
+            raise _bad(name, NOT_A_ROLE.format(word=args[1]))
+        chosen = named
     elif len(args) > 1:
         raise _bad(name, ROSTER_ONE_PERSON.format(action=action))
-    return RosterCmd(action, user, role)
+    return RosterCmd(action, user, chosen)

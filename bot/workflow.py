@@ -12,7 +12,6 @@ state the winner committed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,9 +20,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col
 
+from bot import user_input
 from bot.config import Settings
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound, UserError
 from bot.extract.speakers import speaker_kind
+from bot.user_input import NOT_A_ROLE, NOT_A_TICKET_ID, NOT_A_URL, is_http_url, ticket_number
 from bot.verdicts import DEFAULT_SCALE, VerdictScale
 from storage import roster
 from storage.models import FINISHED_STATUSES, RosterMember, Ticket
@@ -43,21 +44,15 @@ NOT_ON_ROSTER = (
 EDITORS_ONLY = "only an editor can {action}"
 NOT_FINISHED = "#{id} is {status}, not finished; there is nothing to reopen"
 NEED_SOURCE = "verifying #{id} needs at least one source link starting with http:// or https://"
-BAD_SOURCE = "{url!r} is not a link; a source must start with http:// or https://"
 NEED_VERDICT = "verifying #{id} needs a verdict: one of {labels}"
 NEED_REASON = "flagging #{id} needs a reason, e.g. `flag {id} Misleading: the figure is from 2019`"
 SNOOZE_IN_PAST = "a snooze must end in the future"
 NO_IDS = "name at least one ticket, e.g. `claim 12` or `claim 12 13`"
-BAD_ID = "{text!r} is not a ticket number; write 12 or #12"
-BAD_ROLE = "{role!r} is not a role; use checker or editor"
 NOT_A_MEMBER = "<@{user}> is not on the roster"
 NOT_A_QUOTE = "#{id} is a claim; only quotes have a speaker to fix"
 NEED_SPEAKER = "say who spoke: pick a name from the article or type one"
 SPEAKER_TOO_LONG = "a speaker is at most {limit} characters (this one has {length})"
 MAX_SPEAKER_CHARS = 120
-
-_ID = re.compile(r"^#?(\d{1,9})$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -100,10 +95,10 @@ class ClaimOutcome:
 
 def parse_ticket_id(text: str) -> int:
     """`12` or `#12` -> 12; BadInput otherwise."""
-    match = _ID.match(text.strip())
-    if not match:
-        raise BadInput(BAD_ID.format(text=text))
-    return int(match.group(1))
+    number = ticket_number(text)
+    if number is None:
+        raise BadInput(NOT_A_TICKET_ID.format(word=text))
+    return number
 
 
 def format_local_time(moment: datetime, *, now: datetime, zone: ZoneInfo) -> str:
@@ -274,8 +269,8 @@ def validate_sources(sources: Iterable[str], *, ticket_id: int) -> list[str]:
     """Trimmed, de-duplicated http(s) URLs; BadInput naming the first bad one, or if none."""
     cleaned = [s.strip().strip("<>") for s in sources if s and s.strip()]
     for url in cleaned:
-        if not _URL.match(url):
-            raise BadInput(BAD_SOURCE.format(url=url))
+        if not is_http_url(url):
+            raise BadInput(NOT_A_URL.format(word=url))
     if not cleaned:
         raise BadInput(NEED_SOURCE.format(id=ticket_id))
     return list(dict.fromkeys(cleaned))
@@ -594,9 +589,9 @@ def add_to_roster(
     """Editor only: put `user_id` on the desk as `checker` or `editor`."""
     if not is_editor(session, actor, policy=policy):
         raise NotAllowed(EDITORS_ONLY.format(action="change the roster"))
-    clean = role.strip().lower()
-    if clean not in ("checker", "editor"):
-        raise BadInput(BAD_ROLE.format(role=role))
+    clean = user_input.role(role)
+    if clean is None:
+        raise BadInput(NOT_A_ROLE.format(word=role))
     return roster.add_member(session, user_id=user_id, role=clean, added_by=actor, now=now)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from bot.extract.fetch import fetch_article
 from bot.render.offers import render_nothing_filed
 from bot.render.thread import render_fetch_failed, render_intake_failed, render_nothing_found
 from bot.services import Services
+from bot.user_input import find_links, without_links
 from storage.articles import (
     claim_article_intake,
     get_article,
@@ -38,10 +38,6 @@ WORKING_REACTION: Final = "eyes"
 # "processing" is taken to be abandoned (its process died) and one caller starts it again.
 INTAKE_TAKEOVER_AFTER: Final = timedelta(minutes=10)
 INTERNAL_FAILURE: Final = "something went wrong on our side; it has been logged"
-# Slack wraps links in <...>; the label after | is what people see.
-_SLACK_LINK: Final = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
-_BARE_LINK: Final = re.compile(r"(?<![<|\w])(https?://[^\s<>|]+)", re.IGNORECASE)
-_MENTION: Final = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 # Link-only messages: once the links are removed, this little text remains at most.
 LINK_MESSAGE_SLACK: Final = 200
 
@@ -67,23 +63,6 @@ class IntakeResult:
     failure: str | None = None
 
 
-def find_links(text: str) -> list[str]:
-    """http(s) links in Slack message text, in order, without duplicates, `&amp;` decoded.
-
-    The fetcher's reading of Slack links (`<url|label>`, `<url>`, bare), so what is checked
-    here is what gets fetched; imported late because the fetcher brings httpx and trafilatura.
-    """
-    if "http" not in text.lower():
-        return []
-    from bot.extract.fetch import find_urls
-
-    return find_urls(text)
-
-
-def strip_mentions(text: str) -> str:
-    return _MENTION.sub("", text).strip()
-
-
 def is_watched(settings: Settings, channel: str) -> bool:
     return not settings.channels or channel in settings.channels
 
@@ -105,7 +84,7 @@ def link_to_fetch(settings: Settings, text: str) -> str | None:
     links = find_links(text)
     if not links:
         return None
-    rest = _BARE_LINK.sub(" ", _SLACK_LINK.sub(" ", strip_mentions(text))).strip()
+    rest = without_links(text)
     limit = min(settings.min_article_chars, LINK_MESSAGE_SLACK)
     return links[0] if len(rest) < limit else None
 

@@ -13,7 +13,6 @@ UserError
 from __future__ import annotations
 
 import ipaddress
-import re
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,9 +36,6 @@ UNREACHABLE = "Could not reach {url} ({reason})"
 USER_AGENT = "factcheck-bot/0.1 (+newsroom fact-check desk)"
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-_SLACK_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>")
-_BARE_LINK = re.compile(r"(?<![<|\w])https?://[^\s<>|\"“”]+")
-_TRAILING = ".,;:!?)]}'’\"”"
 
 
 #: host, port -> the addresses a connection may go to (tests pass their own).
@@ -59,24 +55,6 @@ class FetchedArticle:
     byline: str | None
     published: str | None
     text: str
-
-
-def find_urls(text: str) -> list[str]:
-    """Links in Slack mrkdwn (`<https://x|label>`, `<https://x>`) and bare ones, in order, once each."""
-    found: list[tuple[int, str]] = [(m.start(), m.group(1)) for m in _SLACK_LINK.finditer(text)]
-    for match in _BARE_LINK.finditer(text):
-        url = match.group(0)
-        while url and url[-1] in _TRAILING:
-            url = url[:-1]
-        found.append((match.start(), url))
-    seen: set[str] = set()
-    urls: list[str] = []
-    for _, url in sorted(found):
-        url = url.replace("&amp;", "&")
-        if url not in seen:
-            seen.add(url)
-            urls.append(url)
-    return urls
 
 
 def _is_public(address: str) -> bool:

@@ -6,11 +6,12 @@ from typing import Any, Final
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.desk.intake import ArticleMessage, find_links, ingest, is_article_event, strip_mentions
+from bot.desk.intake import ArticleMessage, ingest, is_article_event
 from bot.listeners.errors import after_ack
 from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK
 from bot.render.messages import INGEST_DUPLICATE
 from bot.services import Services
+from bot.user_input import find_links, strip_mentions
 
 MENTION_HINT: Final = "Mention me with an article (its text or a link) and I will split it into tickets in the thread."
 

@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bot.command_grammar import is_http_url
 from bot.render import ids
 from bot.render.blocks import escape
 from bot.render.cards import ticket_quote, ticket_title
 from bot.render.limits import MAX_MODAL_TITLE, MAX_OPTION_TEXT, Block, trim
+from bot.user_input import NOT_A_URL, is_http_url
 from bot.verdicts import DEFAULT_SCALE, VerdictScale
 from storage.models import Ticket
 
@@ -37,7 +37,6 @@ MAX_SOURCES_CHARS: Final = 3000
 
 # Validation messages shown next to a field (response_action: errors).
 ERROR_NO_SOURCE: Final = "Add at least one source link."
-ERROR_BAD_SOURCE: Final = "{url} is not a link; sources start with http:// or https://"
 ERROR_NO_VERDICT: Final = "Choose a verdict."
 ERROR_NO_REASON: Final = "Say what is wrong, or choose a verdict."
 ERROR_TOO_LONG: Final = "Keep this under {limit:,} characters (it has {length:,})."
@@ -260,7 +259,7 @@ def verify_errors(submission: VerifySubmission) -> dict[str, str]:
     elif ids.BLOCK_SOURCES not in errors:
         bad = next((s for s in submission.sources if not is_http_url(s)), None)
         if bad is not None:
-            errors[ids.BLOCK_SOURCES] = ERROR_BAD_SOURCE.format(url=escape(trim(bad, 100)))
+            errors[ids.BLOCK_SOURCES] = NOT_A_URL.format(word=escape(trim(bad, 100)))
     return errors
 
 

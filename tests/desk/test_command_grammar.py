@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot import command_grammar as g
+from bot import user_input
 from bot.errors import BadInput
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -64,28 +65,28 @@ def test_parses(text: str, expected: g.Command) -> None:
     ("text", "problem"),
     [
         ("claim", g.MISSING_TICKET_ID),
-        ("claim twelve", g.NOT_A_TICKET_ID.format(word="twelve")),
-        ("claim #0", g.NOT_A_TICKET_ID.format(word="#0")),
+        ("claim twelve", user_input.NOT_A_TICKET_ID.format(word="twelve")),
+        ("claim #0", user_input.NOT_A_TICKET_ID.format(word="#0")),
         ("release", g.MISSING_TICKET_ID),
         ("release 1 2", g.TOO_MANY_ARGUMENTS.format(name="release")),
-        ("show x", g.NOT_A_TICKET_ID.format(word="x")),
+        ("show x", user_input.NOT_A_TICKET_ID.format(word="x")),
         ("reopen", g.MISSING_TICKET_ID),
         ("verify", g.MISSING_TICKET_ID),
         ("verify 12", g.MISSING_URL),
-        ("verify 12 www.example.com", g.NOT_A_URL.format(word="www.example.com")),
-        ("verify 12 ftp://x.example", g.NOT_A_URL.format(word="ftp://x.example")),
+        ("verify 12 www.example.com", user_input.NOT_A_URL.format(word="www.example.com")),
+        ("verify 12 ftp://x.example", user_input.NOT_A_URL.format(word="ftp://x.example")),
         ("flag", g.MISSING_TICKET_ID),
         ("flag 12", g.MISSING_REASON),
         ("dismiss", g.MISSING_TICKET_ID),
         ("assign", g.MISSING_TICKET_ID),
         ("assign 12", g.MISSING_USER),
-        ("assign 12 maria", g.NOT_A_USER.format(word="maria")),
+        ("assign 12 maria", user_input.NOT_A_USER.format(word="maria")),
         ("assign 12 <@U1AB> <@U2CD>", g.TOO_MANY_ARGUMENTS.format(name="assign")),
         ("mine please", g.EXTRA_WORDS.format(name="mine")),
         ("roster", g.BAD_ROSTER_ACTION),
         ("roster promote <@U1AB>", g.BAD_ROSTER_ACTION),
         ("roster add", g.MISSING_ROSTER_USER.format(action="add")),
-        ("roster add <@U1AB> boss", g.BAD_ROLE.format(word="boss")),
+        ("roster add <@U1AB> boss", user_input.NOT_A_ROLE.format(word="boss")),
         ("roster remove <@U1AB> editor", g.ROSTER_ONE_PERSON.format(action="remove")),
         ("ingest", g.MISSING_INGEST),
     ],

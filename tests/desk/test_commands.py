@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot import command_grammar as g
-from bot import workflow
+from bot import user_input, workflow
 from bot.desk.actions import DIGEST_EDITORS_ONLY
 from bot.localslack.blockkit import message_block_errors
 from bot.localslack.web_api import ALICE, CAROL, DESK, RANDOM
@@ -34,9 +34,9 @@ def run(desk: Desk, user: str, text: str, channel: str = DESK) -> str:
     ("text", "expected"),
     [
         ("claim", g.MISSING_TICKET_ID),
-        ("verify 1 not-a-link", g.NOT_A_URL.format(word="not-a-link")),
+        ("verify 1 not-a-link", user_input.NOT_A_URL.format(word="not-a-link")),
         ("flag 1", g.MISSING_REASON),
-        ("assign 1 maria", g.NOT_A_USER.format(word="maria")),
+        ("assign 1 maria", user_input.NOT_A_USER.format(word="maria")),
         ("roster promote", g.BAD_ROSTER_ACTION),
     ],
 )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot import user_input
 from bot.localslack.blockkit import message_block_errors, view_errors, visible_text
 from bot.render import ids
 from bot.render.cards import STATUS_OPEN, render_ticket_card, status_line
@@ -13,7 +14,6 @@ from bot.render.help import render_help
 from bot.render.home import HomeData, render_home
 from bot.render.limits import split_blocks, trim
 from bot.render.modals import (
-    ERROR_BAD_SOURCE,
     ERROR_NO_REASON,
     ERROR_NO_SOURCE,
     flag_errors,
@@ -150,7 +150,7 @@ def test_verify_submission_validation() -> None:
     assert verify_errors(good) == {}
     assert verify_errors(read_verify(_state("  "))) == {ids.BLOCK_SOURCES: ERROR_NO_SOURCE}
     bad = verify_errors(read_verify(_state("https://a.example/1 www.b.example")))
-    assert bad == {ids.BLOCK_SOURCES: ERROR_BAD_SOURCE.format(url="www.b.example")}
+    assert bad == {ids.BLOCK_SOURCES: user_input.NOT_A_URL.format(word="www.b.example")}
 
 
 def test_flag_needs_a_reason_or_a_verdict() -> None:

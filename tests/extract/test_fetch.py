@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from bot.errors import UserError
-from bot.extract.fetch import FetchError, fetch_article, find_urls
+from bot.extract.fetch import FetchError, fetch_article
 
 PAGE = """<html><head><title>Bridge reopens after repairs</title>
 <meta name="author" content="Lena Fischer"><meta property="article:published_time" content="2024-05-02">
@@ -141,19 +141,6 @@ def test_private_addresses_refused_including_redirect_targets() -> None:
 def test_not_http_refused() -> None:
     with pytest.raises(FetchError, match="is not a web link"):
         fetch_article("file:///etc/passwd")
-
-
-def test_find_urls_in_slack_text() -> None:
-    text = (
-        "Please check <https://news.example/a?x=1&amp;y=2|this story> and <https://news.example/b> "
-        "plus https://news.example/c. Also (https://news.example/d) and <https://news.example/b>."
-    )
-    assert find_urls(text) == [
-        "https://news.example/a?x=1&y=2",
-        "https://news.example/b",
-        "https://news.example/c",
-        "https://news.example/d",
-    ]
 
 
 class RebindingResolver:
