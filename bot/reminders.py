@@ -403,6 +403,7 @@ class ReminderSweeper:
             reminders_sent=candidate.reminders_sent,
             claimed_at=claimed_at,
             article_link=candidate.article_permalink,
+            speaker=candidate.speaker,
         )
 
     # --------------------------------------------------------------------- nudges
@@ -445,4 +446,5 @@ def _reminder_item(reminder: DueReminder) -> ReminderItem:
         claimed_at=reminder.claimed_at,
         article_link=reminder.article_permalink,
         article_title=reminder.article_title,
+        speaker=reminder.speaker,
     )

@@ -11,6 +11,9 @@ from sqlmodel import Session, col
 
 from storage.models import FINISHED_STATUSES, Article, Ticket
 
+# How much of an untitled article's text is read to find its headline (its first line).
+LEAD_CHARS = 200
+
 _S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
 
 
@@ -46,6 +49,7 @@ class ArticleProgress:
     permalink: str | None
     done: int
     total: int
+    lead: str | None = None  # the article text's opening, for its headline when untitled
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,8 @@ def digest_figures(
     )
     shown = list(session.scalars(in_progress.order_by(active.c.article_id).limit(list_limit)))
     done = func.sum(case((status.in_(FINISHED_STATUSES), 1), else_=0))
-    progress_rows: list[tuple[int | None, str | None, str | None, Any, int]] = []
+    progress_rows: list[tuple[int | None, str | None, str | None, Any, int, str | None]] = []
+    lead = func.substr(col(Article.text), 1, LEAD_CHARS)
     if shown:
         progress_rows = [
             tuple(row)
@@ -179,10 +184,11 @@ def digest_figures(
                     col(Article.permalink),
                     done,
                     func.count(col(Ticket.id)),
+                    lead,
                 )
                 .join(Ticket, col(Ticket.article_id) == col(Article.id))
                 .where(col(Article.id).in_(shown))
-                .group_by(col(Article.id), col(Article.title), col(Article.permalink))
+                .group_by(col(Article.id), col(Article.title), col(Article.permalink), lead)
                 .order_by(col(Article.id))
             )
         ]
@@ -214,8 +220,8 @@ def digest_figures(
             for assignee, count, late in load_rows
         ],
         progress=[
-            ArticleProgress(aid, title, permalink, int(done_count or 0), int(total))
-            for aid, title, permalink, done_count, total in progress_rows
+            ArticleProgress(aid, title, permalink, int(done_count or 0), int(total), opening)
+            for aid, title, permalink, done_count, total, opening in progress_rows
             if aid is not None
         ],
         articles_in_progress=articles_in_progress,

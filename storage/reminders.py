@@ -61,6 +61,7 @@ class DueReminder:
     article_channel: str
     article_permalink: str | None
     article_title: str | None
+    speaker: str | None = None  # quotes: who said it, shown wherever the ticket appears
 
 
 def _article_column(column: Any) -> Any:
@@ -117,6 +118,7 @@ def acquire_due_reminders(
             col(Ticket.channel),
             _article_column(col(Article.permalink)),
             _article_column(col(Article.title)),
+            col(Ticket.speaker),
         )
         .execution_options(synchronize_session=False)
     )
@@ -134,6 +136,7 @@ def acquire_due_reminders(
             article_channel=channel,
             article_permalink=permalink,
             article_title=title,
+            speaker=speaker,
         )
         for (
             ticket_id,
@@ -148,6 +151,7 @@ def acquire_due_reminders(
             channel,
             permalink,
             title,
+            speaker,
         ) in rows
     ]
     # RETURNING comes in no particular order; a claimed ticket always has a due time.
@@ -257,6 +261,7 @@ class EscalationCandidate:
     due_at: datetime | None
     article_permalink: str | None
     channel: str
+    speaker: str | None = None
 
 
 def escalation_candidates(
@@ -273,6 +278,7 @@ def escalation_candidates(
             col(Ticket.due_at),
             col(Article.permalink),
             col(Ticket.channel),
+            col(Ticket.speaker),
         )
         .join(Article, col(Article.id) == col(Ticket.article_id))
         .where(
@@ -284,8 +290,10 @@ def escalation_candidates(
         .limit(limit)
     )
     return [
-        EscalationCandidate(tid, claim, assignee or "", text, sent, due_at, permalink, channel)
-        for tid, claim, assignee, text, sent, due_at, permalink, channel in rows
+        EscalationCandidate(
+            tid, claim, assignee or "", text, sent, due_at, permalink, channel, speaker
+        )
+        for tid, claim, assignee, text, sent, due_at, permalink, channel, speaker in rows
         if tid is not None
     ]
 

@@ -24,9 +24,9 @@ from bot.render.cards import render_ticket_card, ticket_line
 from bot.render.help import render_help
 from bot.services import Services
 from bot.workflow import DeskPolicy
-from storage.articles import get_article
+from storage.articles import articles_by_ids, get_article
 from storage.db import session_scope
-from storage.models import Ticket
+from storage.models import Article, Ticket
 from storage.tickets import (
     audit_trail,
     count_unclaimed,
@@ -207,7 +207,7 @@ def show(services: Services, ticket_id: int) -> Answer:
         article = get_article(session, ticket.article_id)
         return m.render_show(
             ticket,
-            render_ticket_card(ticket),
+            render_ticket_card(ticket, article_text=article.text if article else None),
             audit_trail(session, ticket_id),
             article.permalink if article else None,
         )
@@ -216,18 +216,40 @@ def show(services: Services, ticket_id: int) -> Answer:
 
 
 def mine(services: Services, actor: str) -> Answer:
-    tickets = _in_transaction(services, lambda s: tickets_for_checker(s, actor, limit=500))
+    def read(session: Session) -> tuple[list[Ticket], dict[int, Article]]:
+        tickets = tickets_for_checker(session, actor, limit=500)
+        return tickets, articles_by_ids(session, sorted({t.article_id for t in tickets}))
+
+    tickets, articles = _in_transaction(services, read)
     return Answer(
-        m.render_ticket_list(m.MINE_TITLE, tickets, total=len(tickets), empty=m.MINE_EMPTY)
+        m.render_ticket_list(
+            m.MINE_TITLE,
+            tickets,
+            total=len(tickets),
+            empty=m.MINE_EMPTY,
+            now=services.clock(),
+            articles=articles,
+        )
     )
 
 
 def queue(services: Services) -> Answer:
-    def read(session: Session) -> tuple[list[Ticket], int]:
-        return unclaimed_queue(session, limit=m.LIST_LIMIT), count_unclaimed(session)
+    def read(session: Session) -> tuple[list[Ticket], int, dict[int, Article]]:
+        tickets = unclaimed_queue(session, limit=m.LIST_LIMIT)
+        articles = articles_by_ids(session, sorted({t.article_id for t in tickets}))
+        return tickets, count_unclaimed(session), articles
 
-    tickets, total = _in_transaction(services, read)
-    return Answer(m.render_ticket_list(m.QUEUE_TITLE, tickets, total=total, empty=m.QUEUE_EMPTY))
+    tickets, total, articles = _in_transaction(services, read)
+    return Answer(
+        m.render_ticket_list(
+            m.QUEUE_TITLE,
+            tickets,
+            total=total,
+            empty=m.QUEUE_EMPTY,
+            now=services.clock(),
+            articles=articles,
+        )
+    )
 
 
 def digest(services: Services, actor: str, channel: str) -> Answer:

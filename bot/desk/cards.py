@@ -12,7 +12,7 @@ from sqlmodel import Session, col
 from bot.render.blocks import SlackMessage
 from bot.render.thread import chunk_tickets, render_thread, render_thread_message
 from bot.services import Services
-from storage.articles import articles_by_ids, set_article_reply
+from storage.articles import articles_by_ids, get_article, set_article_reply
 from storage.db import session_scope
 from storage.models import Article, Ticket
 from storage.tickets import set_card, tickets_for_article
@@ -37,7 +37,10 @@ def post_thread(
     """
     assert article.id is not None
     first_ts = ""
-    for chunk, message in render_thread(tickets):
+    with session_scope(services.engine) as session:
+        stored = get_article(session, article.id)  # the text the offsets index (a link's page)
+    article_text = stored.text if stored is not None else article.text
+    for chunk, message in render_thread(tickets, article_text=article_text):
         ts = post_in_thread(services, channel=article.channel, thread_ts=thread_ts, message=message)
         first_ts = first_ts or ts
         with session_scope(services.engine) as session:
@@ -90,7 +93,7 @@ def _card_updates(
     changed = list(session.scalars(select(Ticket).where(col(Ticket.id).in_(ids))))
     articles = articles_by_ids(session, sorted({t.article_id for t in changed}))
     updates: list[tuple[str, str, SlackMessage]] = []
-    for article_id in articles:
+    for article_id, article in articles.items():
         all_tickets = tickets_for_article(session, article_id)
         chunks = chunk_tickets(all_tickets)
         wanted = {t.id for t in changed if t.article_id == article_id}
@@ -105,7 +108,11 @@ def _card_updates(
             assert channel is not None
             assert ts is not None
             message = render_thread_message(
-                chunk, all_tickets=all_tickets, part=part, parts=len(chunks)
+                chunk,
+                all_tickets=all_tickets,
+                part=part,
+                parts=len(chunks),
+                article_text=article.text,
             )
             updates.append((channel, ts, message))
     return updates

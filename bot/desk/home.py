@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.render.home import HOME_LIST_LIMIT, HomeData, render_home
 from bot.services import Services
 from bot.workflow import DeskPolicy, is_editor
+from storage.articles import articles_by_ids
 from storage.db import session_scope
 from storage.digest_figures import digest_figures
 from storage.tickets import count_unclaimed, tickets_for_checker, unclaimed_queue
@@ -28,6 +29,7 @@ def home_data(services: Services, user_id: str) -> HomeData:
         mine = tickets_for_checker(session, user_id, limit=500)
         queue = unclaimed_queue(session, limit=HOME_LIST_LIMIT)
         total = count_unclaimed(session)
+        articles = articles_by_ids(session, sorted({t.article_id for t in [*mine, *queue]}))
         figures = (
             digest_figures(session, channel=None, since=now - GLANCE_WINDOW, now=now, list_limit=8)
             if editor
@@ -41,6 +43,7 @@ def home_data(services: Services, user_id: str) -> HomeData:
         queue_total=total,
         figures=figures,
         is_editor=editor,
+        articles=articles,
     )
 
 

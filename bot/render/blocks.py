@@ -9,6 +9,8 @@ be turned back into dicts. Small typed functions give the same single source wit
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
@@ -30,6 +32,9 @@ PROGRESS_CELLS: Final = 10
 # A link shows at most this much of its label.
 LINK_LABEL_CHARS: Final = 80
 
+_SLACK_LINK = re.compile(r"<([^<>|]+)\|([^<>]+)>")
+_SLACK_BARE = re.compile(r"<([^<>|]+)>")
+
 
 @dataclass(frozen=True)
 class SlackMessage:
@@ -42,6 +47,11 @@ class SlackMessage:
 def escape(text: str) -> str:
     """Text as Slack mrkdwn shows it literally: `&`, `<` and `>` escaped, nothing else."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def readable(text: str) -> str:
+    """Slack markup as a reader sees it: `<url|label>` becomes the label, `&amp;` an `&`."""
+    return html.unescape(_SLACK_BARE.sub(r"\1", _SLACK_LINK.sub(r"\2", text)))
 
 
 def link(url: str | None, label: str | None = None, *, limit: int = LINK_LABEL_CHARS) -> str:

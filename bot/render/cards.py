@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from bot.extract.claims import check_reason
@@ -14,6 +15,7 @@ from bot.render.blocks import (
     escape,
     link,
     overflow,
+    readable,
     section,
     slack_date,
 )
@@ -47,6 +49,11 @@ SPEAKER_KIND_LABELS: Final = {
 
 # How many links a card shows before "+2 more".
 CARD_SOURCES: Final = 3
+# How much of the sentence before a ticket its card shows (the end of it, nearest the ticket).
+CONTEXT_CHARS: Final = 160
+
+# Sentence ends (with a closing quote or bracket) and line breaks split an article's text.
+_SENTENCE_SPLIT = re.compile(r"\n+|(?<=[.!?…])\s+|(?<=[.!?…][”\"’')\]])\s+")
 
 
 def ticket_title(ticket: Ticket) -> str:
@@ -69,6 +76,27 @@ def ticket_quote(ticket: Ticket, limit: int = CARD_TEXT_CHARS) -> str:
         # `"A," she said` keeps the comma in the ticket's span; the card reads better without it.
         text = f"“{text.rstrip(' ,;:')}”"
     return f">{text}"
+
+
+def sentence_before(article_text: str, start: int, *, limit: int = CONTEXT_CHARS) -> str | None:
+    """The sentence before the one a ticket starts in, its end kept when long; None at the top.
+
+    A checker reads a claim like "It doubled since then" only with what came before it.
+    """
+    pieces = [p.strip() for p in _SENTENCE_SPLIT.split(article_text[: max(start, 0)])]
+    pieces = [p for p in pieces if any(ch.isalnum() for ch in p)]
+    before = article_text[: max(start, 0)].rstrip(" \t“\"‘'(")
+    # The ticket opens mid-sentence (`Lopez said that ...`): skip that sentence's own opening.
+    if pieces and before and not before.endswith(("\n", ".", "!", "?", "…", "”", '"', "’")):
+        pieces.pop()
+    if not pieces:
+        return None
+    sentence = " ".join(readable(pieces[-1]).split())
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[-limit:]
+    space = cut.find(" ")
+    return "…" + (cut[space + 1 :] if 0 <= space < limit * 0.4 else cut)
 
 
 def status_line(ticket: Ticket) -> str:
@@ -105,15 +133,14 @@ def status_line(ticket: Ticket) -> str:
 
 
 def ticket_menu(ticket: Ticket) -> Block:
-    """The overflow menu: Verify, Flag, Dismiss (Release when claimed, Fix speaker for quotes)."""
+    """The ⋯ menu: Verify, Flag, Dismiss; on a claimed card (Verify and Flag are its buttons)
+    Release and Dismiss; Fix speaker on quotes."""
     assert ticket.id is not None
-    options = [
-        (MENU_VERIFY_TEXT, ids.MENU_VERIFY),
-        (MENU_FLAG_TEXT, ids.MENU_FLAG),
-        (MENU_DISMISS_TEXT, ids.MENU_DISMISS),
-    ]
+    options = [(MENU_DISMISS_TEXT, ids.MENU_DISMISS)]
     if ticket.status == "claimed":
-        options.append((MENU_RELEASE_TEXT, ids.MENU_RELEASE))
+        options.insert(0, (MENU_RELEASE_TEXT, ids.MENU_RELEASE))
+    else:
+        options[:0] = [(MENU_VERIFY_TEXT, ids.MENU_VERIFY), (MENU_FLAG_TEXT, ids.MENU_FLAG)]
     if ticket.kind == "quote":
         options.append((MENU_FIX_SPEAKER_TEXT, ids.MENU_FIX_SPEAKER))
     return overflow(
@@ -122,20 +149,27 @@ def ticket_menu(ticket: Ticket) -> Block:
     )
 
 
-def _card_text(ticket: Ticket) -> str:
-    """Title and text; a claim also says what makes it worth checking ("a figure, ...")."""
-    text = f"{ticket_title(ticket)}\n{ticket_quote(ticket)}"
+def _card_text(ticket: Ticket, *, before: str | None) -> str:
+    """Title, the sentence before (italics), the text; a claim also says why it is worth checking."""
+    lead = f"_{escape(before)}_\n" if before else ""
+    text = f"{ticket_title(ticket)}\n{lead}{ticket_quote(ticket)}"
     reason = check_reason(ticket.text) if ticket.kind == "claim" else ""
     return f"{text}\n{CLAIM_REASON.format(reason=reason)}" if reason else text
 
 
-def render_ticket_card(ticket: Ticket) -> list[Block]:
-    """Three blocks at most: the text (with the menu), the status, the Claim/Release button."""
+def render_ticket_card(ticket: Ticket, *, article_text: str | None = None) -> list[Block]:
+    """Three blocks at most: the text (with the menu), the status, and what to do next.
+
+    Open: a Claim button. Claimed: Verify and Flag, what the holder does next (Release and
+    Dismiss are in the ⋯ menu). With `article_text`, the sentence before the ticket is shown
+    above it, in italics.
+    """
     assert ticket.id is not None
     active = ticket.status in ("open", "claimed")
+    before = sentence_before(article_text, ticket.start_offset) if article_text else None
     blocks: list[Block] = [
         section(
-            trim(_card_text(ticket), MAX_SECTION_TEXT),
+            trim(_card_text(ticket, before=before), MAX_SECTION_TEXT),
             accessory=ticket_menu(ticket) if active else None,
             block_id=ids.ticket_block_id(ticket.id, "card"),
         ),
@@ -143,12 +177,15 @@ def render_ticket_card(ticket: Ticket) -> list[Block]:
     ]
     if active:
         value = str(ticket.id)
-        action = (
-            button(BUTTON_CLAIM, ids.ACTION_CLAIM, value, "primary")
+        buttons = (
+            [button(BUTTON_CLAIM, ids.ACTION_CLAIM, value, "primary")]
             if ticket.status == "open"
-            else button(BUTTON_RELEASE, ids.ACTION_RELEASE, value)
+            else [
+                button(BUTTON_VERIFY, ids.ACTION_VERIFY, value, "primary"),
+                button(BUTTON_FLAG, ids.ACTION_FLAG, value, "danger"),
+            ]
         )
-        blocks.append(actions([action], block_id=ids.ticket_block_id(ticket.id, "actions")))
+        blocks.append(actions(buttons, block_id=ids.ticket_block_id(ticket.id, "actions")))
     return blocks
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from bot.render import ids
 from bot.render.blocks import (
-    button,
     context,
     divider,
     fields_section,
@@ -17,11 +15,10 @@ from bot.render.blocks import (
     section,
     slack_date,
 )
-from bot.render.cards import BUTTON_CLAIM, ticket_line, ticket_menu
-from bot.render.desk_lines import load_line, overdue_line, progress_line
+from bot.render.desk_lines import load_line, overdue_line, progress_line, ticket_rows
 from bot.render.limits import Block, trim_view_blocks
 from storage.digest_figures import DigestFigures
-from storage.models import Ticket
+from storage.models import Article, Ticket
 
 HOME_MINE: Final = "Your tickets"
 HOME_MINE_EMPTY: Final = "Nothing claimed. Take one from the queue below."
@@ -29,8 +26,6 @@ HOME_QUEUE: Final = "Unclaimed queue ({count})"
 HOME_QUEUE_EMPTY: Final = "The queue is empty: every ticket has a checker."
 HOME_MORE: Final = "…and {count} more: `/factcheck {command}`"
 HOME_DESK: Final = "Desk at a glance"
-HOME_OVERDUE: Final = ":warning: overdue since {when}"
-HOME_DUE: Final = "due {when}"
 HOME_LOAD: Final = "*Load per checker*"
 HOME_LOAD_EMPTY: Final = "No ticket is claimed."
 HOME_ARTICLES: Final = "*Articles in progress* ({count})"
@@ -52,14 +47,8 @@ class HomeData:
     figures: DigestFigures | None = None
     is_editor: bool = False
     mine_total: int | None = field(default=None)
-
-
-def _due(ticket: Ticket, now: datetime) -> str:
-    if ticket.due_at is None:
-        return ""
-    if ticket.due_at <= now:
-        return HOME_OVERDUE.format(when=slack_date(ticket.due_at))
-    return HOME_DUE.format(when=slack_date(ticket.due_at))
+    # The tickets' articles, for the story each row names and links.
+    articles: Mapping[int, Article] = field(default_factory=dict)
 
 
 def _desk(figures: DigestFigures) -> list[Block]:
@@ -98,25 +87,14 @@ def render_home(data: HomeData) -> dict[str, Any]:
     blocks: list[Block] = [header(HOME_MINE)]
     if not data.mine:
         blocks.append(context(HOME_MINE_EMPTY))
-    for ticket in list(data.mine)[:HOME_LIST_LIMIT]:
-        blocks.append(
-            section(
-                f"{ticket_line(ticket)}\n{_due(ticket, data.now)}", accessory=ticket_menu(ticket)
-            )
-        )
+    blocks += ticket_rows(list(data.mine)[:HOME_LIST_LIMIT], now=data.now, articles=data.articles)
     mine_total = data.mine_total if data.mine_total is not None else len(data.mine)
     if mine_total > HOME_LIST_LIMIT:
         blocks.append(context(HOME_MORE.format(count=mine_total - HOME_LIST_LIMIT, command="mine")))
     blocks += [divider(), header(HOME_QUEUE.format(count=data.queue_total))]
     if not data.queue:
         blocks.append(context(HOME_QUEUE_EMPTY))
-    for ticket in list(data.queue)[:HOME_LIST_LIMIT]:
-        blocks.append(
-            section(
-                ticket_line(ticket),
-                accessory=button(BUTTON_CLAIM, ids.ACTION_CLAIM, str(ticket.id)),
-            )
-        )
+    blocks += ticket_rows(list(data.queue)[:HOME_LIST_LIMIT], now=data.now, articles=data.articles)
     shown = min(len(data.queue), HOME_LIST_LIMIT)
     if data.queue_total > shown:
         blocks.append(context(HOME_MORE.format(count=data.queue_total - shown, command="queue")))

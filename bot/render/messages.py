@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Final
 
 from bot.render.blocks import SlackMessage, context, plain_message, section
 from bot.render.cards import ticket_line
+from bot.render.desk_lines import ticket_rows
 from bot.render.limits import MAX_SECTION_TEXT, Block, split_blocks, trim
 from storage.articles import INTAKE_ACTOR
-from storage.models import AuditEvent, RosterMember, Ticket
+from storage.models import Article, AuditEvent, RosterMember, Ticket
 
 CLAIMED: Final = "You claimed {ids}."
 RELEASED: Final = "Released #{id}; it is back in the queue."
@@ -52,17 +54,22 @@ def render_claimed(claimed: Sequence[int], refusals: Sequence[str]) -> SlackMess
 
 
 def render_ticket_list(
-    title: str, tickets: Sequence[Ticket], *, total: int, empty: str
+    title: str,
+    tickets: Sequence[Ticket],
+    *,
+    total: int,
+    empty: str,
+    now: datetime,
+    articles: Mapping[int, Article],
 ) -> SlackMessage:
+    """`/factcheck mine` and `queue`: the App Home's rows (due, story, Claim or ⋯, thread)."""
     if not tickets:
         return plain_message(empty)
-    lines = [
-        ticket_line(t) + (f" · <@{t.assignee}>" if t.assignee and t.status != "claimed" else "")
-        for t in tickets[:LIST_LIMIT]
-    ]
-    if total > len(lines):
-        lines.append(LIST_MORE.format(count=total - len(lines)))
-    return _long_message(title.format(count=total), lines)
+    shown = list(tickets[:LIST_LIMIT])
+    blocks = [section(title.format(count=total)), *ticket_rows(shown, now=now, articles=articles)]
+    if total > len(shown):
+        blocks.append(context(LIST_MORE.format(count=total - len(shown))))
+    return SlackMessage(text=trim(title.format(count=total).replace("*", ""), 300), blocks=blocks)
 
 
 def _long_message(title: str, lines: Sequence[str]) -> SlackMessage:

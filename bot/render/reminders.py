@@ -61,6 +61,7 @@ class ReminderItem:
     claimed_at: datetime | None
     article_link: str | None
     article_title: str | None
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class EscalationItem:
     reminders_sent: int
     claimed_at: datetime | None
     article_link: str | None
+    speaker: str | None = None
 
 
 def format_held(held: timedelta) -> str:
@@ -97,8 +99,9 @@ def _ticket_text(item: ReminderItem, *, now: datetime) -> str:
     held = format_held(now - item.claimed_at) if item.claimed_at else "a while"
     quote = escape(trim(item.text, CARD_TEXT_CHARS)).replace("\n", " ")
     article = _article_ref(item.article_link, item.article_title)
+    said = f" · *{escape(item.speaker)}*" if item.speaker else ""
     return trim(
-        f"*#{item.ticket_id}* · {item.kind} · held {held}\n>{quote}\nin {article}",
+        f"*#{item.ticket_id}* · {item.kind}{said} · held {held}\n>{quote}\nin {article}",
         MAX_SECTION_TEXT,
     )
 
@@ -222,6 +225,8 @@ def render_escalation(
         )
         quote = escape(trim(item.text, CARD_TEXT_CHARS)).replace("\n", " ")
         article = _article_ref(item.article_link, None)
+        if item.speaker:
+            line += f" · quote of *{escape(item.speaker)}*"
         blocks.append(
             section(
                 f"{line}\n>{quote}\nin {article}",

@@ -64,7 +64,12 @@ def render_header(all_tickets: Sequence[Ticket]) -> Block:
 
 
 def render_thread_message(
-    tickets: Sequence[Ticket], *, all_tickets: Sequence[Ticket], part: int, parts: int
+    tickets: Sequence[Ticket],
+    *,
+    all_tickets: Sequence[Ticket],
+    part: int,
+    parts: int,
+    article_text: str | None = None,
 ) -> SlackMessage:
     """Thread message number `part` (1-based) of `parts`, holding `tickets`' cards.
 
@@ -83,17 +88,27 @@ def render_thread_message(
         blocks = [context(label, block_id="thread-continued")]
         text = label
     for ticket in sorted(tickets, key=lambda t: t.id or 0):
-        blocks.extend(render_ticket_card(ticket))
+        blocks.extend(render_ticket_card(ticket, article_text=article_text))
     return SlackMessage(
         text=trim(text.replace("*", ""), MAX_FALLBACK_TEXT), blocks=blocks[:MAX_MESSAGE_BLOCKS]
     )
 
 
-def render_thread(tickets: Sequence[Ticket]) -> list[tuple[list[Ticket], SlackMessage]]:
-    """Every thread message for an article's tickets, with the tickets each one shows."""
+def render_thread(
+    tickets: Sequence[Ticket], *, article_text: str | None = None
+) -> list[tuple[list[Ticket], SlackMessage]]:
+    """Every thread message for an article's tickets, with the tickets each one shows.
+
+    `article_text` (what the offsets index) gives each card the sentence before its ticket.
+    """
     chunks = chunk_tickets(tickets)
     return [
-        (chunk, render_thread_message(chunk, all_tickets=tickets, part=i, parts=len(chunks)))
+        (
+            chunk,
+            render_thread_message(
+                chunk, all_tickets=tickets, part=i, parts=len(chunks), article_text=article_text
+            ),
+        )
         for i, chunk in enumerate(chunks, start=1)
     ]
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.render import ids
 from bot.render.blocks import escape, link, plural, progress_bar
-from bot.render.cards import BUTTON_FLAG, BUTTON_RELEASE, BUTTON_VERIFY
-from bot.render.desk_lines import load_line, progress_line
+from bot.render.cards import BUTTON_FLAG, BUTTON_RELEASE, BUTTON_VERIFY, sentence_before
+from bot.render.desk_lines import article_name, load_line, progress_line
 from bot.render.digest import render_digest
 from bot.render.home import HomeData, render_home
 from bot.render.reminders import ReminderItem, render_reminder
@@ -102,3 +102,32 @@ def test_home_and_digest_show_the_same_desk_lines() -> None:
         assert line in digest_text
     assert "<@U0ALICE>: 3 claimed, 1 overdue" in digest_text
     assert "`▓▓▓▓░░░░░░ 2/5` <https://x.example/p/4|Road budget>" in home_text
+
+
+def test_an_article_is_named_by_its_title_or_first_line_never_a_number_when_it_has_one() -> None:
+    pasted = "City approves record road budget\n\nThe council approved $48 million on Tuesday."
+    assert article_name(None, 4, pasted) == "City approves record road budget"
+    assert article_name("Budget & potholes", 4, pasted) == "Budget & potholes"
+    assert article_name(None, 4, "<https://news.example/a|Road budget passes>\nmore") == (
+        "Road budget passes"
+    )
+    body_only = "The council approved a budget " * 10
+    assert article_name(None, 4, body_only) == "Article 4"
+
+
+def test_a_card_shows_the_sentence_before_its_ticket() -> None:
+    text = (
+        "Road budget passes\n\nThe council approved $48 million on Tuesday. It is the largest "
+        'since 2009.\n\n"We waited eight years," said Maria Lopez.'
+    )
+    assert sentence_before(text, text.index("It is the largest")) == (
+        "The council approved $48 million on Tuesday."
+    )
+    assert sentence_before(text, text.index("We waited")) == "It is the largest since 2009."
+    assert sentence_before(text, text.index("The council")) == "Road budget passes"
+    assert sentence_before(text, 0) is None
+    long_before = "word " * 100 + ". Next."
+    shown = sentence_before(long_before, long_before.index("Next"))
+    assert shown is not None
+    assert shown.startswith("…")
+    assert len(shown) <= 161

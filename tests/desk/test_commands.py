@@ -9,8 +9,10 @@ from bot import user_input, workflow
 from bot.desk.actions import DIGEST_EDITORS_ONLY
 from bot.localslack.blockkit import message_block_errors
 from bot.localslack.web_api import ALICE, CAROL, DESK, RANDOM
+from bot.render import ids
 from bot.render import messages as m
-from tests.desk.helpers import EDITOR, Desk, paste, tickets
+from bot.render.cards import BUTTON_CLAIM
+from tests.desk.helpers import ARTICLE, EDITOR, Desk, paste, tickets
 
 
 def run(desk: Desk, user: str, text: str, channel: str = DESK) -> str:
@@ -117,3 +119,43 @@ def test_unexpected_error_is_logged_and_apologised(
     desk.slack.wait_for(
         lambda: len(desk.slack.calls("chat.update")) >= 2, description="retried update"
     )
+
+
+def _answer_blocks(desk: Desk, user: str, text: str) -> list[dict[str, object]]:
+    delivery = desk.driver.command(user, "/factcheck", text, channel=DESK)
+    [answer] = desk.slack.wait_for(
+        lambda: desk.slack.responses(delivery.response_url), description=f"answer to {text!r}"
+    )
+    blocks = answer.body["blocks"]
+    assert message_block_errors(blocks) == []
+    return list(blocks)
+
+
+def test_mine_and_queue_show_due_story_and_a_button_like_the_home(desk: Desk) -> None:
+    headline = "Riverton passes its largest budget"
+    _message, _replies = paste(desk, f"{headline}\n\n{ARTICLE}")
+    desk.slack.wait_for_call("reactions.remove")  # the intake is over: the permalink is known
+    assert run(desk, ALICE, "claim 1") == m.CLAIMED.format(ids="#1")
+
+    mine = _answer_blocks(desk, ALICE, "mine")
+    [row] = [b for b in mine if "*#1*" in str(b.get("text"))]
+    shown = str(row["text"])
+    assert "due <!date" in shown
+    # The story is named by its first line and links to the article's thread.
+    assert "in <http" in shown
+    assert f"|{headline}>" in shown
+    assert isinstance(row["accessory"], dict)
+    assert row["accessory"]["type"] == "overflow"
+
+    queue = _answer_blocks(desk, ALICE, "queue")
+    rows = [b for b in queue if b.get("accessory")]
+    assert rows
+    assert all(f"|{headline}>" in str(b["text"]) for b in rows)
+    claim_buttons = [b["accessory"] for b in rows]
+    assert all(
+        isinstance(a, dict)
+        and a["action_id"] == ids.ACTION_CLAIM
+        and a["text"]["text"] == BUTTON_CLAIM
+        for a in claim_buttons
+    )
+    assert "*#1*" not in str(queue)

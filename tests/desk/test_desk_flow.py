@@ -6,7 +6,13 @@ from bot.localslack import payloads
 from bot.localslack.blockkit import visible_text
 from bot.localslack.web_api import ALICE, CAROL, DESK
 from bot.render import ids
-from bot.render.cards import BUTTON_RELEASE, STATUS_OPEN
+from bot.render.cards import (
+    BUTTON_FLAG,
+    BUTTON_VERIFY,
+    MENU_RELEASE_TEXT,
+    MENU_VERIFY_TEXT,
+    STATUS_OPEN,
+)
 from bot.render.messages import CLAIMED
 from tests.desk.helpers import (
     ARTICLE,
@@ -33,6 +39,15 @@ def test_paste_claim_verify_updates_the_card(desk: Desk) -> None:
     assert "Maria Lopez" in text
     assert "mayor of Riverton" in text
     assert STATUS_OPEN.replace("*", "") in text.replace("*", "")
+    # Each card shows the sentence before its ticket: the quote's card, the figures before it.
+    quote_card = next(
+        b
+        for b in reply["blocks"]
+        if "We have never invested" in b.get("text", {}).get("text", "")
+        and b.get("block_id", "").endswith("-card")
+    )
+    assert "Maria Lopez" in quote_card["text"]["text"]
+    assert "_Unemployment in the region fell to 3.1 percent in March" in quote_card["text"]["text"]
     assert slack.calls("reactions.add")
     slack.wait_for_call("reactions.remove")  # the :eyes: goes once the thread is posted
     rows = tickets(desk)
@@ -46,7 +61,15 @@ def test_paste_claim_verify_updates_the_card(desk: Desk) -> None:
         description="card shows the claim",
     )
     assert card is not None
-    assert BUTTON_RELEASE in visible_text(card["blocks"])
+    # What the holder does next is a button; Release moved into the ⋯ menu.
+    first_card = [b for b in card["blocks"] if b.get("block_id", "").startswith("ticket-1-")]
+    buttons = [
+        e["text"]["text"] for b in first_card if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert buttons == [BUTTON_VERIFY, BUTTON_FLAG]
+    menu = [o["text"]["text"] for o in first_card[0]["accessory"]["options"]]
+    assert MENU_RELEASE_TEXT in menu
+    assert MENU_VERIFY_TEXT not in menu
     assert len(thread_replies(slack, article["ts"])) == 1
 
     # Claim #2 by command: an ephemeral answer, and the same card message updated.
@@ -57,11 +80,9 @@ def test_paste_claim_verify_updates_the_card(desk: Desk) -> None:
     assert answer[0].response_type == "ephemeral"
     slack.wait_for(lambda: tickets(desk)[1].status == "claimed")
 
-    # Verify #1 through the modal, from the card's overflow menu.
+    # Verify #1 through the modal, from the card's Verify button.
     current = card_message(desk, reply["ts"])
-    desk.driver.choose(
-        ALICE, current, ids.ACTION_TICKET_MENU, ids.menu_value(ids.MENU_VERIFY, 1), channel=DESK
-    )
+    desk.driver.click(ALICE, current, ids.ACTION_VERIFY, channel=DESK)
     view = slack.wait_for(lambda: slack.views_opened(ALICE), description="verify modal")[-1]
     assert view["callback_id"] == ids.VIEW_VERIFY
     delivery = desk.driver.submit(

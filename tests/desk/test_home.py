@@ -12,6 +12,7 @@ from bot.localslack.blockkit import visible_text
 from bot.localslack.web_api import ALICE, DESK
 from bot.render import ids
 from bot.render.cards import BUTTON_CLAIM
+from bot.render.desk_lines import TICKET_STORY
 from bot.render.home import HOME_DESK, HOME_LOAD, HOME_MINE, HOME_QUEUE
 from storage.db import session_scope
 from storage.models import Ticket
@@ -95,7 +96,9 @@ def test_checker_home_lists_their_tickets_overdue_first_and_the_queue(desk: Desk
     assert "due <!date" in due_part
     for ticket_id in range(3, total + 1):
         (line,) = _lines_of(queue, ticket_id)
-        assert queue.split(line, 1)[1].lstrip("\n").startswith(BUTTON_CLAIM)
+        story, button = queue.split(line, 1)[1].lstrip("\n").split("\n", 2)[:2]
+        assert story.startswith(TICKET_STORY.format(story=""))
+        assert button == BUTTON_CLAIM
     assert HOME_DESK not in home  # a checker does not get the editors' glance
 
     # Claim #3 from the Home: the Home is published again, and the card in the thread shows it.

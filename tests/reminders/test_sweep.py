@@ -107,6 +107,22 @@ def test_one_dm_per_checker_lists_all_their_due_tickets(
     assert (first.reminders_sent, first.next_reminder_at) == (1, T0 + 2 * INTERVAL)
 
 
+def test_a_quote_in_a_reminder_dm_names_its_speaker(
+    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
+) -> None:
+    with session_scope(engine) as session:
+        article = make_article(session, channel=DESK)
+        quote = make_ticket(
+            session, article, kind="quote", text="Every ward gets its share.", speaker="Maria Lopez"
+        )
+        assert quote.id is not None
+        claim_ticket(quote.id, session=session, actor=ALICE, now=T0, policy=POLICY)
+    clock.set(T0 + INTERVAL)
+    ReminderSweeper(make_services()).sweep()
+    [dm] = slack.dms_to(ALICE)
+    assert f"*#{quote.id}* · quote · *Maria Lopez*" in str(dm["blocks"])
+
+
 def test_the_next_reminder_comes_one_interval_later(
     make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
 ) -> None:

@@ -66,7 +66,9 @@ def test_channel_digest_figures(engine: Engine) -> None:
     )
     assert [(o.ticket_id, o.assignee) for o in figures.overdue_tickets] == [(3, "U1")]
     assert figures.load == [CheckerLoad("U1", 1, 1), CheckerLoad("U2", 1, 0)]
-    assert figures.progress == [ArticleProgress(2, "Budget", "https://slack/p1", 2, 5)]
+    # The text's opening comes along: an untitled article is named by its first line.
+    lead = "The minister said unemployment fell to 3% last year."
+    assert figures.progress == [ArticleProgress(2, "Budget", "https://slack/p1", 2, 5, lead)]
     assert figures.articles_in_progress == 1
 
 
