@@ -18,7 +18,7 @@ import pytest
 from bot.command_grammar import HELP_TITLE
 from bot.localslack.web_api import ALICE, BOB, CAROL, DESK
 from bot.render import ids
-from bot.render.cards import BUTTON_CLAIM, MENU_VERIFY_TEXT
+from bot.render.cards import BUTTON_CLAIM, BUTTON_VERIFY
 from bot.render.digest import DIGEST_TITLE, OVERDUE_TITLE
 from bot.render.home import HOME_MINE, HOME_QUEUE
 from bot.render.modals import ERROR_NO_SOURCE, SUBMIT_VERIFY
@@ -113,8 +113,8 @@ def test_the_whole_desk_in_a_browser(running: Running, browser_page: Any, artifa
         expect(card(page, ticket_id, "status")).to_contain_text("Claimed by @Alice Checker")
     shot("2-claimed")
 
-    card(page, 1, "card").locator(".bk-overflow summary").click()
-    card(page, 1, "card").get_by_role("button", name=MENU_VERIFY_TEXT).click()
+    # A claimed card offers what its holder does next as buttons: Verify, Flag.
+    card(page, 1, "actions").get_by_role("button", name=BUTTON_VERIFY).click()
     expect(page.locator("#modal-submit")).to_have_text(SUBMIT_VERIFY)
     page.click("#modal-submit")
     expect(page.locator(f"[data-error-for='{ids.BLOCK_SOURCES}']")).to_have_text(ERROR_NO_SOURCE)
