@@ -75,6 +75,18 @@ def _options(element: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         yield from group.get("options") or []
 
 
+def _chosen(
+    element: Mapping[str, Any], action_id: str, value: str, block_id: str
+) -> dict[str, Any]:
+    """The ``actions`` entry for picking option ``value`` of an overflow menu or static select."""
+    options = {str(o.get("value")): o for o in _options(element)}
+    if value not in options:
+        raise AssertionError(f"{action_id!r} offers {sorted(options)}, not {value!r}")
+    label = str(options[value].get("text", {}).get("text", ""))
+    build = payloads.overflow if element.get("type") == "overflow" else payloads.static_select
+    return build(action_id, value=value, text=label, block_id=block_id)
+
+
 class SlackDriver:
     """Sends a bot what Slack would send; give it ``sender`` (HTTP) or ``socket`` (Socket Mode)."""
 
@@ -235,12 +247,7 @@ class SlackDriver:
     ) -> Delivery:
         """``user`` picks option ``value`` of an overflow menu or static select on a message."""
         block_id, element = self._element(message, action_id, block_id)
-        options = {str(o.get("value")): o for o in _options(element)}
-        if value not in options:
-            raise AssertionError(f"{action_id!r} offers {sorted(options)}, not {value!r}")
-        label = str(options[value].get("text", {}).get("text", ""))
-        build = payloads.overflow if element.get("type") == "overflow" else payloads.static_select
-        action = build(action_id, value=value, text=label, block_id=block_id)
+        action = _chosen(element, action_id, value, block_id)
         return self._message_action(user, message, action, channel)
 
     def submit(
@@ -302,20 +309,13 @@ class SlackDriver:
         if found is None:
             raise AssertionError(f"no element with action_id {action_id!r} in the view")
         block_id, element = found
-        label = str(element.get("text", {}).get("text", ""))
         if value is None:
+            label = str(element.get("text", {}).get("text", ""))
             action = payloads.button(
                 action_id, value=element.get("value"), block_id=block_id, text=label
             )
         else:
-            options = {str(o.get("value")): o for o in _options(element)}
-            if value not in options:
-                raise AssertionError(f"{action_id!r} offers {sorted(options)}, not {value!r}")
-            label = str(options[value].get("text", {}).get("text", ""))
-            build = (
-                payloads.overflow if element.get("type") == "overflow" else payloads.static_select
-            )
-            action = build(action_id, value=value, text=label, block_id=block_id)
+            action = _chosen(element, action_id, value, block_id)
         trigger_id = self.slack.new_trigger_id(user)
         payload = payloads.block_actions(
             user=user,

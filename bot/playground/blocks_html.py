@@ -126,11 +126,17 @@ def element_html(element: Any, reader: Reader) -> str:
     return _notice(UNSUPPORTED_ELEMENT, kind)
 
 
+def _initial_values(element: Json) -> set[str]:
+    """The option values an element starts with chosen (initial_option or initial_options)."""
+    chosen = {str(o.get("value")) for o in element.get("initial_options") or []}
+    if isinstance(element.get("initial_option"), Mapping):
+        chosen.add(str(element["initial_option"].get("value")))
+    return chosen
+
+
 def _choice_inputs(element: Json, reader: Reader, *, kind: str) -> str:
     action_id = escape(str(element.get("action_id", "")))
-    initial = {str(o.get("value")) for o in element.get("initial_options") or []}
-    if isinstance(element.get("initial_option"), Mapping):
-        initial.add(str(element["initial_option"].get("value")))
+    initial = _initial_values(element)
     rows = []
     for option in _options(element):
         value = str(option.get("value", ""))
@@ -186,9 +192,7 @@ def input_element_html(element: Any, reader: Reader) -> str:
         )
     if kind in ("static_select", "multi_static_select"):
         multiple = kind == "multi_static_select"
-        chosen = {str(o.get("value")) for o in element.get("initial_options") or []}
-        if isinstance(element.get("initial_option"), Mapping):
-            chosen.add(str(element["initial_option"].get("value")))
+        chosen = _initial_values(element)
         options = [] if multiple else ['<option value="">Choose…</option>']
         for option in _options(element):
             value = str(option.get("value", ""))

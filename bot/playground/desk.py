@@ -101,8 +101,9 @@ class Playground:
         server = create_http_server(
             services, create_app(services), mode="http", host=LOOPBACK, port=0
         )
-        threading.Thread(target=server.run, name="playground-bot", daemon=True).start()
-        self._stoppers.append(server.close)
+        serving = threading.Thread(target=server.run, name="playground-bot", daemon=True)
+        serving.start()
+        self._stoppers.append(lambda: _close_in_its_loop(server, serving))
         self.bot_url = f"http://{LOOPBACK}:{server.effective_port}"
         self.background = start_background_jobs(services)
         self._stoppers.append(self.background.stop)
@@ -295,6 +296,14 @@ class Playground:
         if self.settings is None:
             raise RuntimeError("the playground is not running; call start()")
         return self.settings
+
+
+def _close_in_its_loop(server: Any, serving: threading.Thread) -> None:
+    """Close waitress from its own loop thread (closing its sockets from another thread races
+    the loop's select: EBADF), give the loop a moment to finish, then end its worker threads."""
+    server.trigger.pull_trigger(server.close)
+    serving.join(timeout=5)
+    server.task_dispatcher.shutdown(timeout=5)
 
 
 def _duration(span: timedelta) -> str:
