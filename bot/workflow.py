@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col
 
 from bot import user_input
+from bot.clock import format_local_time
 from bot.config import Settings
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound, UserError
 from bot.extract.speakers import speaker_kind
@@ -99,14 +100,6 @@ def parse_ticket_id(text: str) -> int:
     if number is None:
         raise BadInput(NOT_A_TICKET_ID.format(word=text))
     return number
-
-
-def format_local_time(moment: datetime, *, now: datetime, zone: ZoneInfo) -> str:
-    """`10:42` today in the desk's zone, `3 Mar 10:42` on another day."""
-    local, today = moment.astimezone(zone), now.astimezone(zone)
-    if local.date() == today.date():
-        return local.strftime("%H:%M")
-    return f"{local.day} {local.strftime('%b %H:%M')}"
 
 
 def is_editor(session: Session, user_id: str, *, policy: DeskPolicy) -> bool:

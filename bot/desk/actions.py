@@ -12,16 +12,18 @@ from sqlmodel import Session
 
 from bot import command_grammar as g
 from bot import workflow
+from bot.clock import format_local_time, snooze_until
 from bot.desk.cards import refresh_ticket_cards
 from bot.desk.home import publish_home
 from bot.digest import compose_digest
-from bot.errors import BadInput, NotAllowed, NotFound
+from bot.errors import BadInput, NotAllowed, NotFound, UserError
 from bot.extract.markup import to_plain
 from bot.extract.names import full_names
 from bot.render import messages as m
 from bot.render.blocks import SlackMessage, escape, plain_message
 from bot.render.cards import render_ticket_card, ticket_line
 from bot.render.help import render_help
+from bot.render.reminders import render_snoozed
 from bot.services import Services
 from bot.workflow import DeskPolicy
 from storage.articles import articles_by_ids, get_article
@@ -89,6 +91,33 @@ def claim(services: Services, actor: str, ticket_ids: Sequence[int]) -> Answer:
         assert failed.error is not None
         raise failed.error
     return Answer(m.render_claimed(claimed, refusals), tuple(claimed))
+
+
+def snooze(services: Services, actor: str, ticket_ids: Sequence[int], choice: str) -> Answer:
+    """No reminder before `choice` ("hour", or "morning" in the actor's own time zone) for each
+    ticket the actor may snooze, in one transaction; the others are refused line by line."""
+    now, policy = services.clock(), _policy(services)
+    zone = services.zones.zone_of(actor)
+    until = snooze_until(now, choice, zone=zone, settings=services.settings)
+
+    def snooze_each(session: Session) -> tuple[list[int], list[str]]:
+        snoozed: list[int] = []
+        refusals: list[str] = []
+        for ticket_id in ticket_ids:
+            try:
+                workflow.snooze_ticket(
+                    ticket_id, session=session, actor=actor, now=now, policy=policy, until=until
+                )
+            except UserError as error:
+                refusals.append(error.message)
+            else:
+                snoozed.append(ticket_id)
+        return snoozed, refusals
+
+    snoozed, refusals = _in_transaction(services, snooze_each)
+    until_text = format_local_time(until, now=now, zone=zone)
+    lines = [render_snoozed(snoozed, until_text=until_text)] if snoozed else []
+    return Answer(plain_message("\n".join([*lines, *refusals])), tuple(snoozed))
 
 
 def release(services: Services, actor: str, ticket_id: int) -> Answer:

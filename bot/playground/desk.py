@@ -18,6 +18,7 @@ from typing import Any, Final
 import httpx
 
 from bot.app import create_app
+from bot.clock import next_local_time
 from bot.config import Settings, load_settings
 from bot.localslack import payloads
 from bot.localslack.driver import Delivery, SlackDriver
@@ -25,7 +26,6 @@ from bot.localslack.signing import EventSender
 from bot.localslack.web_api import SlackStandIn
 from bot.playground.clock import DeskTime
 from bot.playground.workspace import CHANNELS, EDITORS, as_slack_sends, handles, seed_playground
-from bot.reminders import next_local_time
 from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK, SLASH_COMMAND
 from bot.runtime import BackgroundJobs, build_services, start_background_jobs
 from bot.services import Services

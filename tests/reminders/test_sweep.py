@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from bot.clock import next_local_time, quiet_until, snooze_until
 from bot.localslack.web_api import ALICE, BOB, CAROL, DESK, SlackStandIn
-from bot.reminders import ReminderSweeper, SweepReport, next_local_time, quiet_until, snooze_until
+from bot.reminders import ReminderSweeper, SweepReport
 from bot.render import ids
 from bot.render.reminders import (
     ACTION_SNOOZE_HOUR,
