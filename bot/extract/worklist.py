@@ -26,7 +26,7 @@ _MIN_SHARED_WORDS: Final = 4
 # A word that many kept claims share tells nothing about which one a new claim repeats.
 _COMMON_WORD_CLAIMS: Final = 40
 _INDEX_FROM: Final = 64
-_NOT_WORD: Final = re.compile(r"[\W_]+")
+_WORD: Final = re.compile(r"\w+")
 # Words too common to tell two claims apart.
 _FUNCTION_WORDS: Final = frozenset(
     """a an the and or but of to in on at by for with from as is are was were be been it its
@@ -47,7 +47,7 @@ def claim_budget(chars: int, sentences: int, max_claims: int = DEFAULT_MAX_CLAIM
 
 def content_words(text: str) -> frozenset[str]:
     """The words that carry a claim, lower-cased: all but the commonest function words."""
-    return frozenset(_NOT_WORD.sub(" ", text).lower().split()) - _FUNCTION_WORDS
+    return frozenset(_WORD.findall(text.lower())) - _FUNCTION_WORDS
 
 
 class Candidate(NamedTuple):
