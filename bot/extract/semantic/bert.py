@@ -298,6 +298,8 @@ class OnnxBert:
         if threads:
             options.intra_op_num_threads = threads
         options.log_severity_level = 3
+        # Threads sleep between batches instead of spinning: the bot's other threads need the CPU.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(
             build_onnx(weights), options, providers=["CPUExecutionProvider"]
         )
