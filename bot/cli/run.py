@@ -91,13 +91,23 @@ def run(args: argparse.Namespace) -> int:
         pass
     finally:
         background.stop()
-        server.close()
+        _close_from_its_loop(server)
         http.join(timeout=5)
         if services is not None:
             services.work.drain()  # what was acked is answered before the process goes
         engine.dispose()
         logger.info("factcheck-bot stopped")
     return 0
+
+
+def _close_from_its_loop(server: Any) -> None:
+    """Close waitress on its own loop thread: pulling its trigger wakes the select() at once
+    (instead of after the loop's 1 s timeout) and no socket is closed under it."""
+    trigger = getattr(server, "trigger", None)
+    if trigger is None:  # a MultiSocketServer (several addresses) has no trigger of its own
+        server.close()
+        return
+    trigger.pull_trigger(server.close)
 
 
 def _bound_addresses(server: Any) -> list[tuple[str, int]]:
