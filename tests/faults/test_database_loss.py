@@ -30,8 +30,8 @@ from storage.models import Ticket
 from tests.db import url_string
 from tests.factories import make_article, make_ticket
 from tests.faults.tcp_proxy import TcpProxy
-from tests.faults.waiting import wait_until
 from tests.reminders.conftest import desk_settings
+from tests.waiting import wait_until
 
 #: Short enough to keep the test quick, long enough for a sweep on a loaded CI machine.
 STATEMENT_TIMEOUT = 1.0

@@ -26,8 +26,8 @@ from bot.localslack.web_api import SlackStandIn
 from bot.startup import DATABASE_WAITING, MALFORMED_TOKEN, SLACK_UNREACHABLE, TOKEN_REFUSED
 from tests.db import url_string
 from tests.faults.tcp_proxy import TcpProxy
-from tests.faults.waiting import wait_until
 from tests.slack.bot_process import BotProcess
+from tests.waiting import wait_until
 
 EXIT_CONFIG = 2
 

@@ -20,6 +20,7 @@ from storage.db import session_scope
 from storage.models import Ticket
 from tests.factories import make_article, make_ticket
 from tests.slack.bot_process import BotProcess
+from tests.waiting import wait_until
 
 POLICY = DeskPolicy(reminder_interval=timedelta(hours=1))
 
@@ -109,7 +110,9 @@ def test_apscheduler_sweeps_on_its_interval_and_snooze_works_end_to_end(
 
     # Many more ticks: still exactly those two DMs and one digest.
     ticks = sweep_ticks(bot)
-    slack.wait_for(lambda: sweep_ticks(bot) >= ticks + 5, timeout=20, description="5 more ticks")
+    # Polled: the ticks are log lines, not Slack calls, so slack.wait_for would only look
+    # again when its 20 s timeout ran out.
+    wait_until(lambda: sweep_ticks(bot) >= ticks + 5, timeout=20, description="5 more ticks")
     assert len(slack.dms_to(ALICE)) == 2
     assert (
         len([m for m in slack.messages_in(DESK) if "Fact-check desk" in str(m.get("blocks"))]) == 1
