@@ -20,6 +20,7 @@ from bot.localslack.blockkit import visible_text
 from bot.localslack.web_api import ALICE, BOB, CAROL, DESK, NEWSROOM
 from bot.playground.mrkdwn_html import Reader, mrkdwn_html
 from bot.playground.panes import ONLY_YOU
+from bot.playground.workspace import DAN
 from bot.render import ids
 from bot.render.cards import STATUS_OPEN
 from tests.desk.test_offers_flow import LONG_ARTICLE
@@ -202,3 +203,13 @@ def test_an_offered_claim_is_filed_from_the_page(running: Running) -> None:
     )
     pane = state(running, ALICE)["pane"]
     assert "Filed as" in pane
+
+
+def test_a_typed_mention_reaches_the_bot_as_slack_escapes_it(running: Running) -> None:
+    slack = running.playground.slack
+    paste_and_wait(running)
+    slack.wait_for(lambda: slack.messages_in(DESK, include_replies=True)[1:], timeout=20)
+    command = {"as": BOB, "channel": DESK, "text": "/factcheck assign 1 @dan"}
+    assert post(running, "/play/say", command).json()["ok"] is True
+    slack.wait_for(lambda: "U0DAN" in str(slack.messages_in(DESK, include_replies=True)))
+    assert 'Claimed</b> by <span class="mention">@Dan Checker</span>' in state(running, DAN)["pane"]
