@@ -223,14 +223,27 @@ def list_tickets(
     return list(session.scalars(statement))
 
 
-def finished_tickets(session: Session, *, limit: int | None = None) -> list[tuple[Ticket, Article]]:
-    """Verified, flagged and dismissed tickets with their articles, by closing time (exports)."""
+def finished_tickets(
+    session: Session,
+    *,
+    limit: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[tuple[Ticket, Article]]:
+    """Verified, flagged and dismissed tickets with their articles, by closing time (exports).
+
+    `since` (inclusive) and `until` (exclusive) bound the closing time.
+    """
     statement = (
         select(Ticket, Article)
         .join(Article, col(Article.id) == col(Ticket.article_id))
         .where(col(Ticket.status).in_(FINISHED_STATUSES))
         .order_by(col(Ticket.closed_at), col(Ticket.id))
     )
+    if since is not None:
+        statement = statement.where(col(Ticket.closed_at) >= since)
+    if until is not None:
+        statement = statement.where(col(Ticket.closed_at) < until)
     if limit is not None:
         statement = statement.limit(limit)
     return [(ticket, article) for ticket, article in session.execute(statement)]

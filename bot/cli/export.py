@@ -7,11 +7,15 @@ import csv
 import io
 import json
 import sys
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from bot.cli.db import open_desk_database
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.extract.types import SPEAKER_ORGANISATION
+from bot.slack_client import build_web_client
 from bot.verdicts import DEFAULT_SCALE, VerdictScale
 from storage.db import session_scope
 from storage.models import Article, Ticket
@@ -34,7 +38,15 @@ CSV_FIELDS = (
     "article_id",
     "article_url",
 )
-NO_ORG_NAME = "FACTCHECK_ORG_NAME is not set; ClaimReview's author will be left out"
+NO_AUTHOR = (
+    "ClaimReview needs an author: set FACTCHECK_ORG_NAME (Slack could not be asked for the "
+    "workspace's name: {reason})"
+)
+NO_URL = (
+    "FACTCHECK_ORG_URL is not set: reviews without a published fact-check URL are exported "
+    "without `url` (a Slack link is never published)"
+)
+BAD_DATE = "{flag}: {value!r} is not a date (YYYY-MM-DD) or ISO time"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +56,31 @@ def register(parser: argparse.ArgumentParser) -> None:
         "every finished ticket."
     )
     parser.add_argument("--format", choices=FORMATS, default="json", help="output format")
+    parser.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="only tickets finished at or after WHEN (YYYY-MM-DD, UTC midnight, or ISO time)",
+    )
+    parser.add_argument(
+        "--until",
+        metavar="WHEN",
+        help="only tickets finished before WHEN; a bare date includes that whole day",
+    )
     parser.set_defaults(handler=export)
+
+
+def parse_when(value: str, *, flag: str, end_of_day: bool = False) -> datetime:
+    """`2025-03-01` (UTC midnight; with `end_of_day`, the next midnight) or an ISO time."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise SystemExit(f"factcheck: {BAD_DATE.format(flag=flag, value=value)}") from None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    start = datetime.combine(day, time(0), tzinfo=UTC)
+    return start + timedelta(days=1) if end_of_day else start
 
 
 def article_url(article: Article) -> str | None:
@@ -52,11 +88,36 @@ def article_url(article: Article) -> str | None:
     return article.source_url or article.permalink
 
 
+def is_slack_link(url: str) -> bool:
+    """A workspace link (`https://team.slack.com/archives/...`): private, never published."""
+    host = (url.split("://", 1)[-1].split("/", 1)[0]).lower()
+    return host == "slack.com" or host.endswith(".slack.com")
+
+
+def public_url(*candidates: str | None) -> str | None:
+    """The first candidate that is not a Slack link."""
+    return next((url for url in candidates if url and not is_slack_link(url)), None)
+
+
+def workspace_name(settings: Settings) -> str:
+    """The Slack workspace's name (auth.test), the author when no organisation is configured."""
+    if settings.slack_bot_token is None:
+        raise SystemExit(f"factcheck: {NO_AUTHOR.format(reason='SLACK_BOT_TOKEN is not set')}")
+    try:
+        response = build_web_client(settings).auth_test()
+    except (SlackApiError, OSError) as error:
+        reason = type(error).__name__
+        if isinstance(error, SlackApiError):
+            reason = str(error.response.get("error"))
+        raise SystemExit(f"factcheck: {NO_AUTHOR.format(reason=reason)}") from None
+    return str(response.get("team") or response.get("team_id"))
+
+
 def claim_review(
     ticket: Ticket,
     article: Article,
     *,
-    org_name: str | None,
+    author_name: str,
     org_url: str | None,
     scale: VerdictScale = DEFAULT_SCALE,
 ) -> dict[str, Any] | None:
@@ -64,8 +125,9 @@ def claim_review(
 
     `reviewRating.ratingValue` sits on the declared scale (`bestRating`..`worstRating`); a
     verdict that is not a truth rating (Unverifiable) carries only its `alternateName`.
-    `url` is the organisation's page for the review when we have none of our own: the article
-    thread's permalink, else the organisation URL.
+    `url` is the published fact-check (the verdict's review URL), else the organisation's
+    URL; a Slack link never leaves the desk, neither as `url` nor as where the claim appeared.
+    `author` is always there: the organisation, else the workspace.
     """
     if not ticket.verdict:
         return None
@@ -86,7 +148,7 @@ def claim_review(
         if ticket.speaker_title and kind == "Person":
             speaker["jobTitle"] = ticket.speaker_title
         item["author"] = speaker
-    appearance = article_url(article)
+    appearance = public_url(article.source_url)
     if appearance:
         item["appearance"] = {"@type": "CreativeWork", "url": appearance}
     item["datePublished"] = article.created_at.date().isoformat()
@@ -99,14 +161,13 @@ def claim_review(
     }
     if ticket.closed_at is not None:
         review["datePublished"] = ticket.closed_at.date().isoformat()
-    url = article.permalink or org_url
+    url = public_url(org_url)
     if url:
         review["url"] = url
-    if org_name:
-        author: dict[str, Any] = {"@type": "Organization", "name": org_name}
-        if org_url:
-            author["url"] = org_url
-        review["author"] = author
+    author: dict[str, Any] = {"@type": "Organization", "name": author_name}
+    if public_url(org_url):
+        author["url"] = org_url
+    review["author"] = author
     return review
 
 
@@ -140,21 +201,24 @@ def to_csv(records: list[dict[str, Any]]) -> str:
 
 def export(args: argparse.Namespace) -> int:
     settings = load_settings()
+    since = parse_when(args.since, flag="--since") if args.since else None
+    until = parse_when(args.until, flag="--until", end_of_day=True) if args.until else None
     engine = open_desk_database(settings)
     try:
         with session_scope(engine) as session:
-            rows = finished_tickets(session)
+            rows = finished_tickets(session, since=since, until=until)
     finally:
         engine.dispose()
     if args.format == "claimreview":
-        if not settings.org_name:
-            print(f"factcheck: {NO_ORG_NAME}", file=sys.stderr)
+        author = settings.org_name or workspace_name(settings)
+        if not public_url(settings.org_url):
+            print(f"factcheck: {NO_URL}", file=sys.stderr)
         reviews = [
             review
             for ticket, article in rows
             if (
                 review := claim_review(
-                    ticket, article, org_name=settings.org_name, org_url=settings.org_url
+                    ticket, article, author_name=author, org_url=settings.org_url
                 )
             )
             is not None

@@ -102,7 +102,7 @@ def test_exports_use_the_fixed_speaker(engine: Engine) -> None:
         assert ticket is not None
         article = get_article(session, ticket.article_id)
         assert article is not None
-        review = claim_review(ticket, article, org_name=None, org_url=None)
+        review = claim_review(ticket, article, author_name="Fact Desk", org_url=None)
     assert review is not None
     assert review["itemReviewed"]["author"] == {
         "@type": "Organization",
