@@ -11,11 +11,7 @@ from bot.desk import actions, offers
 from bot.errors import BadInput
 from bot.listeners.errors import after_ack
 from bot.render import ids
-from bot.render.modals import (
-    render_fix_speaker_modal,
-    render_flag_modal,
-    render_verify_modal,
-)
+from bot.render.modals import render_fix_speaker_modal, render_flag_modal, render_verify_modal
 from bot.services import Services
 
 BAD_BUTTON = "That button is out of date; run `/factcheck show ID` to see the ticket."

@@ -8,10 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from bot.desk import actions
-from bot.errors import BadInput, UserError
-from bot.listeners.errors import after_ack
-from bot.render import ids
-from bot.render.modals import (
+from bot.desk.submissions import (
     fix_speaker_errors,
     flag_errors,
     read_fix_speaker,
@@ -19,6 +16,9 @@ from bot.render.modals import (
     read_verify,
     verify_errors,
 )
+from bot.errors import BadInput, UserError
+from bot.listeners.errors import after_ack
+from bot.render import ids
 from bot.services import Services
 
 

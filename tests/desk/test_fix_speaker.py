@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.desk.submissions import ERROR_NO_SPEAKER
 from bot.localslack import payloads
 from bot.localslack.web_api import ALICE, DESK
 from bot.render import ids
 from bot.render.cards import MENU_FIX_SPEAKER_TEXT, SPEAKER_KIND_LABELS, ticket_title
-from bot.render.modals import ERROR_NO_SPEAKER
 from storage.db import session_scope
 from storage.models import Ticket
 from storage.tickets import audit_trail

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.desk.submissions import ERROR_TOO_LONG
 from bot.localslack import payloads
 from bot.localslack.web_api import ALICE, DESK
 from bot.render import ids
-from bot.render.modals import (
-    ERROR_TOO_LONG,
-    MAX_NOTE_CHARS,
-    MAX_REASON_CHARS,
-    MAX_SOURCES_CHARS,
-)
+from bot.render.modals import MAX_NOTE_CHARS, MAX_REASON_CHARS, MAX_SOURCES_CHARS
 from tests.desk.helpers import Desk, only_card, paste, tickets
 
 HUGE = 200_000

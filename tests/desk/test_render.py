@@ -7,21 +7,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot import user_input
+from bot.desk.submissions import (
+    ERROR_NO_REASON,
+    ERROR_NO_SOURCE,
+    flag_errors,
+    read_verify,
+    verify_errors,
+)
 from bot.localslack.blockkit import message_block_errors, view_errors, visible_text
 from bot.render import ids
 from bot.render.cards import STATUS_OPEN, render_ticket_card, status_line
 from bot.render.help import render_help
 from bot.render.home import HomeData, render_home
 from bot.render.limits import split_blocks, trim
-from bot.render.modals import (
-    ERROR_NO_REASON,
-    ERROR_NO_SOURCE,
-    flag_errors,
-    read_verify,
-    render_flag_modal,
-    render_verify_modal,
-    verify_errors,
-)
+from bot.render.modals import render_flag_modal, render_verify_modal
 from bot.render.thread import CARDS_PER_MESSAGE, render_thread
 from storage.digest_figures import ArticleProgress, CheckerLoad, DigestFigures, OverdueItem
 from storage.models import Ticket
@@ -155,7 +154,7 @@ def test_verify_submission_validation() -> None:
 
 
 def test_flag_needs_a_reason_or_a_verdict() -> None:
-    from bot.render.modals import FlagSubmission
+    from bot.desk.submissions import FlagSubmission
 
     assert flag_errors(FlagSubmission(1, None, None, None)) == {ids.BLOCK_REASON: ERROR_NO_REASON}
     assert flag_errors(FlagSubmission(1, "Misleading", None, None)) == {}

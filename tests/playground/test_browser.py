@@ -16,12 +16,13 @@ from typing import Any
 import pytest
 
 from bot.command_grammar import HELP_TITLE
+from bot.desk.submissions import ERROR_NO_SOURCE
 from bot.localslack.web_api import ALICE, BOB, CAROL, DESK
 from bot.render import ids
 from bot.render.cards import BUTTON_CLAIM, BUTTON_VERIFY
 from bot.render.digest import DIGEST_TITLE, OVERDUE_TITLE
 from bot.render.home import HOME_MINE, HOME_QUEUE
-from bot.render.modals import ERROR_NO_SOURCE, SUBMIT_VERIFY
+from bot.render.modals import SUBMIT_VERIFY
 from bot.render.reminders import SNOOZE_HOUR_LABEL
 from tests.playground.conftest import ARTICLE, SAMPLE, XSS, Running
 
