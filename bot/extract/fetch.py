@@ -12,8 +12,10 @@ UserError
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urljoin, urlsplit
@@ -119,11 +121,19 @@ def _pinned(http: httpx.Client, url: str, address: str, timeout: float) -> httpx
     )
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """httpx's default TLS setup, built once per process: loading the CA bundle takes ~0.15 s,
+    and every Services (one per test desk) makes a client."""
+    return httpx.create_ssl_context()
+
+
 def link_client(timeout: float = 10.0) -> httpx.Client:
     """The client links are fetched with: redirects followed by hand (each hop re-checked), and
     no connection kept alive, so two names on one address never share a TLS session."""
     return httpx.Client(
         timeout=timeout,
+        verify=_tls_context(),
         follow_redirects=False,
         limits=httpx.Limits(max_keepalive_connections=0),
     )
