@@ -103,6 +103,12 @@ def quiet_until(now: datetime, zone: ZoneInfo, quiet: QuietHours | None) -> date
     return next_local_time(now, time(quiet.end, 0), zone)
 
 
+def local_day_start(now: datetime, zone: ZoneInfo) -> datetime:
+    """Midnight of `now`'s day in `zone`, as an aware time (the day a nudge counts against)."""
+    local = now.astimezone(zone)
+    return datetime.combine(local.date(), time(0), tzinfo=zone)
+
+
 def snooze_until(now: datetime, choice: str, *, zone: ZoneInfo, settings: Settings) -> datetime:
     """`hour`: one hour from now; `morning`: the checker's next morning in their time zone."""
     if choice == "hour":

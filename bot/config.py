@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -19,6 +19,9 @@ README_SLACK_APP = "README.md, section 'Create the Slack app'"
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+# 20:00-08:00 in each checker's own Slack time zone, unless FACTCHECK_QUIET_HOURS says otherwise.
+DEFAULT_QUIET_HOURS: Final = (20, 8)
+QUIET_HOURS_OFF: Final = ("", "none", "off")
 _QUIET_HOURS = re.compile(r"^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$")
 _SLACK_ID = re.compile(r"^[UWCGD][A-Z0-9]{2,}$")
 
@@ -90,8 +93,11 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias="FACTCHECK_EDITORS"
     )
     open_desk: bool = Field(default=True, validation_alias="FACTCHECK_OPEN_DESK")
+    # Unset: a checker's evening and night are quiet. `none` (or empty, as the contract
+    # has it) turns quiet hours off.
     quiet_hours: Annotated[QuietHours | None, NoDecode] = Field(
-        default=None, validation_alias="FACTCHECK_QUIET_HOURS"
+        default_factory=lambda: QuietHours(*DEFAULT_QUIET_HOURS),
+        validation_alias="FACTCHECK_QUIET_HOURS",
     )
     scheduler: bool = Field(default=True, validation_alias="FACTCHECK_SCHEDULER")
     extractor: Literal["auto", "rules", "semantic", "llm"] = Field(
@@ -167,12 +173,12 @@ class Settings(BaseSettings):
         if value is None or isinstance(value, QuietHours):
             return value
         if isinstance(value, str):
-            if not value.strip():
+            if value.strip().lower() in QUIET_HOURS_OFF:
                 return None
             match = _QUIET_HOURS.match(value)
             if match and int(match.group(1)) < 24 and int(match.group(2)) < 24:
                 return QuietHours(int(match.group(1)), int(match.group(2)))
-        raise ValueError(f"{value!r} is not a range of hours; write START-END, e.g. 20-08")
+        raise ValueError(f"{value!r} is not a range of hours; write START-END, e.g. 20-08, or none")
 
     @field_validator("slack_api_url")
     @classmethod

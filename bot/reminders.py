@@ -42,7 +42,7 @@ from typing import Final
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot.clock import ZoneBook, quiet_until
+from bot.clock import ZoneBook, local_day_start, quiet_until
 from bot.render.reminders import (
     EscalationItem,
     ReminderItem,
@@ -315,16 +315,30 @@ class ReminderSweeper:
     # --------------------------------------------------------------------- nudges
 
     def send_nudges(self, report: SweepReport) -> None:
-        """At most one "N claims still unclaimed" per article per interval, in its thread."""
+        """One "N claims still unclaimed" per article per working day, in its thread.
+
+        The first an interval after intake; another only on a later day of the desk's zone,
+        none in the desk's quiet hours (the evening and night), none once nothing is open.
+        """
         interval = self.settings.reminder_interval
         now = self.services.clock()
+        zone = self.settings.zone
+        if quiet_until(now, zone, self.settings.quiet_hours) is not None:
+            return
+        day_start = local_day_start(now, zone)
         with session_scope(self.services.engine) as session:
-            candidates = articles_to_nudge(session, now=now, interval=interval, limit=NUDGE_BATCH)
+            candidates = articles_to_nudge(
+                session, now=now, interval=interval, limit=NUDGE_BATCH, day_start=day_start
+            )
         for candidate in candidates:
             try:
                 with session_scope(self.services.engine) as session:
                     if not claim_nudge(
-                        session, article_id=candidate.article_id, now=now, interval=interval
+                        session,
+                        article_id=candidate.article_id,
+                        now=now,
+                        interval=interval,
+                        day_start=day_start,
                     ):
                         continue
                     self.services.client.chat_postMessage(

@@ -381,18 +381,29 @@ class NudgeCandidate:
     open_count: int
 
 
-def _nudge_due(now: datetime, interval: timedelta) -> Any:
+def _nudge_due(now: datetime, interval: timedelta, day_start: datetime | None) -> Any:
+    """The first nudge an interval after intake; then one an interval later, and (with
+    `day_start`) only if the last one was before that day began: at most one a day."""
     cutoff = now - interval
+    again = col(Article.last_nudged_at) <= cutoff
+    if day_start is not None:
+        again = and_(again, col(Article.last_nudged_at) < day_start)
     return or_(
         and_(col(Article.last_nudged_at).is_(None), col(Article.created_at) <= cutoff),
-        col(Article.last_nudged_at) <= cutoff,
+        again,
     )
 
 
 def articles_to_nudge(
-    session: Session, *, now: datetime, interval: timedelta, limit: int = 100
+    session: Session,
+    *,
+    now: datetime,
+    interval: timedelta,
+    limit: int = 100,
+    day_start: datetime | None = None,
 ) -> list[NudgeCandidate]:
-    """Articles with unclaimed tickets whose last nudge (or intake) is an interval old."""
+    """Articles with unclaimed tickets whose last nudge (or intake) is an interval old
+    (and, with `day_start`, was not today)."""
     open_count = func.count(col(Ticket.id)).label("open_count")
     rows = session.execute(
         select(
@@ -403,7 +414,7 @@ def articles_to_nudge(
             open_count,
         )
         .join(Ticket, col(Ticket.article_id) == col(Article.id))
-        .where(col(Ticket.status) == "open", _nudge_due(now, interval))
+        .where(col(Ticket.status) == "open", _nudge_due(now, interval, day_start))
         .group_by(col(Article.id), col(Article.channel), col(Article.ts), col(Article.reply_ts))
         .order_by(col(Article.id))
         .limit(limit)
@@ -415,7 +426,14 @@ def articles_to_nudge(
     ]
 
 
-def claim_nudge(session: Session, *, article_id: int, now: datetime, interval: timedelta) -> bool:
+def claim_nudge(
+    session: Session,
+    *,
+    article_id: int,
+    now: datetime,
+    interval: timedelta,
+    day_start: datetime | None = None,
+) -> bool:
     """Win this interval's nudge for the article; False if already nudged or nothing is open.
 
     One conditional UPDATE of `article.last_nudged_at`; post the nudge in the same transaction
@@ -424,7 +442,7 @@ def claim_nudge(session: Session, *, article_id: int, now: datetime, interval: t
     has_open = exists().where(col(Ticket.article_id) == article_id, col(Ticket.status) == "open")
     won = session.scalar(
         update(Article)
-        .where(col(Article.id) == article_id, _nudge_due(now, interval), has_open)
+        .where(col(Article.id) == article_id, _nudge_due(now, interval, day_start), has_open)
         .values(last_nudged_at=now)
         .returning(col(Article.id))
         .execution_options(synchronize_session=False)

@@ -90,6 +90,8 @@ class Playground:
                 "editors": list(EDITORS),
                 "digest_channel": None,
                 "scheduler": True,
+                # The playground shows reminders whenever it is played, night included.
+                "quiet_hours": None,
                 **self.overrides,
             }
         )

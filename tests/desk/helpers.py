@@ -49,6 +49,7 @@ def desk_settings(stand_in: SlackStandIn, database: str, **overrides: object) ->
         "editors": [EDITOR],
         "min_article_chars": 200,
         "scheduler": False,
+        "quiet_hours": None,  # desk flows at any hour; quiet hours are tested in tests/reminders
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 import pytest
 
-from bot.config import QuietHours, load_settings, parse_duration
+from bot.config import DEFAULT_QUIET_HOURS, QuietHours, load_settings, parse_duration
 from bot.errors import ConfigError
 
 
@@ -54,6 +54,18 @@ def test_lists_and_hours_are_read_as_operators_write_them(monkeypatch: pytest.Mo
     assert settings.quiet_hours.contains(7)
     assert not settings.quiet_hours.contains(8)
     assert not settings.quiet_hours.contains(12)
+
+
+def test_quiet_hours_default_to_the_evening_and_night_and_none_turns_them_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("FACTCHECK_QUIET_HOURS", raising=False)
+    quiet = load_settings(_env_file=None).quiet_hours
+    assert quiet is not None
+    assert (quiet.start, quiet.end) == DEFAULT_QUIET_HOURS == (20, 8)
+    for off in ("none", "NONE", "off", ""):  # the contract's "(empty: none)" still works
+        monkeypatch.setenv("FACTCHECK_QUIET_HOURS", off)
+        assert load_settings(_env_file=None).quiet_hours is None
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,8 @@ def desk_settings(stand_in: SlackStandIn, **overrides: Any) -> Settings:
         "reminder_interval": "4h",
         "escalate_after": 3,
         "timezone": "UTC",
+        # The sweep's rules at any hour; the quiet-hours tests turn them on themselves.
+        "quiet_hours": "none",
     }
     values.update(overrides)
     return load_settings(_env_file=None, **values)

@@ -360,14 +360,14 @@ def test_a_reminder_refused_with_429_is_sent_on_a_later_sweep_once(
         assert len(list(session.scalars(select(ReminderDelivery)))) == 2
 
 
-def test_unclaimed_tickets_get_one_nudge_per_interval_and_none_once_taken(
+def test_unclaimed_tickets_get_one_nudge_a_working_day_none_at_night_none_once_taken(
     make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
 ) -> None:
     article_ts = slack.post_as_user(ALICE, DESK, "https://news.example/budget")["ts"]
     with session_scope(engine) as session:
-        article = make_article(session, channel=DESK, ts=article_ts)
+        article = make_article(session, channel=DESK, ts=article_ts)  # pasted at T0, 09:00
         open_ids = [make_ticket(session, article).id for _ in range(5)]
-    sweeper = ReminderSweeper(make_services())
+    sweeper = ReminderSweeper(make_services(quiet_hours="20-08"))
 
     def nudges() -> list[str]:
         thread = slack.messages_in(DESK, thread_ts=article_ts)
@@ -376,29 +376,46 @@ def test_unclaimed_tickets_get_one_nudge_per_interval_and_none_once_taken(
     clock.set(T0 + INTERVAL - timedelta(seconds=1))
     sweeper.sweep()
     assert nudges() == []
-    clock.set(T0 + INTERVAL)
+    clock.set(T0 + INTERVAL)  # 13:00: an interval after the paste
     sweeper.sweep()
     sweeper.sweep()
     assert nudges() == [render_nudge(5)]
     assert "5 claims still unclaimed" in nudges()[0]
-    clock.set(T0 + 2 * INTERVAL - timedelta(seconds=1))
-    sweeper.sweep()
-    assert len(nudges()) == 1
+    for later in (2 * INTERVAL, 3 * INTERVAL, 4 * INTERVAL, 5 * INTERVAL):  # 17:00 ... 05:00
+        clock.set(T0 + later)
+        sweeper.sweep()
+    assert len(nudges()) == 1  # not again the same day, and none at night
 
     with session_scope(engine) as session:
         for ticket_id in open_ids[:4]:
             assert ticket_id is not None
             claim_ticket(ticket_id, session=session, actor=BOB, now=clock(), policy=POLICY)
-    clock.set(T0 + 2 * INTERVAL)
+    clock.set(T0 + timedelta(hours=23))  # 08:00 the next morning: the next working day
     sweeper.sweep()
     assert nudges()[-1] == render_nudge(1)
+    assert len(nudges()) == 2
     with session_scope(engine) as session:
         assert open_ids[4] is not None
         claim_ticket(open_ids[4], session=session, actor=BOB, now=clock(), policy=POLICY)
-    clock.set(T0 + 3 * INTERVAL)
+    clock.set(T0 + timedelta(days=2))
     report = sweeper.sweep()
     assert report.nudges == 0
     assert len(nudges()) == 2
+
+
+def test_an_evening_article_is_nudged_the_next_morning_not_at_night(
+    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
+) -> None:
+    evening = T0 + timedelta(hours=10)  # 19:00
+    article_ts = slack.post_as_user(ALICE, DESK, "https://news.example/late")["ts"]
+    with session_scope(engine) as session:
+        article = make_article(session, channel=DESK, ts=article_ts, created_at=evening)
+        make_ticket(session, article, now=evening)
+    sweeper = ReminderSweeper(make_services(quiet_hours="20-08"))
+    clock.set(evening + INTERVAL)  # 23:00
+    assert sweeper.sweep().nudges == 0
+    clock.set(T0 + timedelta(hours=23))  # 08:00
+    assert sweeper.sweep().nudges == 1
 
 
 def test_a_snooze_clicked_while_the_dm_was_on_its_way_is_kept(engine: Engine) -> None:
