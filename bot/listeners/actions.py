@@ -87,7 +87,36 @@ def file_offer(services: Services, body: dict[str, Any], action: dict[str, Any])
     offers.file_offered_claim(services, body["user"]["id"], int(value), thread_ts=thread_ts)
 
 
+
+def assign_picked(services: Services, body: dict[str, Any], action: dict[str, Any]) -> None:
+    """An editor picked someone in Assign…: assign the ticket its block names, say so to them."""
+    ticket_id = ids.ticket_id_of_block(str(action.get("block_id", "")))
+    assignee = str(action.get("selected_user") or "")
+    if ticket_id is None or not assignee:
+        raise BadInput(BAD_BUTTON)
+    editor = body["user"]["id"]
+    answer = actions.assign(services, editor, ticket_id, assignee)
+    actions.after_change(services, editor, answer.changed)
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    if channel:
+        services.client.chat_postEphemeral(channel=channel, user=editor, text=answer.message.text)
+
+
 def register(app: App, services: Services) -> None:
+    @app.action(ids.ACTION_ASSIGN_PICK)
+    def on_assign_pick(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext
+    ) -> None:
+        ack()
+        after_ack(services, body, context, lambda: assign_picked(services, body, action))
+
+    @app.action(ids.ACTION_OPEN_THREAD)
+    def on_open_thread(ack: Ack) -> None:
+        ack()  # a link button: Slack opens the thread; nothing to do here
+
+
     @app.action(ids.ACTION_FILE_OFFER)
     def on_file_offer(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext

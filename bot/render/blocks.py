@@ -149,6 +149,15 @@ def button(
     return element
 
 
+def user_picker(action_id: str, placeholder: str) -> Block:
+    """A users_select: Slack lists the workspace's people; the choice arrives as `selected_user`."""
+    return {
+        "type": "users_select",
+        "action_id": action_id,
+        "placeholder": plain_text(placeholder, limit=MAX_BUTTON_TEXT),
+    }
+
+
 def overflow(action_id: str, options: list[tuple[str, str]]) -> Block:
     """The ⋯ menu: (label, value) pairs."""
     return {

@@ -18,6 +18,10 @@ ACTION_FLAG: Final = "ticket_flag"
 ACTION_TICKET_MENU: Final = "ticket_menu"
 # The button beside an offered claim ("Also worth a look"); its value is the offer's id.
 ACTION_FILE_OFFER: Final = "offer_file"
+# For editors (escalation DMs, the digest): a user picker that assigns the ticket named by its
+# block id, and a link button to the article's thread (Slack still sends it; it is acked).
+ACTION_ASSIGN_PICK: Final = "ticket_assign_pick"
+ACTION_OPEN_THREAD: Final = "ticket_open_thread"
 
 # Overflow options carry "<verb>:<ticket id>"; the verbs below.
 MENU_VERIFY: Final = "verify"

@@ -18,6 +18,7 @@ from bot.render.blocks import (
     overflow,
     plural,
     section,
+    user_picker,
 )
 from bot.render.cards import BUTTON_FLAG, BUTTON_RELEASE, BUTTON_VERIFY
 from bot.render.limits import (
@@ -48,6 +49,8 @@ NUDGE_TEXT: Final = (
     "{claims} still unclaimed in this article. Claim one with its button above "
     "or `/factcheck claim ID`."
 )
+ASSIGN_PLACEHOLDER: Final = "Assign…"
+OPEN_THREAD_LABEL: Final = "Open thread"
 SNOOZED_TEXT: Final = "Snoozed {ids} until {until}. I will remind you then."
 
 
@@ -217,7 +220,7 @@ def render_escalation(
     blocks: list[Block] = [
         section(ESCALATION_HEADER.format(tickets=plural(count, "ticket"), reminders=reminders))
     ]
-    room = MAX_MESSAGE_BLOCKS - 2
+    room = (MAX_MESSAGE_BLOCKS - 2) // 2  # each ticket: its text and its actions
     for item in items[:room]:
         held = format_held(now - item.claimed_at) if item.claimed_at else "a while"
         line = ESCALATION_LINE.format(
@@ -233,6 +236,7 @@ def render_escalation(
                 block_id=ids.ticket_block_id(item.ticket_id, "escalation"),
             )
         )
+        blocks.append(editor_actions(item.ticket_id, item.article_link, "escalationactions"))
     if count > room:
         rest = [item.ticket_id for item in items[room:]]
         blocks.append(context(f"Also: {_ids_text(rest)}"))
@@ -243,6 +247,17 @@ def render_escalation(
         MAX_FALLBACK_TEXT,
     )
     return SlackMessage(text=text, blocks=blocks)
+
+
+def editor_actions(ticket_id: int, thread_link: str | None, part: str) -> Block:
+    """What an editor does with a stalled ticket: Assign… (a user picker), Open thread."""
+    elements = [user_picker(ids.ACTION_ASSIGN_PICK, ASSIGN_PLACEHOLDER)]
+    if thread_link:
+        elements.append(
+            button(OPEN_THREAD_LABEL, ids.ACTION_OPEN_THREAD, str(ticket_id), url=thread_link)
+        )
+    # The block id names the ticket: a users_select carries no value of its own.
+    return actions(elements, block_id=ids.ticket_block_id(ticket_id, part))
 
 
 def render_nudge(open_count: int) -> str:
