@@ -44,8 +44,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     configure_logging("INFO")
-    # A line per scheduler tick would bury the one line that says where the page is.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # A line per scheduler tick, or per click the page delivers, would bury the bot's own log.
+    for chatty in ("apscheduler", "httpx"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     from bot.playground.desk import Playground
     from bot.playground.page import PageServer
 
