@@ -2,6 +2,8 @@
 
 Usage: python benchmarks/ticket_budget.py PATH/quotes-dev.jsonl [--min-kb 2] [--max-kb 5]
 
+Uses the claim scorer and FACTCHECK_MAX_CLAIMS the settings give (FACTCHECK_EXTRACTOR=rules
+for the rules scorer; auto, the default, is the semantic one when its extra is installed).
 Prints, for the articles of MIN..MAX kB (UTF-8), the median and largest number of claim tickets
 and their distribution, then the number of ticket pairs (claims and quotes) that share text
 over every article. The issue's bar: median <= 6, none above 10, 0 overlapping pairs.
@@ -16,7 +18,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from bot.config import load_settings
 from bot.extract import extract
+from bot.extract.scoring import build_semantic_scorer
 from bot.extract.worklist import overlapping_tickets
 
 MISSING = "ticket_budget: {path}: no such file (pass the path to quotes-dev.jsonl from ../shared)"
@@ -30,6 +34,9 @@ def main() -> int:
     args = parser.parse_args()
     if not args.path.is_file():
         sys.exit(MISSING.format(path=args.path))
+    settings = load_settings()
+    scorer = build_semantic_scorer(settings)
+    print(f"scorer: {'rules' if scorer is None else scorer.name}, max claims {settings.max_claims}")
     counts: list[int] = []
     offered: list[int] = []
     overlaps = 0
@@ -39,7 +46,7 @@ def main() -> int:
             if not line.strip():
                 continue
             text = json.loads(line)["text"]
-            result = extract(text)
+            result = extract(text, scorer=scorer, max_claims=settings.max_claims)
             articles += 1
             spans = [(c.start, c.end) for c in result.claims if c.ticket]
             spans += [(q.start, q.end) for q in result.quotes]

@@ -12,6 +12,7 @@ from typing import Any, TextIO
 from bot.errors import BadInput
 from bot.extract import ClaimScorer, Extraction, extract
 from bot.extract.claims import check_reason
+from bot.extract.worklist import DEFAULT_MAX_CLAIMS
 
 NO_FILE = "{path}: no such file"
 CLAIMS_HEADING = "CLAIMS ({filed} tickets, {offered} offered)"
@@ -109,22 +110,29 @@ def render_table(result: Extraction) -> str:
     return "\n".join(lines)
 
 
-def _scorer() -> ClaimScorer | None:
-    """The configured claim scorer, loaded when a command needs it (None: the rules scorer)."""
+def _scorer() -> tuple[ClaimScorer | None, int]:
+    """The configured claim scorer (None: the rules scorer), loaded when a command needs it,
+    and FACTCHECK_MAX_CLAIMS, so `ticket` marks what the desk would file."""
     # The environment outranks .env in Settings, so FACTCHECK_EXTRACTOR=rules (or llm, whose
-    # fallback is the rules engine) settles it without loading pydantic-settings (~0.2 s).
-    if os.environ.get("FACTCHECK_EXTRACTOR") in {"rules", "llm"}:
-        return None
+    # fallback is the rules engine) settles it without loading pydantic-settings (~0.2 s),
+    # unless FACTCHECK_MAX_CLAIMS is set (or may be, in a .env file) and needs validating.
+    if (
+        os.environ.get("FACTCHECK_EXTRACTOR") in {"rules", "llm"}
+        and "FACTCHECK_MAX_CLAIMS" not in os.environ
+        and not Path(".env").exists()
+    ):
+        return None, DEFAULT_MAX_CLAIMS
     from bot.config import load_settings
     from bot.extract.scoring import build_semantic_scorer
 
-    return build_semantic_scorer(load_settings())
+    settings = load_settings()
+    return build_semantic_scorer(settings), settings.max_claims
 
 
 def run(args: argparse.Namespace) -> int:
     if args.jsonl:
         handle = _open_lines(args.jsonl)
-        scorer = _scorer()
+        scorer, max_claims = _scorer()
         try:
             for number, line in enumerate(handle, 1):
                 if not line.strip():
@@ -135,7 +143,12 @@ def run(args: argparse.Namespace) -> int:
                     raise BadInput(BAD_LINE.format(number=number)) from None
                 if not isinstance(row, dict) or not isinstance(row.get("text"), str):
                     raise BadInput(BAD_LINE.format(number=number))
-                result = extract(row["text"], scorer=scorer, claim_threshold=args.threshold)
+                result = extract(
+                    row["text"],
+                    scorer=scorer,
+                    claim_threshold=args.threshold,
+                    max_claims=max_claims,
+                )
                 out = {"id": row.get("id"), **as_json(result)}
                 sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         finally:
@@ -143,7 +156,8 @@ def run(args: argparse.Namespace) -> int:
                 handle.close()
         return 0
     text = _read(args.file)
-    result = extract(text, scorer=_scorer(), claim_threshold=args.threshold)
+    scorer, max_claims = _scorer()
+    result = extract(text, scorer=scorer, claim_threshold=args.threshold, max_claims=max_claims)
     if args.json:
         print(json.dumps(as_json(result), ensure_ascii=False, indent=2))
     else:

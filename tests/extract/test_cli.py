@@ -131,3 +131,31 @@ def test_extract_json_marks_which_claims_are_tickets(
     assert main(["extract", str(source)]) == 0
     heading = CLAIMS_HEADING.format(filed=filed, offered=len(claims) - filed)
     assert heading in capsys.readouterr().out
+
+
+def test_extract_marks_tickets_under_factcheck_max_claims(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FACTCHECK_EXTRACTOR", "rules")
+    monkeypatch.setenv("FACTCHECK_MAX_CLAIMS", "2")
+    source = tmp_path / "long.txt"
+    source.write_text(
+        "\n\n".join(
+            f"{town} spent {n * 7 + 3} million euros on {what} in {1990 + n}, "
+            "according to the regional audit office."
+            for n, (town, what) in enumerate(
+                [
+                    ("Riverton", "its harbour wall"),
+                    ("Eastport", "a new ferry pier"),
+                    ("Millbrook", "flood pumps"),
+                    ("Lakeside", "school roofs"),
+                    ("Northgate", "a tram depot"),
+                ],
+                start=1,
+            )
+        ),
+        encoding="utf-8",
+    )
+    assert main(["extract", str(source), "--json"]) == 0
+    claims = json.loads(capsys.readouterr().out)["claims"]
+    assert sum(claim["ticket"] for claim in claims) == 2 < len(claims)
