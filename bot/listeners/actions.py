@@ -87,7 +87,6 @@ def file_offer(services: Services, body: dict[str, Any], action: dict[str, Any])
     offers.file_offered_claim(services, body["user"]["id"], int(value), thread_ts=thread_ts)
 
 
-
 def assign_picked(services: Services, body: dict[str, Any], action: dict[str, Any]) -> None:
     """An editor picked someone in Assign…: assign the ticket its block names, say so to them."""
     ticket_id = ids.ticket_id_of_block(str(action.get("block_id", "")))
@@ -115,7 +114,6 @@ def register(app: App, services: Services) -> None:
     @app.action(ids.ACTION_OPEN_THREAD)
     def on_open_thread(ack: Ack) -> None:
         ack()  # a link button: Slack opens the thread; nothing to do here
-
 
     @app.action(ids.ACTION_FILE_OFFER)
     def on_file_offer(
