@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.render.blocks import SlackMessage
 from bot.render.digest import render_digest
 from bot.services import Services
+from bot.verdicts import DEFAULT_SCALE
 from storage.articles import article_channels, recent_articles
 from storage.db import session_scope
 from storage.digest_figures import digest_figures
@@ -79,6 +80,7 @@ def compose_digest(
         since=since,
         now=now,
         list_limit=DIGEST_LIST_LIMIT,
+        wrong_verdicts=DEFAULT_SCALE.wrong_labels(),
     )
     return render_digest(figures, zone=settings.zone)
 

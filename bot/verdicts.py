@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from bot.errors import BadInput
 
 UNKNOWN_VERDICT = "{label!r} is not a verdict; use one of: {labels}"
+# A rating this low or lower says the claim or quote is wrong (Misleading and below).
+WRONG_AT_MOST = 2
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,12 @@ class VerdictScale:
     def labels(self, kind: str = "quote") -> list[str]:
         """Labels allowed for a ticket of `kind` (`claim` or `quote`), in scale order."""
         return [v.label for v in self.verdicts if kind == "quote" or not v.quotes_only]
+
+    def wrong_labels(self) -> list[str]:
+        """Verdicts that say the claim or quote is wrong (rated 2 or lower): the digest lists them."""
+        return [
+            v.label for v in self.verdicts if v.rating is not None and v.rating <= WRONG_AT_MOST
+        ]
 
     def get(self, label: str) -> Verdict | None:
         return self._by_key.get(_key(label))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, func, select, union
+from sqlalchemy import Select, and_, case, func, or_, select, union
 from sqlmodel import Session, col
 
 from storage.models import FINISHED_STATUSES, Article, Ticket
@@ -19,11 +20,29 @@ _S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
 
 @dataclass(frozen=True)
 class FlaggedItem:
+    """A ticket found wrong since the last digest: flagged, or verified with a wrong verdict."""
+
     ticket_id: int
     text: str
     verdict: str | None
     reason: str | None
     assignee: str | None
+    article_permalink: str | None
+    status: str = "flagged"
+    source: str | None = None  # the first source the checker gave
+    speaker: str | None = None
+    article_title: str | None = None
+    article_id: int | None = None
+
+
+@dataclass(frozen=True)
+class UnclaimedItem:
+    """The oldest ticket nobody has claimed: how long it has waited, and where."""
+
+    ticket_id: int
+    text: str
+    created_at: datetime
+    speaker: str | None
     article_permalink: str | None
 
 
@@ -72,6 +91,11 @@ class DigestFigures:
     load: list[CheckerLoad]
     progress: list[ArticleProgress]
     articles_in_progress: int
+    # Finished since `since`, counted by verdict (truth), apart from the workflow counts above.
+    verdicts_since: dict[str, int] = field(default_factory=dict)
+    # How many tickets `flagged` would list without its limit (flagged + wrong verdicts).
+    found_wrong_since: int = 0
+    oldest_unclaimed: UnclaimedItem | None = None
 
 
 def _in_channel(statement: _S, channel: str | None) -> _S:
@@ -91,6 +115,7 @@ def digest_figures(
     since: datetime,
     now: datetime,
     list_limit: int = 10,
+    wrong_verdicts: Sequence[str] = (),
 ) -> DigestFigures:
     """Figures for `channel`'s articles (None: the whole desk), each list at most `list_limit`.
 
@@ -120,6 +145,20 @@ def digest_figures(
         int(value or 0) for value in counts
     )
 
+    # Found wrong: flagged (an editor should look), or verified with a wrong verdict.
+    found_wrong = and_(
+        closed_at >= since,
+        or_(
+            status == "flagged",
+            and_(status == "verified", col(Ticket.verdict).in_(list(wrong_verdicts))),
+        ),
+    )
+    found_wrong_since = int(
+        session.scalar(
+            _in_channel(select(func.count()).select_from(Ticket).where(found_wrong), channel)
+        )
+        or 0
+    )
     flagged_rows = session.execute(
         _in_channel(
             select(
@@ -129,14 +168,43 @@ def digest_figures(
                 col(Ticket.reason),
                 col(Ticket.assignee),
                 col(Ticket.article_id),
-            ).where(status == "flagged", closed_at >= since),
+                status,
+                col(Ticket.sources),
+                col(Ticket.speaker),
+            ).where(found_wrong),
             channel,
         )
         .order_by(closed_at, col(Ticket.id))
         .limit(list_limit)
     )
     flagged_list = list(flagged_rows)
-    permalinks = _permalinks(session, [row[5] for row in flagged_list])
+    article_rows = _articles(session, [row[5] for row in flagged_list])
+    verdict_rows = session.execute(
+        _in_channel(
+            select(col(Ticket.verdict), func.count())
+            .where(closed_at >= since, col(Ticket.verdict).is_not(None))
+            .group_by(col(Ticket.verdict)),
+            channel,
+        )
+    )
+    oldest = session.execute(
+        _in_channel(
+            select(
+                col(Ticket.id),
+                col(Ticket.text),
+                col(Ticket.created_at),
+                col(Ticket.speaker),
+                col(Ticket.article_id),
+            ).where(status == "open"),
+            channel,
+        )
+        .order_by(col(Ticket.created_at), col(Ticket.id))
+        .limit(1)
+    ).first()
+    oldest_unclaimed = None
+    if oldest is not None and oldest[0] is not None:
+        oldest_link = _articles(session, [oldest[4]]).get(oldest[4], (None, None))[0]
+        oldest_unclaimed = UnclaimedItem(oldest[0], oldest[1], oldest[2], oldest[3], oldest_link)
 
     overdue_rows = session.execute(
         _in_channel(
@@ -206,10 +274,27 @@ def digest_figures(
         flagged_since=flagged,
         dismissed_since=dismissed,
         flagged=[
-            FlaggedItem(tid, text, verdict, reason, assignee, permalinks.get(article_id))
-            for tid, text, verdict, reason, assignee, article_id in flagged_list
+            FlaggedItem(
+                tid,
+                text,
+                verdict,
+                reason,
+                assignee,
+                article_rows.get(article_id, (None, None))[0],
+                status=state,
+                source=(sources or [None])[0],
+                speaker=speaker,
+                article_title=article_rows.get(article_id, (None, None))[1],
+                article_id=article_id,
+            )
+            for tid, text, verdict, reason, assignee, article_id, state, sources, speaker in (
+                flagged_list
+            )
             if tid is not None
         ],
+        verdicts_since={str(label): int(count) for label, count in verdict_rows if label},
+        found_wrong_since=found_wrong_since,
+        oldest_unclaimed=oldest_unclaimed,
         overdue_tickets=[
             OverdueItem(tid, text, assignee or "", due_at)
             for tid, text, assignee, due_at in overdue_rows
@@ -228,10 +313,15 @@ def digest_figures(
     )
 
 
-def _permalinks(session: Session, article_ids: list[int]) -> dict[int, str | None]:
+def _articles(session: Session, article_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
+    """(permalink, name) per article: its title, else the opening of its text."""
     if not article_ids:
         return {}
     rows = session.execute(
-        select(col(Article.id), col(Article.permalink)).where(col(Article.id).in_(article_ids))
+        select(
+            col(Article.id),
+            col(Article.permalink),
+            func.coalesce(col(Article.title), func.substr(col(Article.text), 1, LEAD_CHARS)),
+        ).where(col(Article.id).in_(article_ids))
     )
-    return {aid: link for aid, link in rows if aid is not None}
+    return {aid: (link, name) for aid, link, name in rows if aid is not None}

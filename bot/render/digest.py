@@ -7,10 +7,23 @@ from datetime import datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from bot.render.blocks import SlackMessage, context, escape, fields_section, header, link, section
-from bot.render.desk_lines import load_line, overdue_line, progress_line
+from bot.render import ids
+from bot.render.blocks import (
+    SlackMessage,
+    button,
+    context,
+    escape,
+    fields_section,
+    header,
+    link,
+    section,
+)
+from bot.render.cards import BUTTON_CLAIM
+from bot.render.desk_lines import article_name, load_line, overdue_line, progress_line
 from bot.render.limits import MAX_FALLBACK_TEXT, MAX_SECTION_TEXT, Block, trim
-from storage.digest_figures import DigestFigures
+from bot.render.reminders import format_held
+from bot.verdicts import DEFAULT_SCALE, VerdictScale
+from storage.digest_figures import DigestFigures, FlaggedItem, UnclaimedItem
 
 LINE_TEXT_CHARS: Final = 120
 
@@ -21,7 +34,19 @@ DIGEST_FALLBACK: Final = (
     "Fact-check digest: {open} open, {claimed} claimed, {overdue} overdue; "
     "{verified} verified and {flagged} flagged since the last digest"
 )
-FLAGGED_TITLE: Final = "*Flagged since the last digest* (an editor should look):"
+FLAGGED_TITLE: Final = (
+    "*Found wrong since the last digest* (flagged: an editor should look; "
+    "or verified with a wrong verdict):"
+)
+WRONG_LINE: Final = "• *#{id}*{speaker} {text} · *{verdict}*{state}{reason}"
+WRONG_DETAILS: Final = "   {details}"
+WRONG_SOURCE: Final = "source {link}"
+WRONG_CHECKER: Final = "checker <@{user}>"
+WRONG_STORY: Final = "in {story}"
+STATE_FLAGGED: Final = " (flagged)"
+VERDICTS_TITLE: Final = "*Verdicts since the last digest*: {counts}"
+NO_VERDICTS: Final = "none yet"
+OLDEST_UNCLAIMED: Final = "*Oldest unclaimed*: *#{id}*{speaker}, waiting {age}: {text}{story}"
 OVERDUE_TITLE: Final = "*Overdue*:"
 LOAD_TITLE: Final = "*Load per checker*:"
 PROGRESS_TITLE: Final = "*Articles in progress*:"
@@ -57,7 +82,56 @@ def _list_section(title: str, lines: Sequence[str], *, total: int) -> Block:
     return section(text)
 
 
-def render_digest(figures: DigestFigures, *, zone: ZoneInfo) -> SlackMessage:
+def _said(speaker: str | None) -> str:
+    return f" *{escape(speaker)}*:" if speaker else ""
+
+
+def _wrong_line(item: FlaggedItem) -> str:
+    """What was found wrong, and where to look: verdict, reason, source, checker, story."""
+    head = WRONG_LINE.format(
+        id=item.ticket_id,
+        speaker=_said(item.speaker),
+        text=_snippet(item.text),
+        verdict=escape(item.verdict or "Flagged"),
+        state=STATE_FLAGGED if item.status == "flagged" and item.verdict else "",
+        reason=f": {_snippet(item.reason)}" if item.reason else "",
+    )
+    details = []
+    if item.source:
+        details.append(WRONG_SOURCE.format(link=link(item.source)))
+    if item.assignee:
+        details.append(WRONG_CHECKER.format(user=item.assignee))
+    if item.article_id is not None:
+        name = article_name(None, item.article_id, item.article_title)
+        details.append(WRONG_STORY.format(story=link(item.article_permalink, name)))
+    return head + ("\n" + WRONG_DETAILS.format(details=" · ".join(details)) if details else "")
+
+
+def _verdict_counts(counts: dict[str, int], scale: VerdictScale) -> str:
+    """Finished work by verdict, in the scale's order: what is true, apart from the workflow."""
+    ordered = [label for label in scale.labels() if counts.get(label)]
+    ordered += sorted(label for label in counts if label not in ordered and counts[label])
+    shown = " · ".join(f"{escape(label)} {counts[label]}" for label in ordered)
+    return VERDICTS_TITLE.format(counts=shown or NO_VERDICTS)
+
+
+def _oldest_unclaimed(item: UnclaimedItem, *, now: datetime) -> Block:
+    """The ticket that has waited longest, with a Claim button."""
+    story = f" · {link(item.article_permalink, 'thread')}" if item.article_permalink else ""
+    text = OLDEST_UNCLAIMED.format(
+        id=item.ticket_id,
+        speaker=f" ({escape(item.speaker)})" if item.speaker else "",
+        age=format_held(now - item.created_at),
+        text=_snippet(item.text),
+        story=story,
+    )
+    claim = button(BUTTON_CLAIM, ids.ACTION_CLAIM, str(item.ticket_id), "primary")
+    return section(text, accessory=claim, block_id=ids.ticket_block_id(item.ticket_id, "oldest"))
+
+
+def render_digest(
+    figures: DigestFigures, *, zone: ZoneInfo, scale: VerdictScale = DEFAULT_SCALE
+) -> SlackMessage:
     """The digest: what is new, what was finished, where the desk stands, who holds what.
 
     At most a dozen blocks whatever the desk's size: every list is bounded by the figures'
@@ -75,7 +149,7 @@ def render_digest(figures: DigestFigures, *, zone: ZoneInfo) -> SlackMessage:
                 ("New articles", figures.new_articles),
                 ("New tickets", figures.new_tickets),
                 ("Verified", figures.verified_since),
-                ("Flagged", figures.flagged_since),
+                ("Flagged (needs an editor)", figures.flagged_since),
                 ("Open", figures.open),
                 ("Claimed", figures.claimed),
                 ("Overdue", figures.overdue),
@@ -83,18 +157,13 @@ def render_digest(figures: DigestFigures, *, zone: ZoneInfo) -> SlackMessage:
             ]
         ),
     ]
+    blocks.append(context(_verdict_counts(figures.verdicts_since, scale)))
     if figures.flagged:
-        lines = []
-        for item in figures.flagged:
-            label = item.verdict or "Flagged"
-            reason = f": {_snippet(item.reason)}" if item.reason else ""
-            holder = f" (<@{item.assignee}>)" if item.assignee else ""
-            article = link(item.article_permalink, "article") if item.article_permalink else ""
-            lines.append(
-                f"• *#{item.ticket_id}* {_snippet(item.text)} · *{escape(label)}*{reason}"
-                f"{holder} {article}".rstrip()
-            )
-        blocks.append(_list_section(FLAGGED_TITLE, lines, total=figures.flagged_since))
+        lines = [_wrong_line(item) for item in figures.flagged]
+        total = max(figures.found_wrong_since, len(lines))
+        blocks.append(_list_section(FLAGGED_TITLE, lines, total=total))
+    if figures.oldest_unclaimed is not None:
+        blocks.append(_oldest_unclaimed(figures.oldest_unclaimed, now=figures.now))
     if figures.overdue_tickets:
         lines = [
             f"• {overdue_line(item, when=_local(item.due_at, zone))}: {_snippet(item.text)}"

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, insert
 from bot.cli import main
 from bot.digest import compose_digest, post_due_digests
 from bot.localslack.web_api import ALICE, BOB, DESK, NEWSROOM, SlackStandIn
+from bot.render import ids
 from bot.render.digest import FLAGGED_TITLE, MORE_IN_QUEUE, digest_as_text
 from bot.render.limits import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
 from bot.services import Services
@@ -68,7 +69,7 @@ def prepare_desk(engine: Engine) -> dict[str, int]:
             now=at,
             policy=POLICY,
             sources=SOURCE,
-            verdict="Accurate",
+            verdict="Inaccurate",
         )
         flag_ticket(
             b3,
@@ -85,7 +86,7 @@ def prepare_desk(engine: Engine) -> dict[str, int]:
             .where(Ticket.id == h2)
             .values(assignee=BOB, due_at=DAY2 + timedelta(hours=2))
         )
-    return {"b4": b4, "b3": b3, "h2": h2, "h1": h1, "h3": h3}
+    return {"b4": b4, "b3": b3, "b2": b2, "h2": h2, "h1": h1, "h3": h3}
 
 
 def test_digest_figures_on_a_prepared_desk(
@@ -101,18 +102,31 @@ def test_digest_figures_on_a_prepared_desk(
         "*New articles*: 2",
         "*New tickets*: 7",
         "*Verified*: 2",
-        "*Flagged*: 1",
+        "*Flagged (needs an editor)*: 1",
         "*Open*: 2",
         "*Claimed*: 2",
         "*Overdue*: 1",
         "*Dismissed*: 0",
     ]:
         assert expected in text, (expected, text)
-    # A flagged ticket says what was flagged, the verdict and why, and who holds it.
+    # Truth apart from workflow: finished work by verdict, in the scale's order.
+    assert "*Verdicts since the last digest*: Accurate 1 · Misleading 1 · Inaccurate 1" in text
+    # What was found wrong: the flagged ticket and the one verified Inaccurate, each with its
+    # verdict, why, its source, its checker and its story.
+    story = "in <https://x.example/p/1|Budget speech>"
     assert (
-        f"*#{t['b3']}* Unemployment fell to 3% last year. · *Misleading*: the figure is from 2019"
-        f" (<@{ALICE}>)"
+        f"• *#{t['b3']}* Unemployment fell to 3% last year. · *Misleading* (flagged): "
+        "the figure is from 2019"
     ) in text
+    assert (
+        f"• *#{t['b2']}* Unemployment fell to 3% last year. · *Inaccurate*\n"
+        f"   source <{SOURCE[0]}|stats.example> · checker <@{ALICE}> · {story}"
+    ) in text
+    # The ticket that has waited longest, and for how long.
+    assert f"*Oldest unclaimed*: *#{t['h1']}*, waiting 1d 0h" in text
+    [oldest] = [b for b in message.blocks if b.get("block_id", "").endswith("-oldest")]
+    assert oldest["accessory"]["action_id"] == ids.ACTION_CLAIM
+    assert oldest["accessory"]["value"] == str(t["h1"])
     assert f"*#{t['b4']}* <@{ALICE}> · due Tue 3 Mar 14:00" in text
     assert f"<@{ALICE}>: 1 claimed, 1 overdue" in text
     assert f"<@{BOB}>: 1 claimed" in text
