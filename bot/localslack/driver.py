@@ -78,7 +78,10 @@ def _options(element: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
 def _chosen(
     element: Mapping[str, Any], action_id: str, value: str, block_id: str
 ) -> dict[str, Any]:
-    """The ``actions`` entry for picking option ``value`` of an overflow menu or static select."""
+    """The ``actions`` entry for picking ``value`` in an overflow menu, static select or (a user
+    id) users_select."""
+    if element.get("type") == "users_select":
+        return payloads.users_select(action_id, user=value, block_id=block_id)
     options = {str(o.get("value")): o for o in _options(element)}
     if value not in options:
         raise AssertionError(f"{action_id!r} offers {sorted(options)}, not {value!r}")

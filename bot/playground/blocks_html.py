@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-from bot.playground.mrkdwn_html import Reader, escape, mrkdwn_html, plain_html
+from bot.playground.mrkdwn_html import Reader, escape, mrkdwn_html, permalink, plain_html
 
 UNSUPPORTED_BLOCK: Final = "The playground does not draw “{type}” blocks."
 UNSUPPORTED_ELEMENT: Final = "The playground does not draw “{type}” elements."
@@ -70,7 +70,10 @@ def _button(element: Json, reader: Reader) -> str:
     css = "bk-btn" + (f" bk-{style}" if style in ("primary", "danger") else "")
     attrs = f'data-act="click" data-action-id="{escape(str(element.get("action_id", "")))}"'
     url = element.get("url")
-    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+    local = permalink(url, reader) if isinstance(url, str) else None
+    if local is not None:
+        attrs += f' data-goto-channel="{escape(local[0])}" data-goto-ts="{escape(local[1])}"'
+    elif isinstance(url, str) and url.lower().startswith(("http://", "https://")):
         attrs += f' data-url="{escape(url)}"'
     return (
         f'<button type="button" class="{css}" {attrs}{_confirm(element)}>'
@@ -120,6 +123,8 @@ def element_html(element: Any, reader: Reader) -> str:
         return _overflow(element, reader)
     if kind == "static_select":
         return _select(element, reader, act='data-act="select"')
+    if kind == "users_select":
+        return _people_select(element, reader, act='data-act="select"')
     if kind == "image":
         alt = str(element.get("alt_text") or "image")
         return f'<span class="bk-image">{escape(IMAGE_NOT_LOADED.format(alt=alt))}</span>'
@@ -153,19 +158,23 @@ def _choice_inputs(element: Json, reader: Reader, *, kind: str) -> str:
     )
 
 
-def _people_select(element: Json, reader: Reader, *, multiple: bool) -> str:
+def _people_select(element: Json, reader: Reader, *, multiple: bool = False, act: str = "") -> str:
+    """A users_select (or multi): in a modal it is read back as state (``data-field``); in a
+    message or Home (``act``) choosing a person is an action."""
     action_id = escape(str(element.get("action_id", "")))
     chosen = set(element.get("initial_users") or [])
     if element.get("initial_user"):
         chosen.add(str(element["initial_user"]))
     field = "multi_users_select" if multiple else "users_select"
-    options = [] if multiple else ['<option value="">Choose a person…</option>']
+    placeholder = plain_html(_label(element.get("placeholder")) or "Choose a person…")
+    options = [] if multiple else [f'<option value="">{placeholder}</option>']
     for user_id, name in reader.users.items():
         selected = " selected" if user_id in chosen else ""
         options.append(f'<option value="{escape(user_id)}"{selected}>{escape(name)}</option>')
     many = " multiple" if multiple else ""
+    role = act or f'data-field="{field}"'
     return (
-        f'<select class="bk-select" data-field="{field}" data-action-id="{action_id}"{many}>'
+        f'<select class="bk-select" {role} data-action-id="{action_id}"{many}>'
         f"{''.join(options)}</select>"
     )
 

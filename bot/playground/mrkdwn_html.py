@@ -168,7 +168,7 @@ def _token_html(inner: str, reader: Reader) -> str:
         return f'<span class="mention">@{escape(target[1:])}</span>'
     url = unslack(target)
     shown = escape(unslack(label) if label else url)
-    local = _permalink(url, reader)
+    local = permalink(url, reader)
     if local is not None:
         channel, ts = local
         return (
@@ -181,7 +181,7 @@ def _token_html(inner: str, reader: Reader) -> str:
     return f'<a href="{escape(href)}" target="_blank" rel="noopener noreferrer">{shown}</a>'
 
 
-def _permalink(url: str, reader: Reader) -> tuple[str, str] | None:
+def permalink(url: str, reader: Reader) -> tuple[str, str] | None:
     """(channel, ts) of a permalink into the local workspace, else None."""
     if not reader.archive_url or not url.startswith(reader.archive_url):
         return None

@@ -22,7 +22,7 @@ from bot.playground.mrkdwn_html import Reader, mrkdwn_html
 from bot.playground.panes import ONLY_YOU
 from bot.playground.workspace import DAN
 from bot.render import ids
-from bot.render.cards import STATUS_OPEN
+from bot.render.cards import STATUS_CLAIMED, STATUS_OPEN
 from tests.desk.test_offers_flow import LONG_ARTICLE
 from tests.playground.conftest import ARTICLE, Running
 
@@ -169,6 +169,26 @@ def test_reminders_then_an_escalation_to_the_editor(running: Running) -> None:
     escalation = slack.wait_for(lambda: slack.dms_to(BOB), timeout=20)
     assert "#1" in visible_text(escalation[0])
     assert 'factcheck <span class="badge">1</span>' in state(running, BOB)["sidebar"]
+
+    # The editor hands the ticket to Dan with the escalation's person picker.
+    picker = f'data-act="select" data-action-id="{ids.ACTION_ASSIGN_PICK}"'
+    assert picker in state(running, BOB, "dm")["pane"]
+    where = {"kind": "message", "channel": slack.im_channel_for(BOB), "ts": escalation[0]["ts"]}
+    pick = {
+        "as": BOB,
+        "container": where,
+        "action_id": ids.ACTION_ASSIGN_PICK,
+        "block_id": ids.ticket_block_id(1, "escalationactions"),
+        "value": DAN,
+    }
+    assert post(running, "/play/act", pick).json() == {"ok": True, "notice": None}
+    slack.wait_for(
+        lambda: (
+            STATUS_CLAIMED.format(assignee=DAN)
+            in str(slack.messages_in(DESK, include_replies=True))
+        )
+    )
+    assert 'Claimed</b> by <span class="mention">@Dan Checker</span>' in state(running, DAN)["pane"]
 
 
 def test_an_offered_claim_is_filed_from_the_page(running: Running) -> None:

@@ -127,6 +127,10 @@ function containerOf(element) {
 function act(element, value) {
   if (element.dataset.confirm && !window.confirm(element.dataset.confirm)) return;
   if (element.dataset.url) window.open(element.dataset.url, "_blank", "noopener");
+  if (element.dataset.gotoChannel) {
+    view.gotoTs = element.dataset.gotoTs;
+    switchPane("channel:" + element.dataset.gotoChannel);
+  }
   const container = containerOf(element);
   if (!container) return;
   const block = element.closest("[data-block-id]");
