@@ -24,6 +24,7 @@ from bot.localslack.web_api import ALICE, DESK, SlackStandIn
 from bot.scheduler import SWEEP_FAILED, DeskClock
 from bot.services import Services
 from bot.slack_client import build_web_client
+from bot.web import HEALTH_PATH, WSGIApp, build_wsgi_app
 from bot.workflow import DeskPolicy, claim_ticket
 from storage.db import make_engine, session_scope
 from storage.models import Ticket
@@ -151,3 +152,20 @@ def test_a_silent_database_does_not_stop_the_scheduler(
         clock.shutdown()
     assert len(dms) == 1
     assert f"#{first}" in slack.dms_to(ALICE)[0]["text"]
+
+
+def test_healthz_says_503_while_the_database_is_silent_then_200(outage: Outage) -> None:
+    """The probe answers within its bound: 503 while the link is cut (PostgreSQL) or another
+    process holds the write lock every unit of work starts with (SQLite), 200 after."""
+    app = build_wsgi_app(outage.engine, "http", None)
+    assert _health(app) == 200
+    with outage.silence:
+        assert _health(app) == 503
+    wait_until(lambda: _health(app) == 200, timeout=20, description="healthy again")
+
+
+def _health(app: WSGIApp) -> int:
+    statuses: list[str] = []
+    environ = {"PATH_INFO": HEALTH_PATH, "REQUEST_METHOD": "GET"}
+    b"".join(app(environ, lambda status, _headers: statuses.append(status)))
+    return int(statuses[0].split()[0])
