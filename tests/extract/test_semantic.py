@@ -180,3 +180,28 @@ def test_evaluate_prints_both_scorers_side_by_side(
     assert "F1 1.000" in lines[1]
     assert lines[2].split()[0] == "semantic"
     assert "F1 1.000" in lines[2] or "not available" in lines[2]
+
+
+def test_fit_script_names_the_missing_data_file(tmp_path: Path) -> None:
+    missing = tmp_path / "claims-ct24-dev.jsonl"
+    result = subprocess.run(
+        [sys.executable, "scripts/fit_claim_head.py", str(missing)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert f"{missing}: no such file" in result.stderr
+    assert "../shared/eval/claims-ct24-dev.jsonl" in result.stderr
+
+
+def test_a_huge_article_has_only_its_rules_best_sentences_scored_by_the_model(
+    scorer: SemanticScorer,
+) -> None:
+    capped = SemanticScorer(scorer.encoder, scorer.head, model_limit=2)
+    filler = "Thank you very much for having me here tonight, it is a pleasure."
+    scores = capped.score([filler, CHECK_WORTHY, filler, OPINION, filler])
+    assert scores[1] == pytest.approx(scorer.score([CHECK_WORTHY])[0], abs=1e-5)
+    assert scores[1] >= capped.ticket_threshold
+    assert scores.count(0.0) == 3

@@ -6,8 +6,12 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.extract.claims import score_sentence
 from bot.extract.semantic.encoder import SentenceEncoder, load_encoder
 from bot.extract.semantic.head import HEAD_FILE, ClaimHead, feature_matrix, load_head
+
+#: Most sentences of one article the model scores (a 20 kB analysis piece has about 170).
+MODEL_LIMIT = 200
 
 
 class SemanticScorer:
@@ -19,13 +23,33 @@ class SemanticScorer:
 
     name = "semantic"
 
-    def __init__(self, encoder: SentenceEncoder, head: ClaimHead) -> None:
+    def __init__(
+        self, encoder: SentenceEncoder, head: ClaimHead, model_limit: int = MODEL_LIMIT
+    ) -> None:
         self.encoder = encoder
         self.head = head
         self.ticket_threshold = head.ticket_threshold
         self.offer_threshold = head.offer_threshold
+        self.model_limit = model_limit
 
     def score(self, sentences: Sequence[str]) -> list[float]:
+        """Model scores; past `model_limit` sentences, only the rules' best that many get one.
+
+        The rest score 0 (neither filed nor offered): a huge paste is then scored in seconds,
+        and its few tickets come from the sentences the rules already rank highest.
+        """
+        if len(sentences) <= self.model_limit:
+            return self._model_scores(sentences)
+        rules = [score_sentence(sentence) for sentence in sentences]
+        best = sorted(range(len(sentences)), key=lambda i: -rules[i])[: self.model_limit]
+        scores = [0.0] * len(sentences)
+        for index, value in zip(
+            best, self._model_scores([sentences[i] for i in best]), strict=True
+        ):
+            scores[index] = value
+        return scores
+
+    def _model_scores(self, sentences: Sequence[str]) -> list[float]:
         if not sentences:
             return []
         embeddings = self.encoder.encode(sentences)
