@@ -100,6 +100,17 @@ class Settings(BaseSettings):
         validation_alias="FACTCHECK_QUIET_HOURS",
     )
     scheduler: bool = Field(default=True, validation_alias="FACTCHECK_SCHEDULER")
+    outbox_seconds: float = Field(default=5, gt=0, validation_alias="FACTCHECK_OUTBOX_SECONDS")
+    outbox_retry_seconds: float = Field(
+        default=2, gt=0, validation_alias="FACTCHECK_OUTBOX_RETRY_SECONDS"
+    )
+    outbox_lease_seconds: float = Field(
+        default=60, gt=0, validation_alias="FACTCHECK_OUTBOX_LEASE_SECONDS"
+    )
+    intake_lease_seconds: float = Field(
+        default=30, gt=0, validation_alias="FACTCHECK_INTAKE_LEASE_SECONDS"
+    )
+    catchup_hours: float = Field(default=24, ge=0, validation_alias="FACTCHECK_CATCHUP_HOURS")
     extractor: Literal["auto", "rules", "semantic", "llm"] = Field(
         default="auto", validation_alias="FACTCHECK_EXTRACTOR"
     )

@@ -3,13 +3,13 @@
 Exactly once, however many replicas run: every scheduler tick calls `post_due_digests`, which
 does nothing before FACTCHECK_DIGEST_TIME and afterwards tries to *claim* today's run for each
 digest channel (`storage.reminders.claim_digest_run`, unique on channel and local date). Only the
-winner composes and posts, then marks the run posted. Because every tick tries, a digest missed
+winner composes the digest and writes it to the outbox in the same transaction; the dispatcher
+(bot/outbox.py) posts it, retrying while Slack refuses. Because every tick tries, a digest missed
 while the bot was down goes out once when it comes back the same (local) day.
 
-The one repeat window: the process dies after Slack accepted the digest and before
-`mark_digest_posted` commits (one round-trip plus one commit). The run then looks abandoned and
-is taken over after `DIGEST_TAKEOVER_AFTER`, so that channel sees the digest twice. A refused post
-(429 after retries, 5xx, not_in_channel) is retried the same way, after `DIGEST_TAKEOVER_AFTER`.
+The one repeat window is the dispatcher's: the process dies after Slack accepted the digest and
+before the outbox row is marked sent (one commit); the row's lease then runs out and the digest
+is posted again.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.config import Settings
+from bot.outbox import deliver_owed
 from bot.render.blocks import SlackMessage
 from bot.render.digest import render_digest
 from bot.services import Services
@@ -30,6 +30,7 @@ from bot.verdicts import DEFAULT_SCALE
 from storage.articles import article_channels, recent_articles
 from storage.db import session_scope
 from storage.digest_figures import digest_figures
+from storage.outbox import enqueue
 from storage.reminders import (
     DIGEST_TAKEOVER_AFTER,
     claim_digest_run,
@@ -123,11 +124,12 @@ def post_digest(services: Services, *, channel: str, now: datetime | None = None
 def post_due_digests(
     services: Services, *, owner: str, now: datetime | None = None
 ) -> list[PostedDigest]:
-    """Post today's digest to every digest channel that has not had it; safe on every replica.
+    """Owe today's digest to every digest channel that has not had it; safe on every replica.
 
-    Returns the digests this call posted (usually none: most ticks find nothing due or the
-    run already claimed). Never raises for a Slack refusal; the run is retried after
-    `DIGEST_TAKEOVER_AFTER`.
+    The run is claimed, the digest composed, written to the outbox and the run marked posted
+    in one transaction: the channel is owed exactly one digest for the day, and the dispatcher
+    delivers it (retrying while Slack refuses). Returns the digests this call queued (usually
+    none: most ticks find nothing due or the run already claimed).
     """
     moment = now or services.clock()
     local_date = digest_date_due(services.settings, moment)
@@ -135,7 +137,7 @@ def post_due_digests(
         return []
     with session_scope(services.engine) as session:
         channels = digest_channels(session, settings=services.settings, now=moment)
-    posted: list[PostedDigest] = []
+    owed: list[PostedDigest] = []
     for channel in channels:
         with session_scope(services.engine) as session:
             run = claim_digest_run(
@@ -146,29 +148,21 @@ def post_due_digests(
                 now=moment,
                 stale_after=DIGEST_TAKEOVER_AFTER,
             )
-            run_id = run.id if run is not None else None
-        if run_id is None:
-            continue
-        try:
-            result = post_digest(services, channel=channel, now=moment)
-        except SlackApiError as error:
-            logger.warning(
-                "digest for %s on %s not accepted by Slack (%s); retrying after %s",
-                channel,
-                local_date,
-                error.response.get("error"),
-                DIGEST_TAKEOVER_AFTER,
+            if run is None or run.id is None:
+                continue
+            message = compose_digest(
+                session, settings=services.settings, channel=channel, now=moment
             )
-            continue
-        with session_scope(services.engine) as session:
-            marked = mark_digest_posted(
+            enqueue(
                 session,
-                run_id=run_id,
-                owner=owner,
-                now=services.clock(),
-                message_ts=result.message_ts,
+                kind="post",
+                channel=channel,
+                text=message.text,
+                blocks=message.blocks,
+                now=moment,
             )
-        if not marked:
-            logger.warning("digest run %s for %s was taken over while posting", run_id, channel)
-        posted.append(result)
-    return posted
+            mark_digest_posted(session, run_id=run.id, owner=owner, now=moment)
+        owed.append(PostedDigest(channel=channel, message_ts=None))
+    if owed:
+        deliver_owed(services)
+    return owed

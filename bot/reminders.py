@@ -10,29 +10,31 @@ decides *when* a replica looks (see bot/scheduler.py).
   call, so no other sweeper can take the same ticket while it is held. The sweeper groups its
   tickets by assignee, sends each checker **one** DM, and only after Slack accepted it records
   each ticket's reminder (`record_reminders_sent`, unique on ticket, claim and reminder number),
-  which schedules the next one an interval later. If Slack refuses (429 after the client's own
-  Retry-After retries, 5xx, an error), the tickets are handed back due now and a later sweep
-  retries them: never lost. If the process dies, the lease simply runs out (`REMINDER_BATCH_LEASE`)
+  which schedules the next one an interval after the DM was delivered. If the DM fails in any
+  way (429 after the client's own Retry-After retries, 5xx, an error, a dropped connection, a
+  timeout), the tickets are handed back due now and a later sweep retries them: never lost. If
+  the process dies, the lease simply runs out (`REMINDER_BATCH_LEASE`)
   and another sweep takes them. A sweeper stops sending before its lease could run out, so a
   slow Slack never lets a second sweeper take tickets the first is still sending.
 - Escalations are claimed per recipient (a delivery row unique per ticket, claim and editor)
-  and nudges by one conditional UPDATE, in the same transaction as the Slack call; a refusal
-  rolls that claim back, so it is retried on a later sweep without repeating the others.
+  and nudges by one conditional UPDATE; the message is written to the outbox in the same
+  transaction as the claim, and the dispatcher (bot/outbox.py) delivers it, retrying until
+  Slack takes it. A nudge is queued behind its article's thread, so it never points at cards
+  Slack has not shown yet.
 
-The one window where a message can repeat: the process dies (or loses its database) after
-Slack accepted a message and before the transaction recording it commits. For a reminder that
-is one `record_reminders_sent` commit (a few milliseconds) after each DM; the checker then gets
-those tickets again once the lease expires. For an escalation or a nudge it is the commit right
-after the post. Nothing else can repeat a message: a second sweeper cannot lease a ticket while
-it is leased, and a recorded reminder is never due again until its next interval.
+The one window where a message can repeat: the process dies (or loses its database, or the
+connection drops) after Slack accepted a message and before the transaction recording it
+commits. For a reminder that is one `record_reminders_sent` commit (a few milliseconds) after
+each DM; the checker then gets those tickets again once the lease expires (or at the next sweep
+when the answer was lost). For an escalation it is the dispatcher's commit after the post (see
+bot/outbox.py); a nudge is looked for in its thread before it is posted again. Nothing else can
+repeat a message: a second sweeper cannot lease a ticket while it is leased, and a recorded
+reminder is never due again until its next interval.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,6 +45,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.clock import ZoneBook, local_day_start, quiet_until
+from bot.outbox import deliver_owed
 from bot.render.reminders import (
     EscalationItem,
     ReminderItem,
@@ -50,9 +53,10 @@ from bot.render.reminders import (
     render_nudge,
     render_reminder,
 )
-from bot.services import Services
+from bot.services import Services, replica_name
 from storage import roster
 from storage.db import session_scope
+from storage.outbox import enqueue
 from storage.reminders import (
     DueReminder,
     EscalationCandidate,
@@ -75,11 +79,6 @@ LEASE_SAFETY: Final = 0.8
 SWEEP_BATCH: Final = 20_000
 ESCALATION_BATCH: Final = 200
 NUDGE_BATCH: Final = 200
-
-
-def replica_name() -> str:
-    """A name for this process in lease and run rows: host, pid and a random suffix."""
-    return f"{socket.gethostname()[:32]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 
 
 @dataclass
@@ -130,6 +129,7 @@ class ReminderSweeper:
         self.send_reminders(report)
         self.send_escalations(report)
         self.send_nudges(report)
+        deliver_owed(self.services)
         if report.tickets_reminded or report.escalations or report.nudges or report.refused:
             logger.info("sweep by %s: %s", self.owner, report)
         return report
@@ -188,27 +188,36 @@ class ReminderSweeper:
     ) -> None:
         message = render_reminder([_reminder_item(r) for r in items], now=now)
         try:
-            response = self.services.client.chat_postMessage(
+            # The dispatcher's client: a dropped connection is not re-sent inside the SDK.
+            response = self.services.delivery_client.chat_postMessage(
                 channel=assignee, text=message.text, blocks=message.blocks, unfurl_links=False
             )
-        except SlackApiError as error:
+        except Exception as error:  # a refusal, a dropped connection, a timeout: all handed back
+            reason = (
+                error.response.get("error") or error.response.status_code
+                if isinstance(error, SlackApiError)
+                else type(error).__name__
+            )
             logger.warning(
-                "reminder DM to %s refused by Slack (%s); %d tickets retried next sweep",
+                "reminder DM to %s not delivered (%s); %d tickets retried next sweep",
                 assignee,
-                error.response.get("error") or error.response.status_code,
+                reason,
                 len(items),
             )
-            self._hand_back([r.ticket_id for r in items], until=now)
+            self._hand_back([r.ticket_id for r in items], until=self.services.clock())
             report.refused += len(items)
             return
         # Slack accepted it: from here until the commit below is the documented repeat window.
+        # The next reminder is due one interval after this one was delivered, not after the
+        # sweep began (a 429 wait inside the client can take a while).
+        delivered_at = self.services.clock()
         message_ts = response.get("ts")
         with session_scope(self.services.engine) as session:
             record_reminders_sent(
                 session,
                 reminders=items,
                 owner=self.owner,
-                now=now,
+                now=delivered_at,
                 interval=self.settings.reminder_interval,
                 message_ts=message_ts if isinstance(message_ts, str) else None,
             )
@@ -224,9 +233,10 @@ class ReminderSweeper:
     def send_escalations(self, report: SweepReport) -> None:
         """Tell each editor, once per claim, about tickets still held after N reminders.
 
-        Each recipient is claimed and told in a transaction of its own, so a refusal for one
-        editor rolls back only theirs (retried on a later sweep) while those already told are
-        never told again. A ticket stops being a candidate once every recipient has been told.
+        Each recipient's delivery rows are claimed and their message written to the outbox in
+        one transaction, so a recipient is owed exactly one message per claim; the outbox
+        retries it until Slack takes it. A ticket stops being a candidate once every
+        recipient is owed theirs.
         """
         with session_scope(self.services.engine) as session:
             candidates = escalation_candidates(
@@ -234,15 +244,10 @@ class ReminderSweeper:
             )
             targets = self._escalation_targets(session, candidates)
         now = self.services.clock()
-        untold: set[int] = set()
         for target, items in targets.items():
-            refused = self._escalate_to(target, items, now=now, report=report)
-            untold.update(refused)
-            report.refused += len(refused)
+            self._escalate_to(target, items, now=now, report=report)
         with session_scope(self.services.engine) as session:
-            report.escalations += mark_escalated(
-                session, candidates=[c for c in candidates if c.ticket_id not in untold], now=now
-            )
+            report.escalations += mark_escalated(session, candidates=candidates, now=now)
 
     def _escalate_to(
         self,
@@ -251,33 +256,28 @@ class ReminderSweeper:
         *,
         now: datetime,
         report: SweepReport,
-    ) -> list[int]:
-        """One message to `target` about those of `items` it was not told of; the ids refused."""
-        won: list[int] = []
-        try:
-            with session_scope(self.services.engine) as session:
-                won = claim_escalation_deliveries(
-                    session, recipient=target, candidates=items, owner=self.owner, now=now
-                )
-                if not won:
-                    return []
-                message = render_escalation(
-                    [self._escalation_item(c) for c in items if c.ticket_id in won],
-                    now=now,
-                    reminders=self.settings.escalate_after,
-                )
-                self.services.client.chat_postMessage(
-                    channel=target, text=message.text, blocks=message.blocks, unfurl_links=False
-                )
-        except SlackApiError as error:
-            logger.warning(
-                "escalation to %s refused by Slack (%s); retried next sweep",
-                target,
-                error.response.get("error"),
+    ) -> None:
+        """One message to `target` about those of `items` it was not told of, owed in the outbox."""
+        with session_scope(self.services.engine) as session:
+            won = claim_escalation_deliveries(
+                session, recipient=target, candidates=items, owner=self.owner, now=now
             )
-            return won
+            if not won:
+                return
+            message = render_escalation(
+                [self._escalation_item(c) for c in items if c.ticket_id in won],
+                now=now,
+                reminders=self.settings.escalate_after,
+            )
+            enqueue(
+                session,
+                kind="post",
+                channel=target,
+                text=message.text,
+                blocks=message.blocks,
+                now=now,
+            )
         report.escalation_messages += 1
-        return []
 
     def _escalation_targets(
         self, session: Session, candidates: list[EscalationCandidate]
@@ -331,30 +331,26 @@ class ReminderSweeper:
                 session, now=now, interval=interval, limit=NUDGE_BATCH, day_start=day_start
             )
         for candidate in candidates:
-            try:
-                with session_scope(self.services.engine) as session:
-                    if not claim_nudge(
-                        session,
-                        article_id=candidate.article_id,
-                        now=now,
-                        interval=interval,
-                        day_start=day_start,
-                    ):
-                        continue
-                    self.services.client.chat_postMessage(
-                        channel=candidate.channel,
-                        thread_ts=candidate.ts,
-                        text=render_nudge(candidate.open_count),
-                    )
-            except SlackApiError as error:
-                logger.warning(
-                    "nudge in %s/%s refused by Slack (%s); retried next sweep",
-                    candidate.channel,
-                    candidate.ts,
-                    error.response.get("error"),
+            with session_scope(self.services.engine) as session:
+                if not claim_nudge(
+                    session,
+                    article_id=candidate.article_id,
+                    now=now,
+                    interval=interval,
+                    day_start=day_start,
+                ):
+                    continue
+                # Owed behind the article's thread in the outbox: it never comes before the
+                # cards whose buttons it points to.
+                enqueue(
+                    session,
+                    kind="post",
+                    channel=candidate.channel,
+                    thread_ts=candidate.ts,
+                    article_id=candidate.article_id,
+                    text=render_nudge(candidate.open_count),
+                    now=now,
                 )
-                report.refused += 1
-                continue
             report.nudges += 1
 
 

@@ -59,6 +59,8 @@ class BackgroundJobs:
     stoppers: list[Callable[[], None]] = field(default_factory=list)
     #: The reminder and digest clock, when this process runs it (the playground nudges it).
     desk_clock: DeskClock | None = None
+    # Called after a Socket Mode reconnect: read what was posted while the socket was down.
+    reconnected: Callable[[], None] = lambda: None
 
     def stop(self) -> None:
         for stop in reversed(self.stoppers):
@@ -69,11 +71,13 @@ class BackgroundJobs:
 
 
 def start_background_jobs(services: Services) -> BackgroundJobs:
-    """Start the reminder and digest clock unless FACTCHECK_SCHEDULER=off for this process."""
-    if not services.settings.scheduler:
-        logger.info("FACTCHECK_SCHEDULER=off: this process sends no reminders or digests")
-        return BackgroundJobs()
+    """Start the clock: the outbox, stalled intakes and catch-up always; reminders and digests
+    unless FACTCHECK_SCHEDULER=off for this process."""
     from bot.scheduler import start_desk_clock
 
     clock = start_desk_clock(services)
-    return BackgroundJobs(stoppers=[clock.shutdown], desk_clock=clock)
+    return BackgroundJobs(
+        stoppers=[clock.shutdown],
+        desk_clock=clock if services.settings.scheduler else None,
+        reconnected=clock.catch_up_soon,
+    )

@@ -1,8 +1,13 @@
 """APScheduler (3.x) as a clock only: it decides when this replica looks; the database decides who works.
 
-Two jobs on a `BackgroundScheduler`, both `max_instances=1` and `coalesce=True` (a tick that
+Jobs on a `BackgroundScheduler`, all `max_instances=1` and `coalesce=True` (a tick that
 overruns is not doubled, missed ticks collapse into one):
 
+- `outbox`, every FACTCHECK_OUTBOX_SECONDS, first at start, on every replica whatever
+  FACTCHECK_SCHEDULER says: finish intakes whose process died (bot.desk.intake), catch up on
+  channels where a paste met a database outage (bot.catchup), and deliver what the outbox
+  owes Slack (bot.outbox), so everything owed goes out within one tick of Slack recovering.
+- `catch-up`, once at start and after every Socket Mode reconnect (`catch_up_soon`).
 - `sweep`, every FACTCHECK_SWEEP_SECONDS, first at start: reminders, escalations, nudges
   (bot.reminders), then `post_due_digests` (bot.digest), which is how a digest missed while
   the bot was down goes out once when it comes back the same day.
@@ -25,7 +30,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import DBAPIError
 
+from bot.catchup import catch_up
+from bot.desk.intake import resume_stalled_intakes
 from bot.digest import post_due_digests
+from bot.outbox import deliver_owed
 from bot.reminders import ReminderSweeper, SweepReport
 from bot.services import Services
 
@@ -37,19 +45,37 @@ SWEEP_JOB: Final = "sweep"
 #: How the sweep job is named in APScheduler's log lines ("Job ... executed successfully").
 SWEEP_JOB_NAME: Final = "reminder sweep and missed digests"
 DIGEST_JOB: Final = "digest"
+OUTBOX_JOB: Final = "outbox"
+CATCH_UP_JOB: Final = "catch-up"
 
 
 class DeskClock:
     """The scheduler of one replica. `start()` once; `shutdown()` waits for a running job."""
 
-    def __init__(self, services: Services, *, sweeper: ReminderSweeper | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        sweeper: ReminderSweeper | None = None,
+        reminders: bool = True,
+    ) -> None:
         self.services = services
         self.sweeper = sweeper or ReminderSweeper(services)
+        self.reminders = reminders
         settings = services.settings
         self.scheduler: Any = BackgroundScheduler(
             timezone=settings.zone,
             job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
         )
+        self.scheduler.add_job(
+            self.outbox_tick,
+            IntervalTrigger(seconds=settings.outbox_seconds, timezone=settings.zone),
+            id=OUTBOX_JOB,
+            name="stalled intakes, missed pastes and the outbox",
+            next_run_time=datetime.now(settings.zone),
+        )
+        if not reminders:
+            return
         self.scheduler.add_job(
             self.tick,
             IntervalTrigger(seconds=settings.sweep_seconds, timezone=settings.zone),
@@ -74,6 +100,9 @@ class DeskClock:
 
     def start(self) -> None:
         self.scheduler.start()
+        if not self.reminders:
+            logger.info("FACTCHECK_SCHEDULER=off: this process sends no reminders or digests")
+            return
         logger.info(
             "scheduler %s: sweep every %ss, digest at %s %s",
             self.owner,
@@ -103,6 +132,31 @@ class DeskClock:
         self.digest_tick()
         return report
 
+    def outbox_tick(self) -> None:
+        """Finish stalled intakes, retry pastes lost to a database outage, deliver the outbox."""
+        try:
+            resume_stalled_intakes(self.services)
+            missed = self.services.missed.take()
+            if missed:
+                catch_up(self.services, since=missed)
+        except Exception:
+            logger.exception("intake recovery by %s failed; next tick retries", self.owner)
+        deliver_owed(self.services)
+
+    def catch_up_soon(self) -> None:
+        """Read what was missed in the watched channels, now, in the clock's thread."""
+        self.scheduler.add_job(
+            self.catch_up, id=CATCH_UP_JOB, name="catch-up", replace_existing=True
+        )
+
+    def catch_up(self) -> None:
+        try:
+            catch_up(self.services)
+        except Exception:
+            logger.exception(
+                "catch-up by %s failed; the next start or reconnect retries", self.owner
+            )
+
     def digest_tick(self) -> None:
         try:
             post_due_digests(self.services, owner=self.owner)
@@ -119,6 +173,8 @@ def _first_line(error: DBAPIError) -> str:
 
 
 def start_desk_clock(services: Services) -> DeskClock:
-    clock = DeskClock(services)
+    """Start this replica's clock (reminders only with FACTCHECK_SCHEDULER on) and catch up."""
+    clock = DeskClock(services, reminders=services.settings.scheduler)
     clock.start()
+    clock.catch_up_soon()
     return clock

@@ -81,3 +81,28 @@ def build_web_client(
             ServerErrorRetryHandler(max_retry_count=2, interval_calculator=backoff),
         ],
     )
+
+
+#: The dispatcher's own calls: short, and never repeated inside the SDK (it retries itself).
+DELIVERY_TIMEOUT_SECONDS = 10
+
+
+def build_delivery_client(client: WebClient) -> WebClient:
+    """`client` without the SDK's connection-error retries, for the outbox dispatcher.
+
+    The SDK retries a dropped connection by sending the request again, which for
+    chat.postMessage posts a second copy when Slack had already accepted the first. The
+    dispatcher instead records the attempt as uncertain and looks in the thread before it
+    posts again. A short 5xx or 429 is still retried here, as `client` does (Slack did not
+    take the message); a longer outage is the outbox's: the row waits with a backoff.
+    """
+    return WebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=min(client.timeout, DELIVERY_TIMEOUT_SECONDS),
+        retry_handlers=[
+            handler
+            for handler in client.retry_handlers
+            if not isinstance(handler, ConnectionErrorRetryHandler)
+        ],
+    )

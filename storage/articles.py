@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlmodel import Session, col
 
-from storage.db import dialect_insert
+from storage.db import insert_ignore
 from storage.models import Article, Ticket
 from storage.offers import OfferDraft, store_offers
 from storage.tickets import TicketDraft, create_tickets, tickets_for_article
@@ -42,7 +42,9 @@ def claim_article_intake(
     title: str | None = None,
     byline: str | None = None,
     posted_by: str | None = None,
+    thread_ts: str | None = None,
     stale_after: timedelta | None = None,
+    retry_failed: bool = False,
 ) -> tuple[Article, bool]:
     """Record that this Slack message is being ingested; `created` says whether we won.
 
@@ -54,6 +56,8 @@ def claim_article_intake(
 
     With `stale_after`, an intake left `processing` for longer than that (the replica died
     mid-way) is taken over by one caller (a conditional UPDATE), who gets `created=True`.
+    With `retry_failed`, a `failed` intake (a link that could not be read) is started again
+    the same way: someone asked for it explicitly.
     """
     values: dict[str, Any] = {
         "team": team,
@@ -65,14 +69,14 @@ def claim_article_intake(
         "title": title,
         "byline": byline,
         "posted_by": posted_by,
+        "thread_ts": thread_ts,
         "created_at": now,
         "intake_status": "processing",
         "intake_started_at": now,
     }
     statement = (
-        dialect_insert(session, Article)
+        insert_ignore(session, Article, conflict=["team", "channel", "ts"])
         .values(values)
-        .on_conflict_do_nothing(index_elements=["team", "channel", "ts"])  # type: ignore[attr-defined]
         .returning(col(Article.id))
     )
     new_id = session.scalar(statement)
@@ -83,15 +87,19 @@ def claim_article_intake(
     existing = find_article(session, team=team, channel=channel, ts=ts)
     if existing is None:  # pragma: no cover - the conflicting row cannot vanish (no deletes)
         raise RuntimeError(f"article {channel}/{ts} conflicted but is not readable")
+    takeover: ColumnElement[bool] | None = None
     if stale_after is not None and existing.intake_status == "processing":
+        takeover = and_(
+            col(Article.intake_status) == "processing",
+            col(Article.intake_started_at) <= now - stale_after,
+        )
+    elif retry_failed and existing.intake_status == "failed":
+        takeover = col(Article.intake_status) == "failed"
+    if takeover is not None:
         retaken = session.scalar(
             update(Article)
-            .where(
-                col(Article.id) == existing.id,
-                col(Article.intake_status) == "processing",
-                col(Article.intake_started_at) <= now - stale_after,
-            )
-            .values(intake_started_at=now)
+            .where(col(Article.id) == existing.id, takeover)
+            .values(intake_status="processing", intake_started_at=now, failure_reason=None)
             .returning(col(Article.id))
         )
         if retaken is not None:
@@ -113,12 +121,39 @@ def store_tickets(
     byline: str | None = None,
     source_url: str | None = None,
 ) -> list[Ticket]:
+    """`store_tickets_once`, or the tickets already stored when another call got there first."""
+    stored = store_tickets_once(
+        session,
+        article_id=article_id,
+        drafts=drafts,
+        now=now,
+        offers=offers,
+        text=text,
+        title=title,
+        byline=byline,
+        source_url=source_url,
+    )
+    return tickets_for_article(session, article_id) if stored is None else stored
+
+
+def store_tickets_once(
+    session: Session,
+    *,
+    article_id: int,
+    drafts: Sequence[TicketDraft],
+    now: datetime,
+    offers: Sequence[OfferDraft] = (),
+    text: str | None = None,
+    title: str | None = None,
+    byline: str | None = None,
+    source_url: str | None = None,
+) -> list[Ticket] | None:
     """Mark the intake `ready` and insert its tickets with their `create` audit rows, once.
 
     The conditional `UPDATE article SET intake_status='ready' WHERE status='processing'` is
-    the gate: a second call (a retry that got past intake) stores nothing and returns the
-    tickets already stored. Offered claims (`offers`, strongest first) are stored with them.
-    Text, title, byline and source URL, when given, replace what the
+    the gate: a second call (a replica that took over an intake it thought abandoned) stores
+    nothing and gets None, so it owes Slack nothing either. Offered claims (`offers`, strongest
+    first) are stored with them. Text, title, byline and source URL, when given, replace what the
     intake recorded (a fetched link has them only after extraction). Never commits.
     """
     changes: dict[str, Any] = {"intake_status": "ready", "failure_reason": None}
@@ -137,7 +172,7 @@ def store_tickets(
         .returning(col(Article.channel))
     )
     if channel is None:
-        return tickets_for_article(session, article_id)
+        return None
     tickets = create_tickets(
         session,
         article_id=article_id,
@@ -208,3 +243,47 @@ def article_channels(session: Session, *, since: datetime | None = None) -> list
     if since is not None:
         statement = statement.where(col(Article.created_at) >= since)
     return sorted(session.scalars(statement.order_by(col(Article.channel))))
+
+
+def stalled_intakes(
+    session: Session, *, now: datetime, stale_after: timedelta, limit: int = 20
+) -> list[Article]:
+    """Intakes still `processing` after `stale_after`: their process died; someone must finish."""
+    return list(
+        session.scalars(
+            select(Article)
+            .where(
+                col(Article.intake_status) == "processing",
+                col(Article.intake_started_at) <= now - stale_after,
+            )
+            .order_by(col(Article.id))
+            .limit(limit)
+        )
+    )
+
+
+def newest_article_ts(session: Session, *, team: str, channel: str) -> str | None:
+    """The newest Slack message taken as an article in `channel` (catch-up starts after it).
+
+    Slack ts strings of one era have the same number of digits, so text order is time order.
+    """
+    return session.scalar(
+        select(func.max(col(Article.ts))).where(
+            col(Article.team) == team, col(Article.channel) == channel
+        )
+    )
+
+
+def known_article_ts(session: Session, *, team: str, channel: str, ts: Sequence[str]) -> set[str]:
+    """Which of these messages are already articles (in any intake state)."""
+    if not ts:
+        return set()
+    return set(
+        session.scalars(
+            select(col(Article.ts)).where(
+                col(Article.team) == team,
+                col(Article.channel) == channel,
+                col(Article.ts).in_(list(ts)),
+            )
+        )
+    )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, Insert, create_engine, event, insert
+from sqlalchemy import Engine, Insert, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlmodel import Session
@@ -138,11 +138,16 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-def dialect_insert(session: Session, table: Any) -> Insert:
-    """INSERT for the session's engine, which knows ON CONFLICT DO NOTHING on both engines."""
+def insert_ignore(session: Session, table: Any, *, conflict: Sequence[str]) -> Insert:
+    """`INSERT ... ON CONFLICT (conflict) DO NOTHING` for the session's engine.
+
+    The one place the dialect-specific insert is named, so callers chain `.values()`,
+    `.from_select()` and `.returning()` on a plain, typed `Insert`. A row that conflicts is
+    skipped and `RETURNING` leaves it out: how a claim "won or not" is read everywhere.
+    """
     name = session.get_bind().dialect.name
     if name == "postgresql":
-        return postgresql.insert(table)
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
     if name == "sqlite":
-        return sqlite.insert(table)
-    return insert(table)  # pragma: no cover - only the two engines above are supported
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    raise NotImplementedError(f"no INSERT ... ON CONFLICT for {name}")  # pragma: no cover

@@ -50,6 +50,10 @@ ACTIONS: Final = (
     "fix_speaker",
 )
 DIGEST_RUN_STATUSES: Final = ("claimed", "posted")
+# What an outbox row asks of Slack: show a thread part, update cards, post a message, show
+# the offered claims, take the :eyes: reaction away.
+OUTBOX_KINDS: Final = ("thread", "card", "post", "offers", "unreact")
+OUTBOX_STATUSES: Final = ("pending", "sent", "failed")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -126,6 +130,8 @@ class Article(SQLModel, table=True):
     intake_started_at: datetime = Field(sa_type=UTCDateTime)
     failure_reason: str | None = None
     last_nudged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Where the bot answers (a mention inside a thread answers there), so a resumed intake can.
+    thread_ts: str | None = Field(default=None, max_length=32)
 
 
 class Ticket(SQLModel, table=True):
@@ -326,11 +332,59 @@ class DigestRun(SQLModel, table=True):
     message_ts: str | None = Field(default=None, max_length=32)
 
 
+class SlackOutbox(SQLModel, table=True):
+    """A message the desk owes Slack, written in the transaction that made it owed.
+
+    The dispatcher (bot/outbox.py) leases the oldest pending row of each conversation, so a
+    conversation's rows go out in order, one at a time, on any replica. `pending_key` is
+    unique while a row waits to be leased, so a second card update of the same article
+    coalesces into the first (it renders the state current when it is delivered).
+    """
+
+    __tablename__ = "slack_outbox"
+    __table_args__ = (
+        CheckConstraint(_in("kind", OUTBOX_KINDS), name="kind"),
+        CheckConstraint(_in("status", OUTBOX_STATUSES), name="status"),
+        UniqueConstraint("pending_key"),
+        Index(
+            "ix_slack_outbox_pending",
+            "channel",
+            "id",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)
+    channel: str = Field(max_length=32)
+    thread_ts: str | None = Field(default=None, max_length=32)
+    article_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), nullable=True),
+    )
+    part: int | None = None
+    ticket_id: int | None = None  # a card update: the ticket whose change asked for it
+    text: str | None = None
+    blocks: list[Any] | None = Field(default=None, sa_type=JSON)
+    pending_key: str | None = Field(default=None, max_length=96)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime)
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    message_ts: str | None = Field(default=None, max_length=32)
+
+
 __all__ = [
     "ACTIONS",
     "ACTIVE_STATUSES",
     "FINISHED_STATUSES",
     "KINDS",
+    "OUTBOX_KINDS",
     "ROLES",
     "STATUSES",
     "Article",
@@ -341,6 +395,7 @@ __all__ = [
     "ReminderDelivery",
     "RosterMember",
     "SQLModel",
+    "SlackOutbox",
     "Ticket",
     "UTCDateTime",
     "utcnow",

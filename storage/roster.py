@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select, update
 from sqlmodel import Session, col
 
-from storage.db import dialect_insert
+from storage.db import insert_ignore
 from storage.models import RosterMember
 
 SEED_ACTOR = "settings"
@@ -72,9 +72,8 @@ def seed_editors(session: Session, *, editors: Iterable[str], now: datetime) -> 
     changed = 0
     for user_id in dict.fromkeys(editors):
         inserted = session.scalar(
-            dialect_insert(session, RosterMember)
+            insert_ignore(session, RosterMember, conflict=["user_id"])
             .values(user_id=user_id, role="editor", active=True, added_by=SEED_ACTOR, added_at=now)
-            .on_conflict_do_nothing(index_elements=["user_id"])  # type: ignore[attr-defined]
             .returning(col(RosterMember.user_id))
         )
         promoted = inserted or session.scalar(

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlmodel import Session, col
 
 from storage.models import FINISHED_STATUSES, Article, AuditEvent, Ticket
+from storage.outbox import enqueue_card_update
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,9 @@ def transition(
     loser's UPDATE waits for the winner's row lock and re-checks the WHERE; on SQLite every
     transaction is BEGIN IMMEDIATE. The winner's audit row is added in the same transaction.
 
+    The card update the change owes Slack is written to the outbox in the same transaction,
+    so no committed change can leave its card showing an older state.
+
     Returns the updated ticket, or None when the ticket is missing or not in an allowed state
     (the caller reads it again to explain why). Never commits.
     """
@@ -139,6 +143,13 @@ def transition(
                 detail=dict(detail or {}),
                 at=now,
             )
+        )
+        enqueue_card_update(
+            session,
+            article_id=ticket.article_id,
+            channel=ticket.channel,
+            ticket_id=ticket_id,
+            now=now,
         )
         session.flush()
         return ticket

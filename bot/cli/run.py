@@ -4,9 +4,11 @@ or Socket Mode until SIGTERM."""
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -84,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
         entry.target = services_app(services, None if socket_mode else bolt_app, mode=mode)
         background = start_background_jobs(services)
         if socket_mode:
-            _serve_socket_mode(bolt_app, settings.slack_app_token)
+            _serve_socket_mode(
+                bolt_app, settings.slack_app_token, reconnected=background.reconnected
+            )
         else:
             threading.Event().wait()
     except _Stop:
@@ -117,10 +121,19 @@ def _bound_addresses(server: Any) -> list[tuple[str, int]]:
     return [(f"[{host}]" if ":" in host else host, int(port)) for host, port in addresses]
 
 
-def _serve_socket_mode(bolt_app: Any, app_token: Any) -> None:
+def _serve_socket_mode(bolt_app: Any, app_token: Any, *, reconnected: Callable[[], None]) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     handler = SocketModeHandler(bolt_app, app_token.get_secret_value())
+    hellos = itertools.count()
+
+    def on_message(_client: Any, message: dict[Any, Any], _raw: str | None) -> None:
+        # Slack says hello on every new connection; the first one's catch-up ran at start.
+        if message.get("type") == "hello" and next(hellos) > 0:
+            logger.info("Socket Mode reconnected; catching up on what was posted meanwhile")
+            reconnected()
+
+    handler.client.message_listeners.append(on_message)
     handler.connect()  # type: ignore[no-untyped-call]
     try:
         threading.Event().wait()

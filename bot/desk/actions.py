@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import command_grammar as g
@@ -29,6 +27,7 @@ from bot.workflow import DeskPolicy
 from storage.articles import articles_by_ids, get_article
 from storage.db import session_scope
 from storage.models import Article, Ticket
+from storage.outbox import enqueue
 from storage.tickets import (
     audit_trail,
     count_unclaimed,
@@ -37,8 +36,6 @@ from storage.tickets import (
     tickets_for_checker,
     unclaimed_queue,
 )
-
-logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -174,15 +171,23 @@ def dismiss(services: Services, actor: str, ticket_id: int, reason: str | None =
 
 
 def assign(services: Services, actor: str, ticket_id: int, assignee: str) -> Answer:
-    ticket = _apply(services, workflow.assign_ticket, ticket_id, actor, assignee=assignee)
-    try:  # the new holder hears it from the bot, once
-        services.client.chat_postMessage(
+    now, policy = services.clock(), _policy(services)
+
+    def assign_and_tell(session: Session) -> Ticket:
+        ticket = workflow.assign_ticket(
+            ticket_id, session=session, actor=actor, now=now, policy=policy, assignee=assignee
+        )
+        # The new holder hears it from the bot, once: owed with the change itself.
+        enqueue(
+            session,
+            kind="post",
             channel=assignee,
             text=m.ASSIGNED_DM.format(editor=actor, id=ticket_id, line=ticket_line(ticket)),
-            unfurl_links=False,
+            now=now,
         )
-    except SlackApiError as error:
-        logger.warning("assignment DM to %s failed: %s", assignee, error.response.get("error"))
+        return ticket
+
+    _in_transaction(services, assign_and_tell)
     publish_home(services, assignee)
     return Answer(plain_message(m.ASSIGNED.format(id=ticket_id, assignee=assignee)), (ticket_id,))
 

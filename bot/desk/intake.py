@@ -6,37 +6,42 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
-from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
 
 from bot.config import Settings
-from bot.desk.cards import post_in_thread, post_thread
-from bot.desk.offers import offer_drafts, post_offers
+from bot.desk.cards import thread_parts
+from bot.desk.offers import offer_drafts
 from bot.errors import UserError
 from bot.extract import Extraction
 from bot.extract.fetch import fetch_article
+from bot.outbox import WORKING_REACTION, deliver_owed
+from bot.render.blocks import SlackMessage
 from bot.render.offers import render_nothing_filed
-from bot.render.thread import render_fetch_failed, render_intake_failed, render_nothing_found
+from bot.render.thread import (
+    render_fetch_failed,
+    render_intake_failed,
+    render_nothing_found,
+)
 from bot.services import Services
 from bot.user_input import find_links, without_links
 from storage.articles import (
     claim_article_intake,
-    get_article,
     mark_article_failed,
-    set_article_reply,
-    store_tickets,
+    stalled_intakes,
+    store_tickets_once,
 )
 from storage.db import session_scope
+from storage.outbox import enqueue, enqueue_offers, enqueue_thread, enqueue_unreact
 from storage.tickets import TicketDraft
 
 logger = logging.getLogger(__name__)
 
-WORKING_REACTION: Final = "eyes"
-# A retry of the same message inside this window is a duplicate; after it, an intake still
-# "processing" is taken to be abandoned (its process died) and one caller starts it again.
-INTAKE_TAKEOVER_AFTER: Final = timedelta(minutes=10)
+# Asked for by a person: these start a failed intake again (a link that could not be read).
+RERUN_VIA: Final = frozenset({"shortcut", "command"})
 INTERNAL_FAILURE: Final = "something went wrong on our side; it has been logged"
 # Link-only messages: once the links are removed, this little text remains at most.
 LINK_MESSAGE_SLACK: Final = 200
@@ -61,6 +66,7 @@ class IntakeResult:
     created: bool  # False: a retry or duplicate delivery; nothing was done
     ticket_ids: tuple[int, ...] = ()
     failure: str | None = None
+    status: str = "processing"  # when not created: the intake state found
 
 
 def is_watched(settings: Settings, channel: str) -> bool:
@@ -118,14 +124,8 @@ def _react(services: Services, method: str, message: ArticleMessage) -> None:
         getattr(services.client, method)(
             channel=message.channel, timestamp=message.ts, name=WORKING_REACTION
         )
-    except SlackApiError as error:  # already_reacted, no_reaction, message gone: cosmetic only
-        logger.info(
-            "%s failed on %s/%s: %s",
-            method,
-            message.channel,
-            message.ts,
-            error.response.get("error"),
-        )
+    except Exception as error:  # already_reacted, message gone, Slack unreachable: cosmetic
+        logger.info("%s failed on %s/%s: %s", method, message.channel, message.ts, error)
 
 
 @dataclass(frozen=True)
@@ -154,77 +154,60 @@ def _read(services: Services, message: ArticleMessage) -> _Read:
 
 
 def ingest(services: Services, message: ArticleMessage) -> IntakeResult:
-    """Turn one Slack message into tickets and a thread reply, exactly once.
+    """Turn one Slack message into tickets and a thread reply, exactly once; a resumable job.
 
-    The intake row is claimed in its own short transaction first; a retried or duplicated
-    delivery (Slack's X-Slack-Retry-Num, message + app_mention of one message, a second
-    replica) finds it taken and returns `created=False` without reacting, extracting or
-    posting. The winner reacts with :eyes:, extracts, stores the tickets in one transaction,
-    posts the thread, and removes the reaction. A failure is recorded on the article and told
-    in the thread with its reason.
+    The intake row is claimed in its own short transaction first, with a lease of
+    FACTCHECK_INTAKE_LEASE_SECONDS. A retried or duplicated delivery (Slack's
+    X-Slack-Retry-Num, message + app_mention of one message, a second replica) finds it taken
+    and returns `created=False` without reacting, extracting or posting; once the lease has
+    run out (the process died), the next caller (a Slack retry, the shortcut, another
+    replica's `resume_stalled_intakes`) takes it over and finishes it. The shortcut and
+    `/factcheck ingest` also start a failed intake again.
+
+    The winner reacts with :eyes:, extracts, and stores the tickets together with the thread
+    it owes Slack (outbox rows: the card messages, then removing :eyes:) in one
+    transaction, then delivers them at once. A failure is recorded the same way, with its
+    reason owed to the thread.
     """
-    now = services.clock()
+    lease = timedelta(seconds=services.settings.intake_lease_seconds)
     with session_scope(services.engine) as session:
         article, created = claim_article_intake(
             session,
             team=message.team,
             channel=message.channel,
             ts=message.ts,
-            now=now,
+            now=services.clock(),
             text=message.text,
             posted_by=message.user,
-            stale_after=INTAKE_TAKEOVER_AFTER,
+            thread_ts=message.thread_ts,
+            stale_after=lease,
+            retry_failed=message.via in RERUN_VIA,
         )
     assert article.id is not None
     if not created:
         logger.info(
-            "intake of %s/%s already taken (article %s)", message.channel, message.ts, article.id
+            "intake of %s/%s already taken (article %s, %s)",
+            message.channel,
+            message.ts,
+            article.id,
+            article.intake_status,
         )
-        return IntakeResult(article.id, created=False)
+        return IntakeResult(article.id, created=False, status=article.intake_status)
     started = time.perf_counter()
     _react(services, "reactions_add", message)
     try:
-        read = _read(services, message)
-        extraction = services.extractor.extract(read.text)
-        with session_scope(services.engine) as session:
-            tickets = store_tickets(
-                session,
-                article_id=article.id,
-                drafts=drafts_of(extraction),
-                now=services.clock(),
-                offers=offer_drafts(extraction),
-                text=read.text if read.text != message.text else None,
-                title=read.title,
-                byline=read.byline,
-                source_url=read.source_url,
-            )
-        offered = len(offer_drafts(extraction))
-        if tickets:
-            post_thread(services, article=article, tickets=tickets, thread_ts=message.thread_ts)
-        else:
-            post_in_thread(
-                services,
-                channel=message.channel,
-                thread_ts=message.thread_ts,
-                message=render_nothing_filed(offered) if offered else render_nothing_found(),
-            )
-        post_offers(
-            services, article_id=article.id, channel=message.channel, thread_ts=message.thread_ts
-        )
-        _remember_permalink(services, article.id, message)
-        return IntakeResult(
-            article.id, created=True, ticket_ids=tuple(t.id for t in tickets if t.id is not None)
-        )
+        result = _extract_and_store(services, article.id, message)
     except UserError as error:
-        _fail(
+        result = _fail(
             services,
             article.id,
             message,
             error.message,
             url=link_to_fetch(services.settings, message.text),
         )
-        return IntakeResult(article.id, created=True, failure=error.message)
-    except Exception:
+    except Exception as error:
+        if isinstance(error, DBAPIError):
+            raise  # the database is gone: the lease runs out and the intake is resumed
         logger.exception(
             "intake failed: article=%s channel=%s ts=%s via=%s",
             article.id,
@@ -232,42 +215,118 @@ def ingest(services: Services, message: ArticleMessage) -> IntakeResult:
             message.ts,
             message.via,
         )
-        _fail(services, article.id, message, INTERNAL_FAILURE, url=None)
-        return IntakeResult(article.id, created=True, failure=INTERNAL_FAILURE)
-    finally:
-        _react(services, "reactions_remove", message)
-        logger.info(
-            "intake of article %s took %.0f ms", article.id, (time.perf_counter() - started) * 1000
+        result = _fail(services, article.id, message, INTERNAL_FAILURE, url=None)
+    deliver_owed(services)
+    logger.info(
+        "intake of article %s took %.0f ms", article.id, (time.perf_counter() - started) * 1000
+    )
+    return result
+
+
+def _extract_and_store(
+    services: Services, article_id: int, message: ArticleMessage
+) -> IntakeResult:
+    """Read, extract, then store the tickets and the thread they owe Slack in one transaction."""
+    read = _read(services, message)
+    extraction = services.extractor.extract(read.text)
+    now = services.clock()
+    offers = offer_drafts(extraction)
+    with session_scope(services.engine) as session:
+        tickets = store_tickets_once(
+            session,
+            article_id=article_id,
+            drafts=drafts_of(extraction),
+            now=now,
+            offers=offers,
+            text=read.text if read.text != message.text else None,
+            title=read.title,
+            byline=read.byline,
+            source_url=read.source_url,
         )
+        if tickets is None:  # another process finished it while this one was reading
+            return IntakeResult(article_id, created=False, status="ready")
+        channel, thread_ts = message.channel, message.thread_ts
+        if tickets:
+            parts = range(1, thread_parts(tickets) + 1)
+            enqueue_thread(
+                session,
+                article_id=article_id,
+                channel=channel,
+                thread_ts=thread_ts,
+                parts=parts,
+                now=now,
+            )
+        else:
+            reply = render_nothing_filed(len(offers)) if offers else render_nothing_found()
+            _owe_reply(session, article_id, message, reply, now=now)
+        if offers:
+            enqueue_offers(
+                session, article_id=article_id, channel=channel, thread_ts=thread_ts, now=now
+            )
+        enqueue_unreact(
+            session, channel=message.channel, ts=message.ts, article_id=article_id, now=now
+        )
+    return IntakeResult(
+        article_id, created=True, ticket_ids=tuple(t.id for t in tickets if t.id is not None)
+    )
+
+
+def _owe_reply(
+    session: Session,
+    article_id: int,
+    message: ArticleMessage,
+    reply: SlackMessage,
+    *,
+    now: datetime,
+) -> None:
+    """One answer in the article's thread, owed in this transaction."""
+    enqueue(
+        session,
+        kind="post",
+        channel=message.channel,
+        thread_ts=message.thread_ts,
+        article_id=article_id,
+        text=reply.text,
+        blocks=reply.blocks,
+        now=now,
+    )
 
 
 def _fail(
     services: Services, article_id: int, message: ArticleMessage, reason: str, *, url: str | None
-) -> None:
-    with session_scope(services.engine) as session:
-        mark_article_failed(session, article_id=article_id, reason=reason)
+) -> IntakeResult:
     answer = render_fetch_failed(url, reason) if url else render_intake_failed(reason)
-    try:
-        post_in_thread(
-            services, channel=message.channel, thread_ts=message.thread_ts, message=answer
+    with session_scope(services.engine) as session:
+        if mark_article_failed(session, article_id=article_id, reason=reason):
+            now = services.clock()
+            _owe_reply(session, article_id, message, answer, now=now)
+            enqueue_unreact(
+                session, channel=message.channel, ts=message.ts, article_id=article_id, now=now
+            )
+    return IntakeResult(article_id, created=True, failure=reason)
+
+
+def resume_stalled_intakes(services: Services) -> int:
+    """Finish intakes whose process died (their lease ran out); how many this call took over."""
+    lease = timedelta(seconds=services.settings.intake_lease_seconds)
+    with session_scope(services.engine) as session:
+        stalled = stalled_intakes(session, now=services.clock(), stale_after=lease)
+    taken = 0
+    for article in stalled:
+        logger.info(
+            "resuming the intake of article %s (%s/%s)", article.id, article.channel, article.ts
         )
-    except SlackApiError:
-        logger.exception("could not report the failure of article %s in its thread", article_id)
-
-
-def _remember_permalink(services: Services, article_id: int, message: ArticleMessage) -> None:
-    """The article's permalink, for the digest and the Home; cosmetic, so failures are logged."""
-    try:
-        link = services.client.chat_getPermalink(
-            channel=message.channel, message_ts=message.ts
-        ).get("permalink")
-    except SlackApiError as error:
-        logger.info("no permalink for article %s: %s", article_id, error.response.get("error"))
-        return
-    if link:
-        with session_scope(services.engine) as session:
-            article = get_article(session, article_id)
-            if article is not None and article.reply_ts:
-                set_article_reply(
-                    session, article_id=article_id, reply_ts=article.reply_ts, permalink=str(link)
-                )
+        result = ingest(
+            services,
+            ArticleMessage(
+                team=article.team,
+                channel=article.channel,
+                ts=article.ts,
+                thread_ts=article.thread_ts or article.ts,
+                user=article.posted_by,
+                text=article.text,
+                via="resume",
+            ),
+        )
+        taken += result.created
+    return taken

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import logging
+from datetime import datetime
 from typing import Final
 
-from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
-from bot.desk.cards import post_in_thread, refresh_ticket_cards
 from bot.errors import Conflict, NotFound
 from bot.extract import Extraction
-from bot.render.offers import ALREADY_FILED, OFFER_GONE, render_offers
-from bot.render.thread import chunk_tickets, render_thread_message
+from bot.outbox import deliver_owed
+from bot.render.offers import ALREADY_FILED, OFFER_GONE
+from bot.render.thread import chunk_tickets
 from bot.services import Services
-from storage.articles import get_article, set_article_reply
+from storage.articles import get_article
 from storage.db import session_scope
 from storage.models import Ticket
-from storage.offers import OfferDraft, file_offer, offers_for_article, set_offers_message
-from storage.tickets import set_card, tickets_for_article
-
-logger = logging.getLogger(__name__)
+from storage.offers import OfferDraft, file_offer
+from storage.outbox import enqueue_card_update, enqueue_offers, enqueue_thread
+from storage.tickets import tickets_for_article
 
 # The thread lists at most this many offered claims (one compact line each).
 MAX_OFFERED: Final = 10
@@ -33,86 +32,55 @@ def offer_drafts(extraction: Extraction, limit: int = MAX_OFFERED) -> list[Offer
     return [OfferDraft(c.text, c.start, c.end, c.score) for c in offered[:limit]]
 
 
-def post_offers(services: Services, *, article_id: int, channel: str, thread_ts: str) -> None:
-    """Post the "Also worth a look" list under the tickets (nothing when none were offered)."""
-    with session_scope(services.engine) as session:
-        offers = offers_for_article(session, article_id)
-    if not offers:
-        return
-    ts = post_in_thread(
-        services, channel=channel, thread_ts=thread_ts, message=render_offers(offers)
-    )
-    with session_scope(services.engine) as session:
-        set_offers_message(session, article_id=article_id, channel=channel, ts=ts)
-
-
 def file_offered_claim(
     services: Services, actor: str, offer_id: int, *, thread_ts: str | None = None
 ) -> Ticket:
     """File an offered claim as a ticket once, show its card in the thread, mark the offer.
 
+    The ticket, its card (in the thread message its id falls in: the last one when it has
+    room, else a new one), the header's new counts and the offers list showing who filed it
+    are all owed to Slack in the transaction that files it, then delivered at once.
+
     Raises NotFound for an unknown offer and Conflict (naming the ticket) when someone filed
     it already, so a second press, or a second person, files nothing.
     """
+    now = services.clock()
     with session_scope(services.engine) as session:
-        offer, ticket = file_offer(session, offer_id, actor=actor, now=services.clock())
+        offer, ticket = file_offer(session, offer_id, actor=actor, now=now)
+        if offer is not None and ticket is not None:
+            _owe_card(session, ticket, now=now)
     if offer is None:
         raise NotFound(OFFER_GONE)
     if ticket is None:
         raise Conflict(ALREADY_FILED.format(ticket=offer.ticket_id, user=offer.filed_by))
-    _show_card(services, ticket, thread_ts=thread_ts)
-    _refresh_offers(services, offer.article_id)
+    deliver_owed(services)
     return ticket
 
 
-def _show_card(services: Services, ticket: Ticket, *, thread_ts: str | None) -> None:
-    """Put the new ticket's card in the thread message its id falls in (a new one if needed).
-
-    Cards are grouped by id into thread messages; a new ticket has the article's highest id,
-    so it joins the last message when that has room (updated in place, header counts too),
-    else it starts a new message.
-    """
+def _owe_card(session: Session, ticket: Ticket, *, now: datetime) -> None:
+    """The new ticket's card, the header's new counts and the offers list, owed now."""
     assert ticket.id is not None
-    with session_scope(services.engine) as session:
-        article = get_article(session, ticket.article_id)
-        all_tickets = tickets_for_article(session, ticket.article_id)
+    article = get_article(session, ticket.article_id)
     assert article is not None
-    chunks = chunk_tickets(all_tickets)
-    part, chunk = next((i, c) for i, c in enumerate(chunks, 1) if ticket.id in {t.id for t in c})
-    homes = {(t.card_channel, t.card_ts) for t in chunk if t.id != ticket.id and t.card_ts}
-    if len(homes) == 1:
-        channel, ts = homes.pop()
-        assert channel is not None
-        assert ts is not None
-        with session_scope(services.engine) as session:
-            set_card(session, [ticket.id], channel=channel, ts=ts)
-        refresh_ticket_cards(services, [ticket.id])
-        return
-    message = render_thread_message(chunk, all_tickets=all_tickets, part=part, parts=len(chunks))
-    ts = post_in_thread(services, channel=article.channel, thread_ts=article.ts, message=message)
-    with session_scope(services.engine) as session:
-        set_card(session, [t.id for t in chunk if t.id is not None], channel=article.channel, ts=ts)
-        if part == 1:
-            set_article_reply(session, article_id=article.id or 0, reply_ts=ts)
-    if part != 1:
-        refresh_ticket_cards(services, [chunks[0][0].id or 0] if chunks[0] else [])
-
-
-def _refresh_offers(services: Services, article_id: int) -> None:
-    """Show on the offers message who filed which offer (cosmetic: a failure is logged)."""
-    with session_scope(services.engine) as session:
-        offers = offers_for_article(session, article_id)
-    if not offers or offers[0].message_channel is None or offers[0].message_ts is None:
-        return
-    message = render_offers(offers)
-    try:
-        services.client.chat_update(
-            channel=offers[0].message_channel,
-            ts=offers[0].message_ts,
-            text=message.text,
-            blocks=message.blocks,
-        )
-    except SlackApiError as error:
-        logger.warning(
-            "offers update failed: article=%s error=%s", article_id, error.response.get("error")
-        )
+    all_tickets = tickets_for_article(session, ticket.article_id)
+    part = next(
+        i
+        for i, chunk in enumerate(chunk_tickets(all_tickets), 1)
+        if ticket.id in {t.id for t in chunk}
+    )
+    thread_ts = article.thread_ts or article.ts
+    channel = article.channel
+    enqueue_thread(
+        session,
+        article_id=ticket.article_id,
+        channel=channel,
+        thread_ts=thread_ts,
+        parts=[part],
+        now=now,
+    )
+    enqueue_card_update(
+        session, article_id=ticket.article_id, channel=article.channel, ticket_id=ticket.id, now=now
+    )
+    enqueue_offers(
+        session, article_id=ticket.article_id, channel=channel, thread_ts=thread_ts, now=now
+    )

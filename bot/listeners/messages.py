@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from sqlalchemy.exc import DBAPIError
 
 from bot.desk.intake import ArticleMessage, ingest, is_article_event
 from bot.listeners.errors import after_ack
@@ -31,18 +32,24 @@ def register(app: App, services: Services) -> None:
             after_ack(services, body, context, lambda: message(event, body))
 
     def message(event: dict[str, Any], body: dict[str, Any]) -> None:
-        ingest(
-            services,
-            ArticleMessage(
-                team=_team(body),
-                channel=event["channel"],
-                ts=event["ts"],
-                thread_ts=event["ts"],
-                user=event.get("user"),
-                text=event.get("text") or "",
-                via="message",
-            ),
-        )
+        try:
+            ingest(
+                services,
+                ArticleMessage(
+                    team=_team(body),
+                    channel=event["channel"],
+                    ts=event["ts"],
+                    thread_ts=event["ts"],
+                    user=event.get("user"),
+                    text=event.get("text") or "",
+                    via="message",
+                ),
+            )
+        except DBAPIError:
+            # The database is unreachable: the clock catches this channel up from this
+            # message once it is back (bot.catchup), so the article is not lost.
+            services.missed.add(event["channel"], event["ts"])
+            raise
 
     @app.event("app_mention")
     def on_mention(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:

@@ -9,11 +9,13 @@ it. Helpers return copies; mutating them does not change the stand-in.
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import itertools
 import json
 import re
 import secrets
+import socket
 import threading
 import time
 from collections import deque
@@ -55,6 +57,12 @@ MAX_MODAL_STACK = 3
 _TRIGGER_FORMAT = re.compile(r"^\d+\.\d+\.[0-9a-zA-Z]+$")
 _EMOJI_NAME = re.compile(r"^[a-z0-9_+\-']+(::skin-tone-[2-6])?$")
 _TRUE = {"1", "true", "True", True}
+#: The status recorded for a call whose connection the stand-in closed without answering.
+DROP_STATUS = 0
+DROP = "connection_dropped"
+DROP_AFTER = "connection_dropped_after_processing"
+#: A held request goes on by itself after this long, so a forgotten hold cannot hang a test.
+HOLD_SECONDS = 30.0
 
 
 class ApiError(Exception):
@@ -152,6 +160,18 @@ class Fault:
     error: str
     retry_after: int | None
     remaining: int
+
+
+@dataclass
+class Hold:
+    """A request held by :meth:`SlackStandIn.hold_next`: ``arrived`` is set when it comes."""
+
+    skip: int = 0
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
 
 
 @dataclass
@@ -446,6 +466,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         self._responses: list[ResponsePost] = []
         self._calls: list[Call] = []
         self._faults: dict[str, deque[Fault]] = {}
+        self._holds: dict[str, deque[Hold]] = {}
         self._socket_mode: SocketModeEndpoint | None = None
         self.users[bot_user_id] = User(bot_user_id, bot_name, bot_name, "UTC", is_bot=True)
         self._handlers: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
@@ -654,6 +675,39 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
     def error_next(self, method: str, error: str, *, times: int = 1) -> None:
         """The next calls answer HTTP 200 ``{"ok": false, "error": error}``."""
         self.fail_next(method, times=times, status=200, error=error)
+
+    def drop_next(self, method: str, *, times: int = 1, after: bool = False) -> None:
+        """Close the connection of the next calls without an answer (a dropped connection).
+
+        ``after=False``: before doing anything, as when Slack is unreachable. ``after=True``:
+        after doing what was asked (a message is posted), so the caller never learns it was.
+        """
+        self.fail_next(method, times=times, status=DROP_STATUS, error=DROP_AFTER if after else DROP)
+
+    def hold_next(self, method: str, *, skip: int = 0) -> Hold:
+        """Hold the call of ``method`` after the next ``skip`` ones until ``release()``.
+
+        The held request waits before it is handled (outside the lock, so everything else
+        goes on): a test can kill the caller meanwhile, then release it to be handled as
+        Slack would handle a request whose client has gone.
+        """
+        hold = Hold(skip=skip)
+        with self.lock:
+            self._holds.setdefault(method, deque()).append(hold)
+        return hold
+
+    def _wait_if_held(self, method: str) -> None:
+        with self.lock:
+            queue = self._holds.get(method)
+            hold = queue[0] if queue else None
+            if hold is None:
+                return
+            if hold.skip > 0:
+                hold.skip -= 1
+                return
+            queue.popleft()  # type: ignore[union-attr]
+        hold.arrived.set()
+        hold.released.wait(timeout=HOLD_SECONDS)
 
     def _take_fault(self, method: str) -> Fault | None:
         for key in (method, "*"):
@@ -924,9 +978,16 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         body_token = args.pop("token", None)
         token = token or (str(body_token) if body_token else None)
         extra: dict[str, str] = {}
+        self._wait_if_held(method)
         with self._changed:
             fault = self._take_fault(method)
-            if fault is not None:
+            if fault is not None and fault.error == DROP_AFTER:
+                status = DROP_STATUS
+                try:
+                    response = self._dispatch(method, token, args)
+                except ApiError as exc:
+                    response = exc.body()
+            elif fault is not None:
                 status, response = fault.status, {"ok": False, "error": fault.error}
                 if fault.retry_after is not None:
                     extra["Retry-After"] = str(fault.retry_after)
@@ -1591,8 +1652,15 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path.startswith("/api/"):
             method = parts.path.removeprefix("/api/").strip("/")
             status, extra, answer = self.stand_in.handle_api(method, headers, body, parts.query)
+            if status == DROP_STATUS:
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
             payload = json.dumps(answer).encode()
-            self._send(status, payload, "application/json; charset=utf-8", extra)
+            # A caller killed while its request was held has gone: nobody reads the answer.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._send(status, payload, "application/json; charset=utf-8", extra)
         elif parts.path.startswith("/response/") and self.command == "POST":
             status, text = self.stand_in.handle_response_url(
                 parts.path, body, headers.get("content-type", "")

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import pytest
 from sqlmodel import Session
 
-from bot.desk import cards
+from bot import outbox
 from bot.localslack.web_api import ALICE, CAROL, DESK
 from bot.render.messages import CLAIMED
 from storage.tickets import set_card
@@ -30,7 +30,7 @@ def test_a_claim_before_the_card_is_recorded_still_shows_on_the_card(
         set_card(session, ticket_ids, channel=channel, ts=ts)
         recorded.set()
 
-    monkeypatch.setattr(cards, "set_card", held_set_card)
+    monkeypatch.setattr(outbox, "set_card", held_set_card)
     slack = desk.slack
     message = desk.driver.say(CAROL, DESK, ARTICLE)
     reply = slack.wait_for(lambda: thread_replies(slack, message["ts"]), description="thread")[0]

@@ -26,6 +26,10 @@ METHOD_SCOPE: dict[str, str | None] = {
     "views_publish": None,
     "views_update": None,
     "auth_test": None,
+    # Catch-up and the outbox's look for its own post; channels:history covers public
+    # channels, groups:history (also granted) private ones.
+    "conversations_history": "channels:history",
+    "conversations_replies": "channels:history",
     "files_getUploadURLExternal": "files:write",
     "files_completeUploadExternal": "files:write",
 }

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, insert
 from bot.cli import main
 from bot.digest import compose_digest, post_due_digests
 from bot.localslack.web_api import ALICE, BOB, DESK, NEWSROOM, SlackStandIn
+from bot.outbox import deliver_owed
 from bot.render import ids
 from bot.render.digest import FLAGGED_TITLE, MORE_IN_QUEUE, digest_as_text
 from bot.render.limits import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
@@ -258,11 +259,16 @@ def test_a_refused_digest_is_retried_later(
     services = make_services(digest_channel=DESK)
     clock.set(T0)
     slack.error_next("chat.postMessage", "internal_error")
-    assert post_due_digests(services, owner="a") == []
+    # Owed once: the refusal leaves it in the outbox, not claimable again by another replica.
+    assert len(post_due_digests(services, owner="a")) == 1
+    assert _digests(slack) == []
     clock.set(T0 + timedelta(minutes=5))
     assert post_due_digests(services, owner="b") == []
-    clock.set(T0 + timedelta(minutes=10))
-    assert len(post_due_digests(services, owner="b")) == 1
+    assert deliver_owed(services).sent == 1
+    assert len(_digests(slack)) == 1
+    clock.set(T0 + timedelta(minutes=20))
+    assert post_due_digests(services, owner="b") == []
+    assert deliver_owed(services).sent == 0
     assert len(_digests(slack)) == 1
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 
 from bot.clock import next_local_time, quiet_until, snooze_until
 from bot.localslack.web_api import ALICE, BOB, CAROL, DESK, SlackStandIn
+from bot.outbox import deliver_owed
 from bot.reminders import ReminderSweeper, SweepReport
 from bot.render import ids
 from bot.render.reminders import (
@@ -19,6 +20,7 @@ from bot.render.reminders import (
     render_nudge,
 )
 from bot.services import Services
+from bot.slack_client import build_web_client
 from bot.workflow import (
     DeskPolicy,
     claim_ticket,
@@ -30,9 +32,11 @@ from bot.workflow import (
 from storage.db import session_scope
 from storage.models import ReminderDelivery, Ticket
 from tests.factories import T0, make_article, make_member, make_ticket
-from tests.reminders.conftest import ManualClock
+from tests.reminders.conftest import ManualClock, desk_settings
 
 INTERVAL = timedelta(hours=4)
+# Past the outbox's first backoff (FACTCHECK_OUTBOX_RETRY_SECONDS, 2 s by default).
+OUTBOX_RETRY = timedelta(seconds=5)
 POLICY = DeskPolicy(reminder_interval=INTERVAL)
 
 
@@ -260,17 +264,22 @@ def test_a_refused_escalation_is_retried_not_lost(
     make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
 ) -> None:
     claimed(engine, {ALICE: 1})
-    sweeper = ReminderSweeper(make_services(escalate_after=1, editors=BOB))
+    services = make_services(escalate_after=1, editors=BOB)
+    sweeper = ReminderSweeper(services)
     clock.set(T0 + INTERVAL)
     # The DM to Alice goes through; the escalation to Bob is refused once.
     report = SweepReport()
     sweeper.send_reminders(report)
     slack.error_next("chat.postMessage", "internal_error")
     sweeper.send_escalations(report)
+    assert deliver_owed(services).retried == 1
     assert slack.dms_to(BOB) == []
+    clock.advance(OUTBOX_RETRY)
     sweeper.send_escalations(report)
+    assert deliver_owed(services).sent == 1
     assert len(slack.dms_to(BOB)) == 1
-    sweeper.send_escalations(report)
+    clock.advance(OUTBOX_RETRY)
+    sweeper.sweep()
     assert len(slack.dms_to(BOB)) == 1
 
 
@@ -284,14 +293,16 @@ def test_an_escalation_refused_for_one_editor_is_retried_for_that_editor_only(
     # Bob (from the settings) comes first: Slack refuses him once and accepts Carol.
     slack.error_next("chat.postMessage", "internal_error")
     sweeper.send_escalations(report)
+    deliver_owed(sweeper.services)
     assert (len(slack.dms_to(BOB)), len(slack.dms_to(CAROL))) == (0, 1)
-    assert (report.escalations, report.refused) == (0, 1)
-    assert not ticket(engine, held).escalated
-    sweeper.send_escalations(report)
-    assert (len(slack.dms_to(BOB)), len(slack.dms_to(CAROL))) == (1, 1)
-    assert report.escalations == 1
+    # Both are owed their message from the start: the ticket is escalated once.
+    assert (report.escalations, report.escalation_messages) == (1, 2)
     assert ticket(engine, held).escalated
-    sweeper.send_escalations(report)
+    clock.advance(OUTBOX_RETRY)
+    sweeper.sweep()
+    assert (len(slack.dms_to(BOB)), len(slack.dms_to(CAROL))) == (1, 1)
+    clock.advance(OUTBOX_RETRY)
+    sweeper.sweep()
     assert (len(slack.dms_to(BOB)), len(slack.dms_to(CAROL))) == (1, 1)
     assert report.escalation_messages == 2
 
@@ -439,3 +450,41 @@ def test_a_snooze_clicked_while_the_dm_was_on_its_way_is_kept(engine: Engine) ->
         1,
         later,
     )
+
+
+def test_a_dropped_connection_hands_the_reminders_back(
+    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
+) -> None:
+    """Issue 11, failure 4: a connection error escaped the sweep with the tickets still leased."""
+    held = claimed(engine, {ALICE: 2})[ALICE]
+    sweeper = ReminderSweeper(make_services())
+    clock.set(T0 + INTERVAL)
+    slack.drop_next("chat.postMessage")
+    first = sweeper.sweep()
+    assert (first.tickets_reminded, first.refused) == (0, 2)
+    assert all(ticket(engine, t).lease_owner is None for t in held)
+    assert all(ticket(engine, t).next_reminder_at == clock() for t in held)
+    second = sweeper.sweep()
+    assert second.tickets_reminded == 2
+    assert [reminded_ids(dm) for dm in slack.dms_to(ALICE)] == [held]
+
+
+def test_the_next_reminder_is_due_an_interval_after_delivery(
+    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn
+) -> None:
+    """Issue 11, failure 10: after a 429 wait the next reminder was counted from the sweep's
+    start, so a checker could be reminded twice within seconds and escalated early."""
+    held = claimed(engine, {ALICE: 1})[ALICE]
+    swept = T0 + INTERVAL
+    waited = timedelta(minutes=20)  # the DM goes out this long after the sweep began
+
+    def clock() -> datetime:
+        return swept + waited if slack.calls("chat.postMessage") else swept
+
+    settings = desk_settings(slack)
+    services = Services(
+        settings=settings, engine=engine, client=build_web_client(settings), clock=clock
+    )
+    slack.rate_limit_next("chat.postMessage", times=1, retry_after=0)
+    assert ReminderSweeper(services).sweep().tickets_reminded == 1
+    assert ticket(engine, held[0]).next_reminder_at == swept + waited + INTERVAL

@@ -1,0 +1,357 @@
+"""Issue 11: Slack outages, dropped connections and dead intakes lose nothing and double nothing.
+
+Each test breaks Slack (or the database) through the stand-in, then lets one dispatcher pass
+run after recovery, and checks what the newsroom sees: every ticket has exactly one card,
+every card shows its ticket's state, and no thread message was posted twice.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.catchup import catch_up
+from bot.localslack.blockkit import visible_text
+from bot.localslack.web_api import ALICE, CAROL, DESK, DROP_STATUS, SlackStandIn
+from bot.outbox import WORKING_REACTION, deliver_owed
+from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK, ticket_id_of_block
+from bot.render.messages import APOLOGY, CLAIMED, INGEST_DUPLICATE
+from bot.render.thread import FETCH_FAILED, chunk_tickets
+from bot.scheduler import DeskClock
+from bot.services import Services
+from storage.articles import claim_article_intake
+from storage.db import make_engine, session_scope
+from storage.models import Article, SlackOutbox
+from storage.outbox import pending_rows
+from tests.desk.helpers import ARTICLE, Desk, articles, thread_replies, tickets
+from tests.waiting import wait_until
+
+WAIT = 10.0  # seconds: generous under a loaded CI machine; the tests wait on conditions
+
+
+def cards_in(message: dict[str, Any]) -> set[int]:
+    """The tickets whose cards a thread message shows (read from its block ids)."""
+    found = (ticket_id_of_block(str(b.get("block_id", ""))) for b in message.get("blocks") or [])
+    return {tid for tid in found if tid}
+
+
+# Retries soon enough for a quick test, late enough for the test to see the outage first.
+FAST = {"outbox_retry_seconds": 0.5, "intake_lease_seconds": 1}
+
+
+def recover(services: Services) -> None:
+    """Once every failed row is handed back and due, ONE dispatcher pass delivers everything."""
+    wait_until(
+        lambda: _handed_back(services),
+        timeout=WAIT,
+        description="the failed deliveries handed back",
+    )
+    due = max(row.next_attempt_at for row in _owed(services))
+    wait_until(lambda: services.clock() >= due, timeout=WAIT, description="the retry time")
+    deliver_owed(services)
+    assert not _owed(services), "one pass after recovery left messages owed"
+
+
+def _due(services: Services) -> bool:
+    return all(row.next_attempt_at <= services.clock() for row in _owed(services))
+
+
+def _handed_back(services: Services) -> bool:
+    rows = _owed(services)
+    return bool(rows) and all(row.lease_owner is None and row.last_error for row in rows[:1])
+
+
+def _owed(services: Services) -> list[SlackOutbox]:
+    with session_scope(services.engine) as session:
+        return pending_rows(session)
+
+
+def assert_one_card_each(desk: Desk, article_ts: str) -> list[dict[str, Any]]:
+    """Every ticket's card is in exactly one thread message, posted once, showing its state."""
+    slack = desk.slack
+    stored = tickets(desk)
+    replies = [m for m in thread_replies(slack, article_ts) if m.get("blocks")]
+    assert len(replies) == len(chunk_tickets(stored))
+    for ticket in stored:
+        homes = [m for m in replies if ticket.id in cards_in(m)]
+        assert len(homes) == 1, f"ticket #{ticket.id} shows in {len(homes)} messages"
+        assert ticket.card_ts == homes[0]["ts"]
+        if ticket.assignee:
+            assert f"<@{ticket.assignee}>" in visible_text(homes[0]["blocks"])
+    posted = [
+        c
+        for c in slack.calls("chat.postMessage")
+        if c.args.get("thread_ts") == article_ts and c.args.get("blocks")
+    ]
+    accepted = [c for c in posted if c.response.get("ok")]
+    assert len(accepted) == len(replies), "a thread message was posted twice"
+    assert WORKING_REACTION not in slack.reactions_on(DESK, article_ts)
+    return replies
+
+
+def test_tickets_stored_during_a_slack_outage_get_their_cards_once(
+    make_desk: Callable[..., Desk],
+) -> None:
+    """Failure 1: Slack answers 5xx while the article comes in; nothing completed the thread."""
+    desk = make_desk(**FAST)
+    slack = desk.slack
+    slack.server_error_next("chat.postMessage", times=3)  # the SDK's two retries fail too
+    message = desk.driver.say(CAROL, DESK, ARTICLE)
+    wait_until(lambda: _handed_back(desk.services), timeout=WAIT, description="the refusal")
+    assert articles(desk)[0].intake_status == "ready"
+    assert thread_replies(slack, message["ts"]) == []
+    assert WORKING_REACTION in slack.reactions_on(DESK, message["ts"])
+
+    recover(desk.services)
+    assert_one_card_each(desk, message["ts"])
+
+
+def test_a_post_slack_took_but_never_answered_is_not_posted_again(
+    make_desk: Callable[..., Desk],
+) -> None:
+    """Failure 1, dropped connections: Slack posted the cards, the answer never came back."""
+    desk = make_desk(**FAST)
+    slack = desk.slack
+    slack.drop_next("chat.postMessage", after=True)
+    message = desk.driver.say(CAROL, DESK, ARTICLE)
+    wait_until(lambda: _handed_back(desk.services), timeout=WAIT, description="the dropped answer")
+    assert len(thread_replies(slack, message["ts"])) == 1  # Slack has it; the bot does not know
+
+    recover(desk.services)
+    assert_one_card_each(desk, message["ts"])
+    assert slack.calls("conversations.replies"), "the thread was looked at before posting again"
+
+
+def test_a_claim_saved_while_chat_update_fails_reaches_its_card(
+    make_desk: Callable[..., Desk],
+) -> None:
+    """Failure 3: the card stayed "Open · unclaimed"; the checker was told it failed."""
+    desk = make_desk(**FAST)
+    slack = desk.slack
+    message = desk.driver.say(CAROL, DESK, ARTICLE)
+    wait_until(lambda: thread_replies(slack, message["ts"]), timeout=WAIT, description="the thread")
+    slack.server_error_next("chat.update", times=3)  # the SDK's two retries fail too
+    assert claim_answer(desk, 1) == CLAIMED.format(ids="#1")
+    wait_until(
+        lambda: _handed_back(desk.services),
+        timeout=WAIT,
+        description="the refused update handed back",
+    )
+    slack.drop_next("chat.update")  # then the connection drops: was it applied?
+    wait_until(lambda: _due(desk.services), timeout=WAIT, description="the retry time")
+    assert claim_answer(desk, 2) == CLAIMED.format(ids="#2")
+    wait_until(
+        lambda: [c for c in slack.calls("chat.update") if c.status == DROP_STATUS],
+        timeout=WAIT,
+        description="drop",
+    )
+    wait_until(
+        lambda: _handed_back(desk.services),
+        timeout=WAIT,
+        description="the dropped update handed back",
+    )
+    assert f"<@{ALICE}>" not in visible_text(thread_replies(slack, message["ts"])[0]["blocks"])
+
+    recover(desk.services)
+    assert_one_card_each(desk, message["ts"])
+    assert [t.assignee for t in tickets(desk)][:2] == [ALICE, ALICE]
+
+
+def claim_answer(desk: Desk, ticket_id: int) -> str:
+    delivery = desk.driver.command(ALICE, "/factcheck", f"claim {ticket_id}", channel=DESK)
+    answer = desk.slack.wait_for(
+        lambda: desk.slack.responses(delivery.response_url), timeout=WAIT, description="answer"
+    )
+    return answer[0].text
+
+
+def _stuck_intake(desk: Desk, ts: str) -> None:
+    """An intake claimed by a process that died at once: `processing`, no tickets, old lease."""
+    lease = timedelta(seconds=desk.services.settings.intake_lease_seconds)
+    with session_scope(desk.services.engine) as session:
+        claim_article_intake(
+            session,
+            team=desk.slack.team_id,
+            channel=DESK,
+            ts=ts,
+            now=desk.services.clock() - 2 * lease,
+            text=ARTICLE,
+            posted_by=CAROL,
+        )
+
+
+def test_slacks_retry_of_a_stuck_article_finishes_it(make_desk: Callable[..., Desk]) -> None:
+    """Failure 2: the retry was taken as a duplicate; the article stayed without tickets."""
+    desk = make_desk(**FAST)
+    posted = desk.slack.post_as_user(CAROL, DESK, ARTICLE)
+    _stuck_intake(desk, posted["ts"])
+    from bot.localslack import payloads
+
+    event = payloads.message_event(user=CAROL, channel=DESK, text=ARTICLE, ts=posted["ts"])
+    desk.driver.event(event)
+    wait_until(
+        lambda: thread_replies(desk.slack, posted["ts"]), timeout=WAIT, description="the thread"
+    )
+    wait_until(lambda: not _owed(desk.services), timeout=WAIT, description="the whole thread")
+    assert_one_card_each(desk, posted["ts"])
+
+
+def test_the_shortcut_finishes_a_stuck_article_instead_of_calling_it_a_duplicate(
+    make_desk: Callable[..., Desk],
+) -> None:
+    """Failure 2: the shortcut answered "already on the desk" for an article with no tickets."""
+    desk = make_desk(**FAST)
+    posted = desk.slack.post_as_user(CAROL, DESK, ARTICLE)
+    _stuck_intake(desk, posted["ts"])
+    delivery = desk.driver.shortcut(ALICE, posted, MESSAGE_SHORTCUT_CALLBACK, channel=DESK)
+    wait_until(
+        lambda: thread_replies(desk.slack, posted["ts"]), timeout=WAIT, description="the thread"
+    )
+    wait_until(lambda: not _owed(desk.services), timeout=WAIT, description="the whole thread")
+    assert_one_card_each(desk, posted["ts"])
+    assert all(r.text != INGEST_DUPLICATE for r in desk.slack.responses(delivery.response_url))
+
+
+def test_a_dead_intake_is_finished_by_the_clock(make_desk: Callable[..., Desk]) -> None:
+    """Failure 2: nobody retries (no Slack retry, no shortcut): the next tick finishes it."""
+    desk = make_desk(**FAST)
+    posted = desk.slack.post_as_user(CAROL, DESK, ARTICLE)
+    _stuck_intake(desk, posted["ts"])
+    DeskClock(desk.services, reminders=False).outbox_tick()
+    assert_one_card_each(desk, posted["ts"])
+
+
+class _FlakySite(http.server.BaseHTTPRequestHandler):
+    """A news page that answers 503 until the test says it is back."""
+
+    up = threading.Event()
+
+    def do_GET(self) -> None:
+        if not self.up.is_set():
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = f"<html><body><article><p>{ARTICLE}</p></article></body></html>".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def flaky_site() -> Iterator[tuple[str, threading.Event]]:
+    up = threading.Event()
+    handler = type("Site", (_FlakySite,), {"up": up})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/story", up
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_failed_link_intake_runs_again_from_the_shortcut(
+    make_desk: Callable[..., Desk], flaky_site: tuple[str, threading.Event]
+) -> None:
+    """Failure 2: a link that could not be read could never be read again."""
+    url, site_up = flaky_site
+    desk = make_desk(**FAST)
+    message = desk.driver.say(CAROL, DESK, f"<{url}>")
+    [failure] = wait_until(
+        lambda: thread_replies(desk.slack, message["ts"]), timeout=WAIT, description="the failure"
+    )
+    assert FETCH_FAILED.split("{")[0] in failure["text"]
+    assert articles(desk)[0].intake_status == "failed"
+
+    site_up.set()
+    delivery = desk.driver.shortcut(CAROL, message, MESSAGE_SHORTCUT_CALLBACK, channel=DESK)
+    wait_until(
+        lambda: len(thread_replies(desk.slack, message["ts"])) > 1,
+        timeout=WAIT,
+        description="the cards",
+    )
+    wait_until(lambda: not _owed(desk.services), timeout=WAIT, description="the whole thread")
+    assert articles(desk)[0].intake_status == "ready"
+    assert tickets(desk)
+    assert all(r.text != INGEST_DUPLICATE for r in desk.slack.responses(delivery.response_url))
+
+
+def test_articles_pasted_while_the_bot_was_down_are_caught_up_once(
+    make_desk: Callable[..., Desk],
+) -> None:
+    """Failure 6: only Slack's retries could bring in what was posted while the bot was down."""
+    desk = make_desk(**FAST, channels=[DESK])
+    seen = desk.driver.say(CAROL, DESK, ARTICLE)
+    wait_until(
+        lambda: not _owed(desk.services) and tickets(desk),
+        timeout=WAIT,
+        description="the first article",
+    )
+    missed = [
+        desk.slack.post_as_user(CAROL, DESK, ARTICLE.replace("council", f"board {n}"))
+        for n in range(2)
+    ]
+    desk.slack.post_as_user(ALICE, DESK, "lunch?")  # chat, not an article
+
+    # Two replicas start at once: each missed article is taken in once.
+    replicas = [
+        desk.services,
+        Services(
+            settings=desk.services.settings,
+            engine=desk.services.engine,
+            client=desk.services.client,
+        ),
+    ]
+    started: list[int] = []
+    threads = [threading.Thread(target=lambda s=s: started.append(catch_up(s))) for s in replicas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(started) == 2
+    wait_until(lambda: not _owed(desk.services), timeout=WAIT, description="the threads")
+    for message in (seen, *missed):
+        assert_one_card_each_in(desk, message["ts"])
+    assert catch_up(desk.services) == 0
+    history = desk.slack.calls("conversations.history")
+    assert all(c.args.get("oldest") for c in history)
+
+
+def assert_one_card_each_in(desk: Desk, article_ts: str) -> None:
+    with session_scope(desk.services.engine) as session:
+        article = session.scalars(select(Article).where(Article.ts == article_ts)).one()  # type: ignore[arg-type]
+    assert article.intake_status == "ready"
+    replies = [m for m in thread_replies(desk.slack, article_ts) if m.get("blocks")]
+    assert replies
+    assert all(m.get("bot_id") for m in replies)
+
+
+def test_a_paste_that_met_a_database_outage_is_ingested_when_it_is_back(
+    make_desk: Callable[..., Desk], tmp_path: Any, slack: SlackStandIn
+) -> None:
+    """Failure 6: the reporter got an apology and nothing retried."""
+    desk = make_desk(**FAST)
+    services = desk.services
+    working = services.engine
+    services.engine = make_engine(f"sqlite:///{tmp_path}/missing/dir/factcheck.db")
+    try:
+        message = desk.driver.say(CAROL, DESK, ARTICLE)
+        wait_until(lambda: slack.ephemerals_to(CAROL), timeout=WAIT, description="the apology")
+        assert APOLOGY in slack.ephemerals_to(CAROL)[0].text
+    finally:
+        services.engine.dispose()
+        services.engine = working
+    assert articles(desk) == []
+    DeskClock(services, reminders=False).outbox_tick()
+    assert_one_card_each(desk, message["ts"])
