@@ -7,9 +7,8 @@ every card shows its ticket's state, and no thread message was posted twice.
 
 from __future__ import annotations
 
-import http.server
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +29,7 @@ from storage.db import make_engine, session_scope
 from storage.models import Article, SlackOutbox
 from storage.outbox import pending_rows
 from tests.desk.helpers import ARTICLE, Desk, articles, thread_replies, tickets
+from tests.desk.news_site import PAGES
 from tests.waiting import wait_until
 
 WAIT = 10.0  # seconds: generous under a loaded CI machine; the tests wait on conditions
@@ -227,54 +227,20 @@ def test_a_dead_intake_is_finished_by_the_clock(make_desk: Callable[..., Desk]) 
     assert_one_card_each(desk, posted["ts"])
 
 
-class _FlakySite(http.server.BaseHTTPRequestHandler):
-    """A news page that answers 503 until the test says it is back."""
-
-    up = threading.Event()
-
-    def do_GET(self) -> None:
-        if not self.up.is_set():
-            self.send_response(503)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        body = f"<html><body><article><p>{ARTICLE}</p></article></body></html>".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet."""
-
-
-@pytest.fixture
-def flaky_site() -> Iterator[tuple[str, threading.Event]]:
-    up = threading.Event()
-    handler = type("Site", (_FlakySite,), {"up": up})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/story", up
-    server.shutdown()
-    server.server_close()
-
-
 def test_a_failed_link_intake_runs_again_from_the_shortcut(
-    make_desk: Callable[..., Desk], flaky_site: tuple[str, threading.Event]
+    make_desk: Callable[..., Desk], site: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Failure 2: a link that could not be read could never be read again."""
-    url, site_up = flaky_site
     desk = make_desk(**FAST)
-    message = desk.driver.say(CAROL, DESK, f"<{url}>")
+    monkeypatch.setitem(PAGES, "/later", (503, "text/html", ""))
+    message = desk.driver.say(CAROL, DESK, f"<{site}/later>")
     [failure] = wait_until(
-        lambda: thread_replies(desk.slack, message["ts"]), timeout=WAIT, description="the failure"
+        lambda: thread_replies(desk.slack, message["ts"]), timeout=WAIT, description="failure"
     )
     assert FETCH_FAILED.split("{")[0] in failure["text"]
     assert articles(desk)[0].intake_status == "failed"
 
-    site_up.set()
+    monkeypatch.setitem(PAGES, "/later", PAGES["/story"])  # the site is back
     delivery = desk.driver.shortcut(CAROL, message, MESSAGE_SHORTCUT_CALLBACK, channel=DESK)
     wait_until(
         lambda: len(thread_replies(desk.slack, message["ts"])) > 1,
