@@ -1,8 +1,11 @@
 """Ack and answer times for 50 concurrent `/factcheck` commands and 50 concurrent button clicks.
 
-Over HTTP, against the production WSGI app on SQLite and the Slack stand-in. The ack is the
+Over HTTP to `factcheck run --http` in its own process (SQLite, rules extractor, no scheduler),
+as production runs it; the stand-in and the 50 senders live in this process. The ack is the
 HTTP response to Slack's request; the answer is the bot's POST to the request's response_url
 (the command's reply, or the Snooze button's confirmation), as the stand-in timed it.
+`--in-process` serves the WSGI app from this process instead (the stand-in's threads then
+share the bot's interpreter lock).
 
 `--compare DIR` runs the same rounds against another checkout (e.g. a `git worktree` of the
 parent commit), alternating round by round in child processes, so both see the same load.
@@ -16,8 +19,11 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 # The code under test: this checkout, or the one a parent run asked for.
@@ -27,8 +33,15 @@ sys.path.insert(0, str(CODE))
 from benchmarks.desk_server import served_desk  # noqa: E402
 from bot.localslack.driver import SlackDriver  # noqa: E402
 from bot.localslack.signing import EventSender  # noqa: E402
-from bot.localslack.web_api import ALICE, CAROL, DESK, SlackStandIn  # noqa: E402
+from bot.localslack.web_api import (  # noqa: E402
+    ALICE,
+    CAROL,
+    DESK,
+    SlackStandIn,
+    start_slack,
+)
 from bot.render.reminders import ACTION_SNOOZE_HOUR  # noqa: E402
+from tests.slack.bot_process import BotProcess  # noqa: E402
 
 ARTICLE = (Path(__file__).resolve().parents[1] / "tests" / "desk" / "article.txt").read_text(
     encoding="utf-8"
@@ -61,16 +74,55 @@ def _answered_at(slack: SlackStandIn, url: str | None, deadline: float) -> float
     return None
 
 
-def one_round(concurrency: int, rounds: int) -> Figures:
+@contextmanager
+def served_bot() -> Iterator[tuple[SlackStandIn, str]]:
+    """`factcheck run --http` of the code under test, against a fresh stand-in."""
+    slack = start_slack()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            bot = BotProcess(
+                "http",
+                slack,
+                f"sqlite:///{tmp}/bench.db",
+                CODE,
+                env={
+                    "FACTCHECK_SCHEDULER": "off",
+                    "FACTCHECK_MIN_ARTICLE_CHARS": "200",
+                    "FACTCHECK_EXTRACTOR": "rules",
+                },
+            )
+            try:
+                yield slack, f"{bot.wait_healthy()}/slack/events"
+            finally:
+                bot.stop(timeout=30)
+    finally:
+        slack.stop()
+
+
+@contextmanager
+def served_in_process() -> Iterator[tuple[SlackStandIn, str]]:
+    with served_desk() as (slack, _services, events_url):
+        yield slack, events_url
+
+
+def one_round(concurrency: int, rounds: int, *, in_process: bool = False) -> Figures:
     """Ack and answer seconds per request, for each kind, from `rounds` bursts of each."""
     results: Figures = {kind: {"ack": [], "answer": []} for kind in KINDS}
-    with served_desk() as (slack, _services, events_url):
+    served: AbstractContextManager[tuple[SlackStandIn, str]] = (
+        served_in_process() if in_process else served_bot()
+    )
+    with served as (slack, events_url):
         senders = [EventSender(events_url, slack.signing_secret) for _ in range(concurrency)]
         drivers = [SlackDriver(slack, sender=s) for s in senders]
         drivers[0].say(CAROL, DESK, ARTICLE)
         slack.wait_for(lambda: len(slack.calls("reactions.remove")) >= 1, timeout=60)
         drivers[0].command(ALICE, "/factcheck", "claim 1 2 3 4 5 6", channel=DESK)
         slack.wait_for(lambda: slack.responses(), timeout=60)
+        # Warm every path the bursts take (a fresh process loads some modules on first use).
+        warm = [drivers[0].command(ALICE, "/factcheck", text, channel=DESK) for text in COMMANDS]
+        warm.append(drivers[0].click(ALICE, _snooze_message(1), ACTION_SNOOZE_HOUR, channel=DESK))
+        for delivery in warm:
+            _answered_at(slack, delivery.response_url, time.time() + 30)
 
         def one(kind: str, i: int) -> tuple[float, float | None]:
             started = time.time()
@@ -123,10 +175,11 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--compare", type=Path, metavar="DIR", help="another checkout to time")
+    parser.add_argument("--in-process", action="store_true", help="serve from this process")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.json:  # a child of a --compare run: one checkout, figures on stdout
-        print(json.dumps(one_round(args.concurrency, args.rounds)))
+        print(json.dumps(one_round(args.concurrency, args.rounds, in_process=args.in_process)))
         return 0
     checkouts = {"this": Path(__file__).resolve().parents[1]}
     if args.compare:
@@ -143,6 +196,7 @@ def main() -> int:
                     "--json",
                     "--rounds=1",
                     f"--concurrency={args.concurrency}",
+                    *(["--in-process"] if args.in_process else []),
                 ],
                 env={**os.environ, "FACTCHECK_BENCH_CODE": str(code)},
                 capture_output=True,
