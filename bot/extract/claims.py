@@ -450,7 +450,17 @@ class RulesScorer:
         self.offer_threshold = min(offer, self.ticket_threshold)
 
     def score(self, sentences: Sequence[str]) -> list[float]:
-        return [score_sentence(sentence) for sentence in sentences]
+        """`score_sentence` of each, the same numbers, with the weighted sum as a plain loop
+        (a generator per sentence was a tenth of the scoring time)."""
+        weight = WEIGHTS.get
+        bias = WEIGHTS["bias"]
+        scores: list[float] = []
+        for sentence in sentences:
+            total = 0.0
+            for name, value in features(sentence).items():
+                total += weight(name, 0.0) * value
+            scores.append(1.0 / (1.0 + math.exp(-(bias + total))))
+        return scores
 
 
 # What a checker reads on a claim card: the strongest features that pushed the score up, in
