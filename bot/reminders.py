@@ -66,8 +66,10 @@ from storage.reminders import (
     claim_nudge,
     defer_reminders,
     escalation_candidates,
+    last_reminder_message,
     mark_escalated,
     record_reminders_sent,
+    still_held_from,
 )
 
 logger = logging.getLogger(__name__)
@@ -187,6 +189,8 @@ class ReminderSweeper:
         self, assignee: str, items: list[DueReminder], *, now: datetime, report: SweepReport
     ) -> None:
         message = render_reminder([_reminder_item(r) for r in items], now=now)
+        with session_scope(self.services.engine) as session:
+            previous = last_reminder_message(session, assignee=assignee)
         try:
             # The dispatcher's client: a dropped connection is not re-sent inside the SDK.
             response = self.services.delivery_client.chat_postMessage(
@@ -223,6 +227,25 @@ class ReminderSweeper:
             )
         report.tickets_reminded += len(items)
         report.reminder_messages += 1
+        channel = response.get("channel")
+        if previous and previous != message_ts and isinstance(channel, str):
+            self._replace_old_reminder(assignee, channel, previous, {r.ticket_id for r in items})
+
+    def _replace_old_reminder(self, assignee: str, channel: str, ts: str, listed: set[int]) -> None:
+        """One live reminder per checker: the old DM goes once the new one lists all it still
+        reminds of (a ticket snoozed past this sweep, or in another batch, keeps it)."""
+        with session_scope(self.services.engine) as session:
+            if not still_held_from(session, assignee=assignee, message_ts=ts) <= listed:
+                return
+        try:
+            self.services.client.chat_delete(channel=channel, ts=ts)
+        except SlackApiError as error:  # already gone, or deleted by hand: nothing to undo
+            logger.info(
+                "old reminder DM %s to %s not deleted: %s",
+                ts,
+                assignee,
+                error.response.get("error"),
+            )
 
     def _hand_back(self, ticket_ids: list[int], *, until: datetime) -> None:
         with session_scope(self.services.engine) as session:

@@ -27,7 +27,9 @@ from storage.reminders.leases import (
     DueReminder,
     acquire_due_reminders,
     defer_reminders,
+    last_reminder_message,
     record_reminders_sent,
+    still_held_from,
 )
 from storage.reminders.nudges import NudgeCandidate, articles_to_nudge, claim_nudge
 
@@ -44,7 +46,9 @@ __all__ = [
     "defer_reminders",
     "escalation_candidates",
     "last_digest_at",
+    "last_reminder_message",
     "mark_digest_posted",
     "mark_escalated",
     "record_reminders_sent",
+    "still_held_from",
 ]

@@ -134,6 +134,35 @@ def acquire_due_reminders(
     return sorted(leased, key=lambda r: (r.assignee, r.due_at or now, r.ticket_id))
 
 
+def last_reminder_message(session: Session, *, assignee: str) -> str | None:
+    """The ts of the newest reminder DM Slack accepted for `assignee` (to replace it)."""
+    return session.scalar(
+        select(col(ReminderDelivery.message_ts))
+        .where(
+            col(ReminderDelivery.assignee) == assignee,
+            col(ReminderDelivery.message_ts).is_not(None),
+        )
+        .order_by(col(ReminderDelivery.sent_at).desc(), col(ReminderDelivery.id).desc())
+        .limit(1)
+    )
+
+
+def still_held_from(session: Session, *, assignee: str, message_ts: str) -> set[int]:
+    """Tickets a reminder DM named that `assignee` still holds (claimed): what it still reminds of."""
+    return set(
+        session.scalars(
+            select(col(Ticket.id))
+            .join(ReminderDelivery, col(ReminderDelivery.ticket_id) == col(Ticket.id))
+            .where(
+                col(ReminderDelivery.message_ts) == message_ts,
+                col(ReminderDelivery.assignee) == assignee,
+                col(Ticket.status) == "claimed",
+                col(Ticket.assignee) == assignee,
+            )
+        )
+    )
+
+
 def record_reminders_sent(
     session: Session,
     *,

@@ -128,7 +128,11 @@ def test_a_quote_in_a_reminder_dm_names_its_speaker(
     assert f"*#{quote.id}* · quote · *Maria Lopez*" in str(dm["blocks"])
 
 
-def test_the_next_reminder_comes_one_interval_later(
+def reminders_sent_to(slack: SlackStandIn, user: str) -> int:
+    return len([c for c in slack.calls("chat.postMessage") if c.args.get("channel") == user])
+
+
+def test_the_next_reminder_comes_one_interval_later_and_replaces_the_last(
     make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
 ) -> None:
     claimed(engine, {ALICE: 1})
@@ -142,7 +146,34 @@ def test_the_next_reminder_comes_one_interval_later(
     ]:
         clock.set(moment)
         sweeper.sweep()
-        assert len(slack.dms_to(ALICE)) == expected, moment
+        assert reminders_sent_to(slack, ALICE) == expected, moment
+        # One live reminder: the DM she sees is the newest; the one before was deleted.
+        [live] = slack.dms_to(ALICE)
+        to_alice = [c for c in slack.calls("chat.postMessage") if c.args.get("channel") == ALICE]
+        assert live["ts"] == to_alice[-1].response["ts"]
+    assert len(slack.calls("chat.delete")) == 2
+
+
+def test_an_older_reminder_stays_while_it_names_a_ticket_the_new_one_does_not(
+    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
+) -> None:
+    held = claimed(engine, {ALICE: 2})
+    sweeper = ReminderSweeper(make_services())
+    clock.set(T0 + INTERVAL)
+    sweeper.sweep()  # one DM naming both
+    with session_scope(engine) as session:
+        snooze_ticket(
+            held[ALICE][1],
+            session=session,
+            actor=ALICE,
+            now=clock(),
+            until=T0 + 3 * INTERVAL,
+            policy=POLICY,
+        )
+    clock.set(T0 + 2 * INTERVAL)
+    sweeper.sweep()  # names only the first: the snoozed one is reminded of by the older DM
+    assert len(slack.dms_to(ALICE)) == 2
+    assert slack.calls("chat.delete") == []
 
 
 def test_reminders_stop_when_a_ticket_is_verified_flagged_dismissed_or_released(
@@ -232,7 +263,7 @@ def test_escalation_after_n_reminders_goes_to_each_editor_once(
         assert header in str(message["blocks"])
         assert f"#{held}" in message["text"]
         assert f"<@{ALICE}>" in str(message["blocks"])
-    assert len(slack.dms_to(ALICE)) == 5
+    assert reminders_sent_to(slack, ALICE) == 5
     assert ticket(engine, held).escalated
 
 
