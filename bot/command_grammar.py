@@ -37,7 +37,7 @@ SUBCOMMANDS: Final[tuple[Subcommand, ...]] = (
     Subcommand("release", "release ID", "release 12", "give a ticket back to the queue"),
     Subcommand(
         "verify",
-        "verify ID URL [note]",
+        "verify ID URL [published=URL] [note]",
         "verify 12 https://stats.example.org/2024 matches the official table",
         "record the verdict Accurate with its source (the Verify button offers the whole scale)",
     ),
@@ -107,11 +107,16 @@ class ReleaseCmd:
     ticket_id: int
 
 
+# In `verify ID URL published=URL note`: the published fact-check's public page.
+PUBLISHED_PREFIX: Final = "published="
+
+
 @dataclass(frozen=True)
 class VerifyCmd:
     ticket_id: int
     url: str
     note: str | None
+    review_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -271,7 +276,15 @@ def parse_command(text: str) -> Command:
         url = unwrap_link(url_word[0])
         if not is_http_url(url):
             raise _bad(name, NOT_A_URL.format(word=url_word[0]))
-        return VerifyCmd(ticket_id, url, note or None)
+        # `published=URL` right after the source: the public page of the published fact-check.
+        review_url = None
+        first, _, after = (note or "").partition(" ")
+        if first.lower().startswith(PUBLISHED_PREFIX):
+            review_url = unwrap_link(first[len(PUBLISHED_PREFIX) :])
+            if not is_http_url(review_url):
+                raise _bad(name, NOT_A_URL.format(word=first[len(PUBLISHED_PREFIX) :]))
+            note = after.strip()
+        return VerifyCmd(ticket_id, url, note or None, review_url)
     if name == "flag":
         if not words:
             raise _bad(name, MISSING_TICKET_ID)

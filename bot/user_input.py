@@ -40,6 +40,12 @@ def is_http_url(word: str) -> bool:
     return bool(_HTTP_URL.fullmatch(word))
 
 
+def is_slack_link(url: str) -> bool:
+    """A workspace link (`https://team.slack.com/archives/...`): private, never published."""
+    host = url.split("://", 1)[-1].split("/", 1)[0].lower()
+    return host == "slack.com" or host.endswith(".slack.com")
+
+
 def unwrap_link(word: str) -> str:
     """`<https://x|label>` or `<https://x>` (Slack's escaping) to the bare URL; others unchanged."""
     match = _SLACK_LINK.fullmatch(word)

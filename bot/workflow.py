@@ -25,7 +25,14 @@ from bot.clock import format_local_time
 from bot.config import Settings
 from bot.errors import BadInput, Conflict, NotAllowed, NotFound, UserError
 from bot.extract.speakers import speaker_kind
-from bot.user_input import NOT_A_ROLE, NOT_A_TICKET_ID, NOT_A_URL, is_http_url, ticket_number
+from bot.user_input import (
+    NOT_A_ROLE,
+    NOT_A_TICKET_ID,
+    NOT_A_URL,
+    is_http_url,
+    is_slack_link,
+    ticket_number,
+)
 from bot.verdicts import DEFAULT_SCALE, VerdictScale
 from storage import roster
 from storage.models import FINISHED_STATUSES, RosterMember, Ticket
@@ -45,6 +52,9 @@ NOT_ON_ROSTER = (
 EDITORS_ONLY = "only an editor can {action}"
 NOT_FINISHED = "#{id} is {status}, not finished; there is nothing to reopen"
 NEED_SOURCE = "verifying #{id} needs at least one source link starting with http:// or https://"
+REVIEW_URL_PRIVATE = (
+    "{url} is a Slack link; the published fact-check's URL must be a public page (it is exported)"
+)
 NEED_VERDICT = "verifying #{id} needs a verdict: one of {labels}"
 NEED_REASON = "flagging #{id} needs a reason, e.g. `flag {id} Misleading: the figure is from 2019`"
 SNOOZE_IN_PAST = "a snooze must end in the future"
@@ -269,6 +279,18 @@ def validate_sources(sources: Iterable[str], *, ticket_id: int) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
+def validate_review_url(url: str | None) -> str | None:
+    """The published fact-check's URL, checked: public http(s), or None when not given."""
+    cleaned = (url or "").strip().strip("<>")
+    if not cleaned:
+        return None
+    if not is_http_url(cleaned):
+        raise BadInput(NOT_A_URL.format(word=cleaned))
+    if is_slack_link(cleaned):
+        raise BadInput(REVIEW_URL_PRIVATE.format(url=cleaned))
+    return cleaned
+
+
 # What each finishing action leaves the ticket as.
 _FINISHED_AS: dict[str, str] = {"verify": "verified", "flag": "flagged", "dismiss": "dismissed"}
 
@@ -340,8 +362,12 @@ def verify_ticket(
     sources: Sequence[str],
     verdict: str,
     note: str | None = None,
+    review_url: str | None = None,
 ) -> Ticket:
     """Record a verdict with at least one http(s) source; the ticket becomes `verified`.
+
+    `review_url`, when given, is the public page of the published fact-check (exports use it
+    as ClaimReview's url): an http(s) URL, never a Slack link.
 
     The holder or an editor may verify a claimed ticket; anyone who may claim may verify an
     open one directly (it is claimed and verified in one step). BadInput for a missing or
@@ -354,7 +380,12 @@ def verify_ticket(
             NEED_VERDICT.format(id=ticket_id, labels=", ".join(policy.scale.labels(kind)))
         )
     label = policy.scale.parse(verdict, kind=kind)
-    values = {"verdict": label, "sources": urls, "note": _clean(note)}
+    values = {
+        "verdict": label,
+        "sources": urls,
+        "note": _clean(note),
+        "review_url": validate_review_url(review_url),
+    }
     return _finish(
         ticket_id, "verify", values, session=session, actor=actor, now=now, policy=policy
     )
@@ -474,6 +505,7 @@ def reopen_ticket(
             "sources": [],
             "note": None,
             "reason": None,
+            "review_url": None,
             **_STOP_REMINDERS,
         },
         detail={

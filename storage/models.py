@@ -204,6 +204,8 @@ class Ticket(SQLModel, table=True):
     sources: list[str] = Field(default_factory=list, sa_type=JSON, nullable=False)
     note: str | None = None
     reason: str | None = None
+    # The public URL of the published fact-check, for ClaimReview's `url` (never a Slack link).
+    review_url: str | None = None
     reminders_sent: int = 0
     next_reminder_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     lease_owner: str | None = Field(default=None, max_length=64)

@@ -16,6 +16,7 @@ from bot.cli.db import open_desk_database
 from bot.config import Settings, load_settings
 from bot.extract.types import SPEAKER_ORGANISATION
 from bot.slack_client import build_web_client
+from bot.user_input import is_slack_link
 from bot.verdicts import DEFAULT_SCALE, VerdictScale
 from storage.db import session_scope
 from storage.models import Article, Ticket
@@ -88,12 +89,6 @@ def article_url(article: Article) -> str | None:
     return article.source_url or article.permalink
 
 
-def is_slack_link(url: str) -> bool:
-    """A workspace link (`https://team.slack.com/archives/...`): private, never published."""
-    host = (url.split("://", 1)[-1].split("/", 1)[0]).lower()
-    return host == "slack.com" or host.endswith(".slack.com")
-
-
 def public_url(*candidates: str | None) -> str | None:
     """The first candidate that is not a Slack link."""
     return next((url for url in candidates if url and not is_slack_link(url)), None)
@@ -161,7 +156,7 @@ def claim_review(
     }
     if ticket.closed_at is not None:
         review["datePublished"] = ticket.closed_at.date().isoformat()
-    url = public_url(org_url)
+    url = public_url(ticket.review_url, org_url)
     if url:
         review["url"] = url
     author: dict[str, Any] = {"@type": "Organization", "name": author_name}

@@ -130,6 +130,7 @@ def verify(
     sources: Sequence[str],
     verdict: str = "Accurate",
     note: str | None = None,
+    review_url: str | None = None,
 ) -> Answer:
     ticket = _apply(
         services,
@@ -139,6 +140,7 @@ def verify(
         sources=sources,
         verdict=verdict,
         note=note,
+        review_url=review_url,
     )
     return Answer(
         plain_message(m.VERIFIED.format(id=ticket_id, verdict=ticket.verdict)), (ticket_id,)
@@ -320,8 +322,8 @@ def run_command(services: Services, actor: str, channel: str, command: g.Command
             return claim(services, actor, ids)
         case g.ReleaseCmd(ticket_id=tid):
             return release(services, actor, tid)
-        case g.VerifyCmd(ticket_id=tid, url=url, note=note):
-            return verify(services, actor, tid, sources=[url], note=note)
+        case g.VerifyCmd(ticket_id=tid, url=url, note=note, review_url=review_url):
+            return verify(services, actor, tid, sources=[url], note=note, review_url=review_url)
         case g.FlagCmd(ticket_id=tid, reason=reason):
             return flag(services, actor, tid, reason=reason)
         case g.DismissCmd(ticket_id=tid, reason=reason):

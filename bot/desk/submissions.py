@@ -11,7 +11,8 @@ from bot.render import ids
 from bot.render.blocks import escape
 from bot.render.limits import trim
 from bot.render.modals import MAX_NOTE_CHARS, MAX_REASON_CHARS, MAX_SOURCES_CHARS, MAX_SPEAKER_CHARS
-from bot.user_input import NOT_A_URL, is_http_url
+from bot.user_input import NOT_A_URL, is_http_url, is_slack_link
+from bot.workflow import REVIEW_URL_PRIVATE
 
 # Validation messages shown next to a field (response_action: errors).
 ERROR_NO_SOURCE: Final = "Add at least one source link."
@@ -33,6 +34,7 @@ class VerifySubmission:
     sources: list[str]
     note: str | None
     sources_text: str = ""
+    review_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def read_verify(view: dict[str, Any]) -> VerifySubmission:
         sources=sources,
         note=_value(values, ids.BLOCK_NOTE, ids.ELEMENT_NOTE),
         sources_text=raw,
+        review_url=_value(values, ids.BLOCK_REVIEW_URL, ids.ELEMENT_REVIEW_URL),
     )
 
 
@@ -100,6 +103,11 @@ def verify_errors(submission: VerifySubmission) -> dict[str, str]:
         bad = next((s for s in submission.sources if not is_http_url(s)), None)
         if bad is not None:
             errors[ids.BLOCK_SOURCES] = NOT_A_URL.format(word=escape(trim(bad, 100)))
+    review = submission.review_url
+    if review and not is_http_url(review):
+        errors[ids.BLOCK_REVIEW_URL] = NOT_A_URL.format(word=escape(trim(review, 100)))
+    elif review and is_slack_link(review):
+        errors[ids.BLOCK_REVIEW_URL] = REVIEW_URL_PRIVATE.format(url=escape(trim(review, 100)))
     return errors
 
 

@@ -74,6 +74,7 @@ def register(app: App, services: Services) -> None:
                 sources=submission.sources,
                 verdict=submission.verdict or "",
                 note=submission.note,
+                review_url=submission.review_url,
             ),
             field=ids.BLOCK_VERDICT,
         )

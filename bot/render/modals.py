@@ -20,6 +20,9 @@ LABEL_VERDICT: Final = "Verdict"
 LABEL_SOURCES: Final = "Sources"
 HINT_SOURCES: Final = "One or more links (http or https), one per line."
 PLACEHOLDER_SOURCES: Final = "https://…"
+LABEL_REVIEW_URL: Final = "Published fact-check"
+HINT_REVIEW_URL: Final = "Its public page, if it is published; exports use it (never a Slack link)."
+PLACEHOLDER_REVIEW_URL: Final = "https://yournewsroom.example/fact-check/…"
 LABEL_NOTE: Final = "Note"
 HINT_NOTE: Final = "For the desk: how you checked, caveats."
 LABEL_REASON_LABEL: Final = "Verdict (if one fits)"
@@ -85,6 +88,25 @@ def _note_block(initial: str | None) -> Block:
     }
 
 
+def _review_url_block(initial: str | None) -> dict[str, Any]:
+    """Optional: the public page of the published fact-check (exports publish it)."""
+    element: dict[str, Any] = {
+        "type": "url_text_input",
+        "action_id": ids.ELEMENT_REVIEW_URL,
+        "placeholder": _plain(PLACEHOLDER_REVIEW_URL),
+    }
+    if initial:
+        element["initial_value"] = initial
+    return {
+        "type": "input",
+        "block_id": ids.BLOCK_REVIEW_URL,
+        "optional": True,
+        "label": _plain(LABEL_REVIEW_URL),
+        "hint": _plain(HINT_REVIEW_URL),
+        "element": element,
+    }
+
+
 def render_verify_modal(ticket: Ticket, *, scale: VerdictScale = DEFAULT_SCALE) -> dict[str, Any]:
     """Verdict (the whole scale for this kind, Accurate first), sources (required), note."""
     labels = scale.labels(ticket.kind)
@@ -125,6 +147,7 @@ def render_verify_modal(ticket: Ticket, *, scale: VerdictScale = DEFAULT_SCALE) 
                 "hint": _plain(HINT_SOURCES),
                 "element": sources,
             },
+            _review_url_block(ticket.review_url),
             _note_block(ticket.note),
         ],
     }

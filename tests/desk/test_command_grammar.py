@@ -30,6 +30,10 @@ README = Path(__file__).resolve().parents[2] / "README.md"
             g.VerifyCmd(12, "https://a.example/x", "matches the  table"),
         ),
         (
+            "verify 12 https://a.example/x published=<https://news.example/fc/12> as in the table",
+            g.VerifyCmd(12, "https://a.example/x", "as in the table", "https://news.example/fc/12"),
+        ),
+        (
             "flag 12 Misleading: the figure is from 2019",
             g.FlagCmd(12, "Misleading: the figure is from 2019"),
         ),

@@ -159,3 +159,17 @@ def test_mine_and_queue_show_due_story_and_a_button_like_the_home(desk: Desk) ->
         for a in claim_buttons
     )
     assert "*#1*" not in str(queue)
+
+
+def test_a_verdict_carries_its_published_fact_check_but_never_a_slack_link(desk: Desk) -> None:
+    paste(desk)
+    private = "https://fact.slack.com/archives/C1/p1"
+    refused = run(desk, ALICE, f"verify 1 https://a.example/src published={private}")
+    assert refused == workflow.REVIEW_URL_PRIVATE.format(url=private)
+    assert tickets(desk)[0].status == "open"  # bad input changes nothing
+    public = "https://news.example/fact-check/1"
+    answer = run(desk, ALICE, f"verify 1 https://a.example/src published={public} checked")
+    assert answer == m.VERIFIED.format(id=1, verdict="Accurate")
+    first = tickets(desk)[0]
+    assert first.review_url == public
+    assert first.note == "checked"

@@ -22,6 +22,7 @@ from bot.render.home import HomeData, render_home
 from bot.render.limits import split_blocks, trim
 from bot.render.modals import render_flag_modal, render_verify_modal
 from bot.render.thread import CARDS_PER_MESSAGE, render_thread
+from bot.workflow import REVIEW_URL_PRIVATE
 from storage.digest_figures import ArticleProgress, CheckerLoad, DigestFigures, OverdueItem
 from storage.models import Ticket
 
@@ -151,6 +152,28 @@ def test_verify_submission_validation() -> None:
     assert verify_errors(read_verify(_state("  "))) == {ids.BLOCK_SOURCES: ERROR_NO_SOURCE}
     bad = verify_errors(read_verify(_state("https://a.example/1 www.b.example")))
     assert bad == {ids.BLOCK_SOURCES: user_input.NOT_A_URL.format(word="www.b.example")}
+
+
+def test_the_verify_modal_takes_a_public_published_fact_check_url() -> None:
+    view = render_verify_modal(ticket(4, status="claimed"))
+    assert ids.BLOCK_REVIEW_URL in [b.get("block_id") for b in view["blocks"]]
+    assert view_errors(view) == []
+
+    def submitted(url: str) -> dict[str, object]:
+        state = _state("https://a.example/1")
+        values = state["state"]["values"]  # type: ignore[index]
+        values[ids.BLOCK_REVIEW_URL] = {
+            ids.ELEMENT_REVIEW_URL: {"type": "url_text_input", "value": url}
+        }
+        return state
+
+    public = read_verify(submitted("https://news.example/fc/4"))
+    assert public.review_url == "https://news.example/fc/4"
+    assert verify_errors(public) == {}
+    private = "https://team.slack.com/archives/C1/p2"
+    assert verify_errors(read_verify(submitted(private))) == {
+        ids.BLOCK_REVIEW_URL: REVIEW_URL_PRIVATE.format(url=private)
+    }
 
 
 def test_flag_needs_a_reason_or_a_verdict() -> None:

@@ -56,6 +56,7 @@ def _prepare(engine: Engine) -> None:
             assignee="U1",
             verdict="Misquoted",
             sources=[SOURCE],
+            review_url="https://news.example.org/fact-check/we-will-win",
             closed_at=T0 + timedelta(hours=1),
             reminders_sent=2,
         )
@@ -131,6 +132,8 @@ def test_export_claimreview(engine: Engine, database_url: str) -> None:
     review, pasted = json.loads(result.stdout)
     for each in (review, pasted):
         validate_for_google(each)
+    # The verdict's published fact-check is the review's url; without one, the organisation's.
+    assert review["url"] == "https://news.example.org/fact-check/we-will-win"
     # A pasted article's Slack permalink is neither the review's url nor where it appeared.
     assert pasted["url"] == "https://news.example.org"
     assert "appearance" not in pasted["itemReviewed"]
@@ -201,7 +204,10 @@ def test_without_an_organisation_the_author_is_the_workspace(
         {"@type": "Organization", "name": slack.team_name}
     ] * 2
     # No organisation URL and no published fact-check: no url rather than a Slack link.
-    assert all("url" not in r for r in reviews)
+    assert [r.get("url") for r in reviews] == [
+        "https://news.example.org/fact-check/we-will-win",
+        None,
+    ]
     assert "FACTCHECK_ORG_URL is not set" in result.stderr
     alone = _factcheck(database_url, "export", "--format", "claimreview", env={})
     assert alone.returncode != 0
