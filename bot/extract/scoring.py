@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError
@@ -18,6 +19,7 @@ SEMANTIC_FORCED_UNAVAILABLE = (
     "Install it (README.md, section 'The semantic scorer') or set FACTCHECK_EXTRACTOR=auto or rules"
 )
 SEMANTIC_FALLBACK = "semantic claim scorer unavailable (%s); using the rules scorer"
+SEMANTIC_LOADED = "semantic claim scorer ready (model loaded and checked) in %.1f s"
 
 
 def build_semantic_scorer(settings: Settings) -> ClaimScorer | None:
@@ -32,10 +34,13 @@ def build_semantic_scorer(settings: Settings) -> ClaimScorer | None:
         return None
     from bot.extract.semantic import SemanticUnavailable, load_semantic_scorer
 
+    started = time.perf_counter()
     try:
-        return load_semantic_scorer(settings.semantic_model_dir)
+        scorer = load_semantic_scorer(settings.semantic_model_dir)
     except SemanticUnavailable as error:
         if settings.extractor == "semantic":
             raise ConfigError(SEMANTIC_FORCED_UNAVAILABLE.format(reason=error)) from None
         logger.warning(SEMANTIC_FALLBACK, error)
         return None
+    logger.info(SEMANTIC_LOADED, time.perf_counter() - started)
+    return scorer
