@@ -83,6 +83,7 @@ SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _CONTRACTION = re.compile(r"['’](?:m|ve|d|ll|re)$", re.I)
 
 
+@lru_cache(maxsize=16384)
 def _key(word: str) -> str:
     # An initial keeps its period, so 'A.' in 'William A. Ackman' is never the article 'a' ('I.'
     # is mostly a numeral ending a sentence: 'World War I. Clinton said').
@@ -181,6 +182,7 @@ ORG_HEAD = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def is_organisation(name: str) -> bool:
     """A name that holds an organisation, a place or a document, not a person: its head noun
     says so ('Democratic National Convention'), or it is an acronym ('NRA', 'CNN')."""
@@ -222,7 +224,8 @@ def name_runs(text: str) -> list[NameRun]:
         run = match.group(0)
         named = _run_name(run)
         if named is not None:
-            append(NameRun(match.start(), match.end(), run, *named))
+            start, end = match.span()
+            append(NameRun(start, end, run, named[0], named[1]))
     return found
 
 
@@ -243,7 +246,28 @@ _PLACE_BEFORE = re.compile(r"(?:\b(?:the|of|for|at|in|on|to|from)\s+|\A)$")
 
 # A participle or an auxiliary opening a sentence, glued to the name after it by NAME_RUN
 # ('Asserting Clinton's role', 'Does Rubio'), and where a sentence starts.
-_OPENING_VERB = re.compile(r"[A-Z][a-z]{3,}ing$|(?:Does|Did|Has|Is|Was|Should|Would|Could)$")
+_AUXILIARIES = frozenset("Does Did Has Is Was Should Would Could".split())
+
+
+@lru_cache(maxsize=8192)
+def _indexable(name: str) -> bool:
+    """A name of two to four words, none an acronym ('NATO', 'CNN'): one the index keeps."""
+    words = name.split()
+    return len(words) <= 4 and not any(
+        w.isupper() and len(w) > 1 and not w.endswith(".") for w in words
+    )
+
+
+@lru_cache(maxsize=8192)
+def _opens_with_a_verb(name: str) -> bool:
+    """Whether a name's first word is an auxiliary ('Does') or a participle ('Asserting': a
+    capitalised word of seven letters or more ending in -ing)."""
+    first = name.split(" ", 1)[0]
+    return first in _AUXILIARIES or (
+        len(first) > 6 and first.endswith("ing") and first[1:].islower()
+    )
+
+
 _SENTENCE_END_BEFORE = re.compile(r"(?:[.!?][\"”’)]?\s+|\n)$")
 
 
@@ -261,6 +285,7 @@ class NameIndex:
     # the starts of each surname's names in order, and the longest name per (surname, first word).
     _positions: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _longest: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _ends: dict[str, str] = field(default_factory=dict, repr=False)  # `expand`'s answers
 
     @classmethod
     def build(cls, text: str, runs: list[NameRun] | None = None) -> NameIndex:
@@ -269,12 +294,9 @@ class NameIndex:
         for start, _, _, title, name in name_runs(text) if runs is None else runs:
             if " " not in name:
                 continue
-            words = name.split()
-            if len(words) > 4:
-                continue
-            if any(w.isupper() and len(w) > 1 and not w.endswith(".") for w in words):
-                continue  # acronyms: NATO, CNN, GOP
-            if not title and _OPENING_VERB.match(words[0]) and _starts_sentence(text, start):
+            if not _indexable(name):
+                continue  # more than four words, or an acronym: NATO, CNN, GOP
+            if not title and _opens_with_a_verb(name) and _starts_sentence(text, start):
                 continue  # 'Asserting Clinton's role ...': a participle glued to a surname
             index.by_surname.setdefault(surname(name), []).append((start, name))
             lead = _key(title.split()[0]) if title else ""
@@ -292,22 +314,33 @@ class NameIndex:
 
     def expand(self, name: str, position: int) -> str:
         """The full name a bare surname (or a shorter form) stands for, nearest before, else after."""
+        if " " in name:
+            found = self._ends.get(name)  # a longer form does not depend on where it stands
+            if found is None:
+                found = self._ends[name] = self._longer_form(name)
+            return found
+        key = surname(name)
+        candidates = self.by_surname.get(key)
+        if not candidates:
+            return name
+        at = bisect.bisect_left(self._positions[key], position)
+        chosen = candidates[at - 1][1] if at > 0 else candidates[at][1]
+        return self._longest[(key, chosen.split()[0])]
+
+    def _longer_form(self, name: str) -> str:
+        """The longest indexed name with the same first word and surname, else the longest
+        that ends with `name` ('Vander Plaats' and 'Trump Jr.' are the ends of 'Bob Vander
+        Plaats' and 'Donald Trump Jr.'), else `name`."""
         words = name.split()
         key = surname(name)
         candidates = self.by_surname.get(key)
         if not candidates:
             return name
-        if len(words) >= 2:
-            longest = self._longest.get((key, words[0]), name)
-            if longest == name:
-                # 'Vander Plaats' and 'Trump Jr.' are the ends of 'Bob Vander Plaats' and
-                # 'Donald Trump Jr.': the longest name that ends with them.
-                tail = " " + " ".join(words)
-                longest = max((n for _, n in candidates if n.endswith(tail)), key=len, default=name)
+        longest = self._longest.get((key, words[0]), name)
+        if longest != name:
             return longest
-        at = bisect.bisect_left(self._positions[key], position)
-        chosen = candidates[at - 1][1] if at > 0 else candidates[at][1]
-        return self._longest[(key, chosen.split()[0])]
+        tail = " " + " ".join(words)
+        return max((n for _, n in candidates if n.endswith(tail)), key=len, default=name)
 
     def people_before(self, position: int) -> list[tuple[int, str]]:
         """Every indexed name that starts before `position`, nearest first."""

@@ -211,7 +211,7 @@ _MAX_TAIL_PREFIX = 6
 _ACTS = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{VERB_ALT}|[a-z]{{2,}}ed)\b")
 _OBJECT_OF = re.compile(r"\b(?:for|of|at|with|from|by|to|in|on|about|against)\s+$")
 _RELATIVE = re.compile(r"\s+(?:who|which|that|whose)\b.*$", re.S)
-_ENDED = re.compile(r"[.!?]\s*$")
+_SENTENCE_ENDS = (".", "!", "?")
 # A capitalised run with `the` before it, at the end or the start of a region.
 _THE_RUN_AT_END = re.compile(rf"(?:\b[Tt]he\s+)?({NAME_RUN.pattern})\s*$")
 _THE_RUN_AT_START = re.compile(rf"\s*(?:[Tt]he\s+)?({NAME_RUN.pattern})")
@@ -220,6 +220,16 @@ _THE_RUN_AT_START = re.compile(rf"\s*(?:[Tt]he\s+)?({NAME_RUN.pattern})")
 def _organisation_in(region: str, *, at_end: bool) -> tuple[str, int] | None:
     """An organisation named right beside the verb, as written, and where it starts: `the
     State Department` (`the` and no title before a name), `CNN`, `the Democratic Party`."""
+    if at_end:
+        # The run must end the region, so its last word does: most regions end in lower case,
+        # and need no search for a run at every position.
+        last = region.rsplit(None, 1)[-1:]
+        if not last or not (last[0][:1].isupper() or last[0].startswith("al-")):
+            return None
+    else:
+        first = region.lstrip()
+        if not (first[:1].isupper() or first.startswith("the")):
+            return None  # the run (or 'the') must open the region
     found = (_THE_RUN_AT_END.search if at_end else _THE_RUN_AT_START.match)(region)
     if found is None or _OBJECT_OF.search(region, 0, found.start()):
         return None  # `a spokeswoman for the Democratic National Convention` is a person
@@ -238,13 +248,17 @@ def _mention_in(
 ) -> Mention | None:
     """The speaker named in a noun-phrase region (text between a quote and its cue verb)."""
     stripped = region.strip(" ,:;—–-\n")
-    if stripped and not before_verb and len(stripped.split()) > _MAX_REGION_WORDS:
+    if not stripped:
+        return None
+    if len(stripped.split()) > _MAX_REGION_WORDS:
+        if before_verb:
+            return None
         # `said Mr. Stevens, who took direct aim at ... and who finished ...`: the speaker and
         # the appositive come first, however long the description runs on after them.
         region = ",".join(region.split(",")[:2])
         stripped = region.strip(" ,:;—–-\n")
-    if not stripped or len(stripped.split()) > _MAX_REGION_WORDS:
-        return None
+        if not stripped or len(stripped.split()) > _MAX_REGION_WORDS:
+            return None
     pron = _PRONOUN_AT_END.search(region.rstrip(" ,"))
     segments = _segments(region)
     order = list(enumerate(segments))
@@ -539,7 +553,7 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
     # A sentence that ends before the quote attributes it with its main verb, the first
     # (`Clinton said, referencing a super PAC called Future45. “...”`); one that leads into it
     # (`X told CNN, “`, `X called the offer “`) with the verb right before the quote.
-    verb = verbs[0] if _ENDED.search(sentence) else verbs[-1]
+    verb = verbs[0] if sentence.rstrip()[-1:] in _SENTENCE_ENDS else verbs[-1]
     region = sentence[: verb.start()]
     if not region.strip(" ,;:—–-") and verb.group(0).endswith("ing"):
         return _clause_subject(text, para_start, s + verb.start())

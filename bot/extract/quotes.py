@@ -10,16 +10,19 @@ How a quote and its speaker are found, in passes over one article's paragraphs:
    (`X said: “`, `According to X`), then the other side. A quote opening a paragraph after a
    line ending in `:` reads that line. With no cue, a known person opening the quote's sentence
    is a weak speaker (`Rubio also bemoaned people “...”`).
-3. **Resolution** (`speakers`): each cue's mention becomes a person: a surname is expanded to
+3. **Resolution** (`speakers`): each cue's mention becomes a speaker: a surname is expanded to
    the full name given elsewhere, a pronoun goes to the recent person of its gender (or the
-   last speaker), a phrase stays as written; a `statement` phrase is the source last named.
+   last speaker), an organisation or an unnamed source stays as written (`the White House`,
+   `a senior official`); `the statement` is whoever the article says made it, else stays as
+   written. Each speaker is a person, an organisation or an unnamed source
+   (`speakers.speaker_kind`), which the card shows.
 4. **Inheritance**, for quotes still without a speaker: a dash line under the quote, a quote
    beside it in the same paragraph, the previous paragraph's quote or cue; every piece of a
    multi-paragraph quote then shares its speaker, and each person's title is filled in from
    anywhere in the article.
-5. **Filtering**: titles of works (`told ABC's “Good Morning America”`), scare quotes without a
-   cue, a headline's shortened copy of a body quote, and all but the best-attributed copy of a
-   repeated quote are dropped.
+5. **Filtering**: titles of works (`told ABC's “Good Morning America”`), a newsletter's list
+   of other outlets' headlines and excerpts, scare quotes without a cue, a headline's shortened
+   copy of a body quote, and all but the best-attributed copy of a repeated quote are dropped.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from bot.extract.names import (
@@ -111,17 +112,31 @@ _VERB_BEFORE = re.compile(rf"\b(?:{VERB_ALT}) $")
 _SUBJECT_BEFORE = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+|[,;:—–]\s+(?:and |but |then )?)$")
 
 
-def _in_opening_phrase(text: str, start: int) -> bool:
+def _in_opening_phrase(text: str, start: int, since: int = 0) -> bool:
     """Whether a name at `start` sits in a phrase opening its sentence before the first comma
-    (`In Iowa, Cruz ...`, `On the last day of the Convention, Ivanka Trump ...`)."""
+    (`In Iowa, Cruz ...`, `On the last day of the Convention, Ivanka Trump ...`).
+
+    `since` is where a sentence break is known to follow (the end of the name before), so the
+    search for the last break need not start further back."""
     lo = max(0, start - 120)
     begin = -1
-    for match in _BREAK.finditer(text, lo, start):
+    for match in _BREAK.finditer(text, max(lo, since), start):
         begin = match.end()
     if begin < 0 and lo > 0:
         return False
     opening = text[max(begin, 0) : start]
     return "," not in opening and INTRODUCTORY.match(opening) is not None
+
+
+@lru_cache(maxsize=8192)
+def _org_headed(name: str) -> bool:
+    """Whether a name ends in the head noun of an organisation or a place ('Supreme Court')."""
+    return ORG_HEAD.search(name) is not None
+
+
+@lru_cache(maxsize=8192)
+def _word_total(name: str) -> int:
+    return len(name.split())
 
 
 class Resolver:
@@ -154,7 +169,14 @@ class Resolver:
             at = bisect.bisect_right(starts, position) - 1
             return at >= 0 and inside[at][0] <= position < inside[at][1]
 
-        runs = [run for run in self._runs if not quoted(run.start)]
+        # The runs outside quotations, in one walk along both sorted lists.
+        runs: list[NameRun] = []
+        at, count = -1, len(inside)
+        for found in self._runs:
+            while at + 1 < count and starts[at + 1] <= found.start:
+                at += 1
+            if at < 0 or not inside[at][0] <= found.start < inside[at][1]:
+                runs.append(found)
         people: list[_Person] = []
         ends: list[int] = []
         votes: dict[str, dict[str, int]] = {}
@@ -163,37 +185,42 @@ class Resolver:
         placed: set[str] = set()  # names seen after 'in': places, unless a title or a verb of
         spoke: set[str] = set()  # speech beside them shows a person ('in Ohio', 'Kasich said')
         previous_end = -1
+        by_surname = self.index.by_surname
+        # The checks below are pure, so the cheap ones (cached per name) come first and each
+        # regex runs only for the runs that got that far.
         for number, (start, end, run, title, name) in enumerate(runs):
-            words = name.split()
-            if len(words) > 4:
+            size = _word_total(name)
+            if size > 4 or _org_headed(name):
                 continue
+            indexed = surname(name) in by_surname
+            if (
+                size == 1
+                and not indexed
+                and not (
+                    " " not in run
+                    and _SENTENCE_START.search(text, max(0, start - 4), start) is not None
+                    and _LOWER_NEXT.match(text, end) is not None
+                )
+            ):
+                continue  # a lone capitalised word is a person only as a sentence's subject
             if not title and _THE_BEFORE.search(text, max(0, start - 4), start):
                 continue  # 'the Tea Party', 'the Supreme Court': people are not 'the X'
-            if ORG_HEAD.search(name):
-                continue
             if number + 1 < len(runs) and _premodifier(text, end, runs[number + 1][0]):
                 continue  # 'Obama consultant Cornell Belcher': Obama is not the person here
-            indexed = surname(name) in self.index.by_surname
-            lone_subject = (
-                " " not in run
-                and _SENTENCE_START.search(text, max(0, start - 4), start) is not None
-                and _LOWER_NEXT.match(text, end) is not None
-            )
-            if len(words) == 1 and not indexed and not lone_subject:
-                continue  # a lone capitalised word is a person only as a sentence's subject
             full = self.index.expand(name, start)
-            if len(words) == 1 and not indexed:
+            if size == 1 and not indexed:
                 lone.add(full)
             first_in_sentence = previous_end < 0 or (
                 _BREAK.search(text, previous_end, start) is not None
             )
-            if first_in_sentence and _in_opening_phrase(text, start):
+            if first_in_sentence and _in_opening_phrase(text, start, max(previous_end, 0)):
                 first_in_sentence = False  # 'On the last day of the Convention, Ivanka Trump'
-            subject = not POSSESSIVE_END.search(run) and (
+            possessive = POSSESSIVE_END.search(run) is not None
+            subject = not possessive and (
                 first_in_sentence
                 or _SUBJECT_BEFORE.search(text, max(0, start - 12), start) is not None
             )
-            if text[max(0, start - 3) : start] == "in " and not POSSESSIVE_END.search(run):
+            if not possessive and text[max(0, start - 3) : start] == "in ":
                 placed.add(full)
             speaks = bool(
                 VERB.match(text, end + 1) or _VERB_BEFORE.search(text, max(0, start - 12), start)
@@ -205,7 +232,7 @@ class Resolver:
             previous_end = end
             lead = title.split()[0].lower().rstrip(".") if title else ""
             if lead in _TITLE_GENDER:
-                titled.append((len(people) - 1, _TITLE_GENDER[lead], len(words) == 1))
+                titled.append((len(people) - 1, _TITLE_GENDER[lead], size == 1))
         # Each he/his/she outside quotes votes for the nearest person before it; him and her are
         # left out, as objects they mostly point at someone other than the last person named.
         for match in _PRONOUN_WORDS.finditer(text):
