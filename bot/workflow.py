@@ -380,12 +380,10 @@ def verify_ticket(
             NEED_VERDICT.format(id=ticket_id, labels=", ".join(policy.scale.labels(kind)))
         )
     label = policy.scale.parse(verdict, kind=kind)
-    values = {
-        "verdict": label,
-        "sources": urls,
-        "note": _clean(note),
-        "review_url": validate_review_url(review_url),
-    }
+    values: dict[str, Any] = {"verdict": label, "sources": urls, "note": _clean(note)}
+    published = validate_review_url(review_url)
+    if published is not None:  # only then: the audit row records what was given
+        values["review_url"] = published
     return _finish(
         ticket_id, "verify", values, session=session, actor=actor, now=now, policy=policy
     )
