@@ -72,7 +72,7 @@ ROLE_WORDS = frozenset(
     commander pastor trooper clerk auditor comptroller administrator chancellor dean provost
     principal surgeon consul envoy minister-president""".split()
 )
-# Titles that are also surnames ('Charlie King', 'Mr. Bishop'), and the honorifics before one.
+# Titles that are also surnames ('Dana King', 'Mr. Bishop'), and the honorifics before one.
 SURNAME_TITLES = frozenset({"king", "bishop", "major", "judge", "marshal", "dean", "sheriff"})
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr"})
 _PARTICLE_WORD = re.compile(rf"{_PARTICLE}(?:-|$)")
@@ -85,8 +85,8 @@ _CONTRACTION = re.compile(r"['’](?:m|ve|d|ll|re)$", re.I)
 
 @lru_cache(maxsize=16384)
 def _key(word: str) -> str:
-    # An initial keeps its period, so 'A.' in 'William A. Ackman' is never the article 'a' ('I.'
-    # is mostly a numeral ending a sentence: 'World War I. Clinton said').
+    # An initial keeps its period, so 'A.' in 'Nora A. Pell' is never the article 'a' ('I.' is
+    # mostly a numeral ending a sentence: 'after World War I. Morton says').
     if len(word) == 2 and word[1] == "." and word[0] != "I":
         return word.lower()
     key = word.lower().rstrip(".")
@@ -160,7 +160,7 @@ def is_name_like(name: str) -> bool:
         # after an initial it is a surname: 'Peter T. King'
         or (len(words) > 2 and len(words[-2]) == 2 and words[-2].endswith("."))
         # a title that is also a surname, after a first name or alone once clean_name kept it
-        # for its honorific ('Charlie King', 'Mr. King')
+        # for its honorific ('Dana King', 'Ms. King')
         or (_key(words[-1]) in SURNAME_TITLES and len(words) == 1)
         or (
             len(words) > 1
@@ -245,7 +245,7 @@ _PLACE_BEFORE = re.compile(r"(?:\b(?:the|of|for|at|in|on|to|from)\s+|\A)$")
 
 
 # A participle or an auxiliary opening a sentence, glued to the name after it by NAME_RUN
-# ('Asserting Clinton's role', 'Does Rubio'), and where a sentence starts.
+# ('Praising Quill's work', 'Does Quill'), and where a sentence starts.
 _AUXILIARIES = frozenset("Does Did Has Is Was Should Would Could".split())
 
 
@@ -260,7 +260,7 @@ def _indexable(name: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _opens_with_a_verb(name: str) -> bool:
-    """Whether a name's first word is an auxiliary ('Does') or a participle ('Asserting': a
+    """Whether a name's first word is an auxiliary ('Does') or a participle ('Praising': a
     capitalised word of seven letters or more ending in -ing)."""
     first = name.split(" ", 1)[0]
     return first in _AUXILIARIES or (
@@ -297,7 +297,7 @@ class NameIndex:
             if not _indexable(name):
                 continue  # more than four words, or an acronym: NATO, CNN, GOP
             if not title and _opens_with_a_verb(name) and _starts_sentence(text, start):
-                continue  # 'Asserting Clinton's role ...': a participle glued to a surname
+                continue  # 'Praising Quill's work ...': a participle glued to a surname
             index.by_surname.setdefault(surname(name), []).append((start, name))
             lead = _key(title.split()[0]) if title else ""
             if lead in {"mr", "sir", "lord", "king", "prince", "father"}:
@@ -329,8 +329,8 @@ class NameIndex:
 
     def _longer_form(self, name: str) -> str:
         """The longest indexed name with the same first word and surname, else the longest
-        that ends with `name` ('Vander Plaats' and 'Trump Jr.' are the ends of 'Bob Vander
-        Plaats' and 'Donald Trump Jr.'), else `name`."""
+        that ends with `name` ('Van Loon' and 'Reyes Jr.' are the ends of 'Anna Van Loon'
+        and 'Tom Reyes Jr.'), else `name`."""
         words = name.split()
         key = surname(name)
         candidates = self.by_surname.get(key)

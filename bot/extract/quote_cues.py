@@ -115,7 +115,7 @@ BETWEEN_STOP = re.compile(
 # A verb between two names makes the second its object, not the head of one noun phrase:
 # 'Warren praised Mrs. Clinton's advocacy' is Warren, as 'campaign spokesman Brian Fallon' is not.
 _BETWEEN_VERB = re.compile(rf"\b(?:[a-z]{{2,}}ed|{VERB_ALT})\b")
-# A person described before their name: `One early supporter, Representative Lee Zeldin,`.
+# A person described before their name: `A longtime ally, Councillor Lena Varga,`.
 _DESCRIBED = re.compile(r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir)\s[^A-Z]*$")
 _DASH_BETWEEN = re.compile(r"\s*(?:[-–—]{1,2}|―)\s*")
 # What follows a name that only modifies a noun: `Twitter user`, `Trump's campaign chairman`.
@@ -170,7 +170,7 @@ def _head_name(segment: str) -> tuple[str, str, int, int] | None:
         if chosen is not None:
             between = segment[chosen[3] : match.start()]
             if _DASH_BETWEEN.fullmatch(between):
-                pass  # a dateline or a label before the dash: 'LONDON (Reuters) - Donald Trump'
+                pass  # a dateline or a label before the dash: 'BERGEN (Wire) - Mara Quill'
             elif (
                 not BETWEEN_MODIFIERS.match(between)
                 or BETWEEN_STOP.search(between)
@@ -205,7 +205,7 @@ def _segments(region: str) -> list[tuple[int, str]]:
 
 _MAX_REGION_WORDS = 30
 # How many words may stand before a name that ends the region right before its verb:
-# `Justice Department senior trial counsel Caroline Lewis Wolverton wrote`.
+# `Harbour Department senior litigation counsel Lena Varga wrote`.
 _MAX_TAIL_PREFIX = 6
 # A verb right after a name: the name is its subject.
 _ACTS = re.compile(rf"\s+(?:[a-z]+ly\s+)?(?:{VERB_ALT}|[a-z]{{2,}}ed)\b")
@@ -219,7 +219,7 @@ _THE_RUN_AT_START = re.compile(rf"\s*(?:[Tt]he\s+)?({NAME_RUN.pattern})")
 
 def _organisation_in(region: str, *, at_end: bool) -> tuple[str, int] | None:
     """An organisation named right beside the verb, as written, and where it starts: `the
-    State Department` (`the` and no title before a name), `CNN`, `the Democratic Party`."""
+    Harbour Department` (`the` and no title before a name), `CNN`, `the Labour Party`."""
     if at_end:
         # The run must end the region, so its last word does: most regions end in lower case,
         # and need no search for a run at every position.
@@ -253,7 +253,7 @@ def _mention_in(
     if len(stripped.split()) > _MAX_REGION_WORDS:
         if before_verb:
             return None
-        # `said Mr. Stevens, who took direct aim at ... and who finished ...`: the speaker and
+        # `said Mr. Berg, who spent the morning criticising ... after ...`: the speaker and
         # the appositive come first, however long the description runs on after them.
         region = ",".join(region.split(",")[:2])
         stripped = region.strip(" ,:;—–-\n")
@@ -281,7 +281,7 @@ def _mention_in(
         )
     organisation = _organisation_in(region, at_end=before_verb)
     if organisation is not None and (before_verb or not _head_name(segments[0][1])):
-        # `the State Department told CREW`, `said the shipping alliance`: an organisation
+        # `the Harbour Department wrote to the paper`, `said the shipping alliance`: an organisation
         # right beside the verb is the source, whoever else the sentence names.
         text, at = organisation
         return Mention(SpeakerKind.PHRASE, text, None, offset + at, strength)
@@ -490,12 +490,12 @@ def sentence_subject(text: str, start: int, at: int, index: NameIndex) -> Mentio
 
 
 def _acting_name(region: str, offset: int) -> Mention | None:
-    """The last person in `region` who does something (`Mr. Ackman wrote`, `Mrs. Clinton
+    """The last person in `region` who does something (`Mr. Ostrow emailed`, `Mrs. Quill
     echoed`): who a participle after the region (`, telling them “...”`) hangs from."""
     found = None
     for match in NAME_RUN.finditer(region):
         if _ACTS.match(region, match.end()) and not _OBJECT_OF.search(region, 0, match.start()):
-            found = match  # ('Senator Bernie Sanders of Vermont endorsed': not Vermont)
+            found = match  # ('Senator Mara Quill of Vermont backed': not Vermont)
     if found is None:
         return None
     title, name = clean_name(found.group(0))
@@ -537,11 +537,11 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
                 and _DESCRIBED.match(part.strip())
                 and _bare_name(parts[skip + 1])
             ):
-                # `One early supporter, Representative Lee Zeldin, gave it a whirl:`
+                # `A longtime ally, Councillor Lena Varga, defended the plan on the radio:`
                 offset += len(part) + 1
                 head = _head_name(parts[skip + 1])
             if head is not None and _OBJECT_OF.search(part, 0, head[2]):
-                return None  # `... and contrasted him with Clinton: “` is not Clinton speaking
+                return None  # `... and set the mayor against Quill: “` is not Quill speaking
             if head is not None:
                 return Mention(SpeakerKind.NAME, head[1], None, offset + head[2], 0.75)
             first = re.match(r"\s*(He|She|he|she)\b", part)
@@ -551,7 +551,7 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
                 )
         return None
     # A sentence that ends before the quote attributes it with its main verb, the first
-    # (`Clinton said, referencing a super PAC called Future45. “...”`); one that leads into it
+    # (`Quill said, pointing to a fund called Harbour First. “...”`); one that leads into it
     # (`X told CNN, “`, `X called the offer “`) with the verb right before the quote.
     verb = verbs[0] if sentence.rstrip()[-1:] in _SENTENCE_ENDS else verbs[-1]
     region = sentence[: verb.start()]
@@ -568,7 +568,7 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
     else:
         region_start = 0
         if clause > 0 and region[clause:].strip() == "and":
-            # `Lazar said he welcomed extradition and added, “`: the verb shares the subject of
+            # `Berg said he expected a trial and added, “`: the verb shares the subject of
             # the clause before it, whoever else the sentence names.
             acting = _acting_name(region[:clause], s)
             if acting is not None:
@@ -576,7 +576,7 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
     if verb.group(0).endswith("ing") and region.rstrip().endswith(","):
         acting = _acting_name(region, s)
         if acting is not None:
-            return acting  # `Mr. Ackman wrote to investors, telling them Valeant was “...”`
+            return acting  # `Mr. Ostrow emailed clients, telling them the firm was “...”`
         mention = _mention_in(region[region_start:], s + region_start, strength=0.8)
         if mention is None or mention.kind == SpeakerKind.PHRASE:
             return _clause_subject(text, para_start, s + verb.start()) or mention

@@ -370,7 +370,7 @@ def _names_a_work(text: str, span: Span) -> bool:
     )
 
 
-# `“The Living Room to close,” by Times' Ben Sisario: “The Living Room, a nightclub ...”`: a
+# `“Harbour music hall shuts,” by Harbour Times' Ben Sol: “The hall, home to ...”`: a
 # newsletter's list of other outlets' stories, each a headline with its byline and an excerpt.
 _BYLINE_AFTER = re.compile(r"\s*by\s+(?:the\s+)?[A-Z]")
 _LIST_LABEL = re.compile(r"[A-Z0-9 ,'’&:-]*[—–-]*\s*$")

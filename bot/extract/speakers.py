@@ -255,7 +255,7 @@ class Resolver:
                     if surname(p.name) == key and pronoun_gender.get(p.name) == want
                 ]
                 if not namesakes:
-                    # 'Ms. Orr' after 'Ghazala Orr ... her son, Humayun Orr. He ...': the
+                    # 'Ms. Ash' after 'Lena Ash ... her son, Tomas Ash. He ...': the
                     # namesake no pronoun contradicts.
                     namesakes = [
                         p
@@ -294,7 +294,7 @@ class Resolver:
         same = [p for p in people if surname(p.name) == key and self.gender.get(p.name) == want]
         before = [p for p in same if p.position < mention.position]
         chosen = before[-1] if before else (same[0] if same else None)
-        # With no namesake of her gender, 'Ms. Khan' is not 'her son, Humayun Khan': keep the
+        # With no namesake of her gender, 'Ms. Ash' is not 'her son, Tomas Ash': keep the
         # name as the text gives it.
         return chosen.name if chosen is not None else mention.text
 

@@ -226,27 +226,28 @@ SPEAKERS = [
     ),
     # Issue 13, pattern 5: full names with the right surname.
     pytest.param(
-        "Carl A. Ostrow, an investor, bought more shares in May.\n\n"
-        "“It will take time for the stock to recover,” Mr. Ostrow said.",
-        "Carl A. Ostrow",
+        "Nora A. Pell, a fund manager, bought more shares in May.\n\n"
+        "“The price will come back,” Ms. Pell said.",
+        "Nora A. Pell",
         id="an-initial-is-no-article-in-the-name-a-surname-expands-to",
     ),
     pytest.param(
-        "The fighting lasted until World War I. Clinton Ames, a historian, disagrees.\n\n"
-        "“The treaty settled nothing,” Ames said.",
-        "Ames",
+        "The rail line was built after World War I. Hale Morton, a historian, doubts it.\n\n"
+        "“The line is much older,” Morton said.",
+        "Morton",
         id="a-roman-numeral-ending-a-sentence-is-no-initial",
     ),
     pytest.param(
-        "LONDON (Wire) - Mara Quill said the deal was “good for both sides” on Monday.",
+        "BERGEN (Nordic Wire) - Mara Quill told reporters the ferry plan was “ready to go” "
+        "on Monday.",
         "Mara Quill",
         id="a-dateline-before-a-dash-is-no-speaker",
     ),
     pytest.param(
-        "HARBOUR TOWNS LEAD FOR THE FIRST TIME - Jeffrey M. Jonas of the Harbour Poll finds "
-        "that the map has changed.\n\n"
-        "More from Jonas: “The coast now counts for more than the hills.”",
-        "Jeffrey M. Jonas",
+        "FERRY USE DOUBLES IN A YEAR - Ruth K. Alder of the Transit Board says more people "
+        "sail.\n\n"
+        "More from Alder: “The night crossings sell out first.”",
+        "Ruth K. Alder",
         id="a-spaced-dash-ends-a-name-so-the-surname-expands",
     ),
     pytest.param(
@@ -256,28 +257,27 @@ SPEAKERS = [
     ),
     pytest.param(
         "Senators Mara Quill and Idris Vale met on Monday.\n\n"
-        "“It is time to stop attacking each other,” Ms. Quill said.",
+        "“We should keep the session short,” Ms. Quill said.",
         "Mara Quill",
         id="a-plural-title-is-no-part-of-the-name",
     ),
     # Issue 13, pattern 3: attribution wording that was not parsed.
     pytest.param(
-        "“Nobody else is trying to win,” said Mr. Tomas Berg, who took direct aim at Senator "
-        "Idris Vale of Harbour, long seen by many in the party as their best chance to beat the "
-        "mayor but who finished a distant second in the spring primary.",
+        "“The budget has no friends left,” said Mr. Tomas Berg, who spent the morning "
+        "criticising the harbour board and its chair, a former shipping executive whom many on "
+        "the council had expected to resign last winter after the ferry contract collapsed.",
         "Tomas Berg",
         id="a-long-description-after-said-x",
     ),
     pytest.param(
         "The mayor answered critics on Monday.\n\n"
-        "One early supporter, Councillor Lena Varga, tried the argument in an interview on "
-        "Tuesday: “You can easily argue that the budget is fair.”",
+        "A longtime ally, Councillor Lena Varga, defended the plan on local radio on Tuesday: "
+        "“The numbers were checked twice.”",
         "Lena Varga",
         id="a-colon-line-names-its-source-after-a-description",
     ),
     pytest.param(
-        "Her friend Pia Lund, 20, a history student from Leeds, chimed in. "
-        "“I never thought I would vote for them. Now I will.”",
+        "At the bus stop, Pia Lund, a nurse from Leeds, chimed in. “The night buses matter most.”",
         "Pia Lund",
         id="chimed-in-is-a-cue",
     ),
@@ -288,14 +288,14 @@ SPEAKERS = [
     ),
     # Issue 13, pattern 1: a capitalised phrase that is no person.
     pytest.param(
-        "It was a sharp attack by the two leading women in the Harbour Labour Party, as "
-        "Mrs. Quill echoed the criticism, saying the mayor “has no plan at all.”",
+        "The two loudest voices on the council belong to the Harbour Labour Party, and "
+        "Mrs. Quill joined the attack, saying the mayor “has no plan at all.”",
         "Quill",
         id="a-party-in-an-earlier-clause-is-no-speaker",
     ),
     pytest.param(
-        "The treaty signals “the beginning of the end” for the EU, said Idris Vale, founder of "
-        "the Harbour Freedom Party.",
+        "The vote marks “a turning point” for the EU, said Idris Vale, who leads the Harbour "
+        "Freedom Party.",
         "Idris Vale",
         id="an-acronym-after-a-preposition-gives-way-to-said-x",
     ),
@@ -311,9 +311,9 @@ SPEAKERS = [
     ),
     # Issue 13, pattern 5: a namesake of another gender.
     pytest.param(
-        "Ghazala Orr spoke about her son, Humayun Orr, on Sunday. He had died in 2004.\n\n"
-        "“All the world felt my pain,” Ms. Orr wrote.",
-        "Ghazala Orr",
+        "Lena Ash spoke about her son, Tomas Ash, on Sunday. He had served in the navy.\n\n"
+        "“Nobody should forget the crews,” Ms. Ash wrote.",
+        "Lena Ash",
         id="ms-x-is-not-her-son",
     ),
     # Issue 13, pattern 6: organisations, and sources as written.
@@ -346,8 +346,8 @@ SPEAKERS = [
         id="an-acronym-is-an-organisation",
     ),
     pytest.param(
-        "In May - four months after Mara Quill left office - the Harbour Department told the "
-        "paper that “no records were found.”",
+        "Last spring, weeks after Mara Quill stepped down, the Harbour Department wrote to the "
+        "paper that “the files could not be located.”",
         "the Harbour Department",
         id="an-organisation-beside-the-verb-beats-a-person-earlier",
     ),
@@ -363,30 +363,31 @@ SPEAKERS = [
         id="an-anonymous-source-before-the-verb",
     ),
     pytest.param(
-        "Bob Vander Hoek chairs the board.\n\n“We prayed for unity,” Mr. Vander Hoek said.",
-        "Bob Vander Hoek",
+        "Anna Van Loon chairs the board.\n\n“The board is united,” Ms. Van Loon said.",
+        "Anna Van Loon",
         id="a-two-word-surname-expands-to-the-full-name",
     ),
     pytest.param(
-        "Charlie King, a party organiser, spoke on Monday.\n\n“We need it,” Mr. King added.",
-        "Charlie King",
+        "Dana King, a party organiser, spoke on Monday.\n\n“Turnout is everything,” Ms. King "
+        "added.",
+        "Dana King",
         id="a-title-word-can-be-a-surname",
     ),
     pytest.param(
-        "On Tuesday, even as shares of Norvik were tumbling, Mr. Ostrow wrote to investors, "
-        "telling them the firm was “worth far more than today's price.”",
+        "On Friday, while Norvik stock kept falling, Mr. Ostrow emailed clients, telling them "
+        "the company was “sound and undervalued.”",
         "Ostrow",
         id="a-participle-hangs-from-the-person-who-acts",
     ),
     pytest.param(
-        "Senator Mara Quill of Vermont endorsed the governor on Monday, saying she would "
-        "“make an outstanding leader.”",
+        "Senator Mara Quill of Vermont backed the governor on Monday, saying he had “earned a "
+        "second term.”",
         "Mara Quill",
         id="a-place-after-of-does-not-act",
     ),
     pytest.param(
-        "“Records may be found,” Harbour Department senior trial counsel Lena Varga wrote in a "
-        "filing to the court.",
+        "“The ferry deal was lawful,” Harbour Department senior litigation counsel Lena Varga "
+        "wrote in a brief.",
         "Lena Varga",
         id="a-long-title-before-the-name-beside-the-verb",
     ),
@@ -396,8 +397,8 @@ SPEAKERS = [
         id="the-king-is-no-surname",
     ),
     pytest.param(
-        "Tomas Berg was jailed in May.\n\nIn a long prison interview with reporter Ada Lind "
-        "last year, Berg said he welcomed the trial and added, “I will plead guilty.”",
+        "Tomas Berg was arrested in May.\n\nIn a short call with reporter Ada Lind last week, "
+        "Berg said he expected a trial soon and added, “I have nothing to hide.”",
         "Tomas Berg",
         id="and-added-shares-the-subject-of-the-clause-before",
     ),
@@ -407,8 +408,8 @@ SPEAKERS = [
         id="a-colon-after-from-still-names-the-source",
     ),
     pytest.param(
-        "Mara Quill wrote to the board.\n\nAsserting Quill's role as a leader, the memo praised "
-        "her.\n\n“So far so good,” Quill replied.",
+        "Mara Quill wrote to the board.\n\nPraising Quill's work on the budget, the memo "
+        "called her tireless.\n\n“I am only halfway done,” Quill replied.",
         "Mara Quill",
         id="a-participle-glued-to-a-surname-is-no-name",
     ),
@@ -509,9 +510,9 @@ def test_a_name_that_modifies_a_noun_gives_way_to_the_name_in_apposition() -> No
 
 def test_a_sentence_ended_before_the_quote_speaks_with_its_main_verb() -> None:
     text = (
-        "Mara Quill campaigned on Monday. “Two rich men started a fund and they run ads against "
-        "me,” Quill said, referencing a super PAC called Future45 funded by two men. “So they "
-        "think I will do what I say.”"
+        "Mara Quill campaigned on Monday. “My opponents have money to burn,” Quill said, "
+        "pointing to a fund called Harbour First paid for by two developers. “They must think "
+        "I mean it.”"
     )
     assert [q.speaker for q in quotes_of(text)] == ["Mara Quill", "Mara Quill"]
 
@@ -540,9 +541,9 @@ def test_every_quote_of_a_sentence_goes_to_its_subject() -> None:
     text = "Tomas Berg said the talks “went well” and added: “We meet again in May.”"
     assert [q.speaker for q in quotes_of(text)] == ["Tomas Berg", "Tomas Berg"]
     text = (
-        "Mara Quill spoke first.\n\nTomas Berg hammered the plan, calling it “a total wreck,” "
-        "and compared the mayor, whom he called “quite erratic,” with Quill: “She is a steady "
-        "hand.”"
+        "Mara Quill spoke first.\n\nTomas Berg attacked the budget, calling it “a real mess,” "
+        "and set the mayor, whom he called “quite reckless,” against Quill: “She reads every "
+        "page.”"
     )
     speakers = {q.text: q.speaker for q in quotes_of(text)}
-    assert speakers["She is a steady hand."] == "Tomas Berg"
+    assert speakers["She reads every page."] == "Tomas Berg"

@@ -218,11 +218,11 @@ def test_repeated_quote_is_kept_where_it_is_attributed() -> None:
 def test_a_newsletters_list_of_other_stories_files_no_quotes() -> None:
     text = (
         "The council met on Monday. “We will fund the library,” said Mara Quill, the mayor.\n\n"
-        "FAREWELL—“The Old Mill to close at the end of May,” by Harbour Times' Ben Sol: "
-        "“The Old Mill, a music hall that gave many bands their start, will close.” "
-        "http://example.org/mill.\n\n"
-        "—“A sketch artist gets a gallery show,” by Harbour Post's Ada Lind "
-        "http://example.org/sketch."
+        "FAREWELL—“Harbour music hall shuts its doors,” by Harbour Times' Ben Sol: "
+        "“The hall, home to many first gigs, closes next month.” "
+        "http://example.org/hall.\n\n"
+        "—“Ferry captain writes a cookbook,” by Harbour Post's Ada Lind "
+        "http://example.org/cook."
     )
     assert [(q.text, q.speaker) for q in extract(text).quotes] == [
         ("We will fund the library,", "Mara Quill")
@@ -231,7 +231,7 @@ def test_a_newsletters_list_of_other_stories_files_no_quotes() -> None:
 
 def test_a_quote_followed_by_by_inside_a_sentence_stays() -> None:
     text = (
-        "According to the Harbour Post, Mara Quill said the “ugliness of remarks, largely "
-        "unprompted,” by the mayor last week was a shame."
+        "According to the Harbour Post, Mara Quill said the “rudeness of the remarks,” by the "
+        "mayor last week was a shame."
     )
-    assert [q.text for q in extract(text).quotes] == ["ugliness of remarks, largely unprompted,"]
+    assert [q.text for q in extract(text).quotes] == ["rudeness of the remarks,"]
