@@ -63,6 +63,12 @@ SUBCOMMANDS: Final[tuple[Subcommand, ...]] = (
         "who is on the desk (changes: editors)",
     ),
     Subcommand(
+        "search",
+        "search TEXT",
+        "search unemployment fell to 3% last year",
+        "earlier checks of a claim or quote (the desk's and imported fact-checks)",
+    ),
+    Subcommand(
         "ingest",
         "ingest URL-or-text",
         "ingest https://news.example.com/story",
@@ -87,6 +93,9 @@ BAD_ROSTER_ACTION: Final = "Roster takes `add`, `remove` or `list`."
 MISSING_ROSTER_USER: Final = "Whom to {action}? Mention them with @."
 ROSTER_ONE_PERSON: Final = "`roster {action}` takes one person."
 MISSING_INGEST: Final = "Give me a link or the article's text."
+MISSING_SEARCH: Final = "What should I look for? Give the claim's words."
+MAX_SEARCH_CHARS: Final = 1000
+SEARCH_TOO_LONG: Final = "Search with one claim, at most 1,000 characters."
 EXTRA_WORDS: Final = "`{name}` takes no arguments."
 
 # Slack escapes a mention as <@U123|name> (or <@U123>); with escaping off a bare U-id may appear.
@@ -170,6 +179,11 @@ class RosterCmd:
 
 
 @dataclass(frozen=True)
+class SearchCmd:
+    text: str
+
+
+@dataclass(frozen=True)
 class IngestCmd:
     text: str
     url: str | None
@@ -189,6 +203,7 @@ Command = (
     | ReopenCmd
     | DigestCmd
     | RosterCmd
+    | SearchCmd
     | IngestCmd
 )
 
@@ -312,6 +327,12 @@ def parse_command(text: str) -> Command:
         return AssignCmd(ticket_id, assignee)
     if name == "roster":
         return _roster(words)
+    if name == "search":
+        if not rest:
+            raise _bad(name, MISSING_SEARCH)
+        if len(rest) > MAX_SEARCH_CHARS:
+            raise _bad(name, SEARCH_TOO_LONG)
+        return SearchCmd(rest)
     # ingest
     if not rest:
         raise _bad(name, MISSING_INGEST)

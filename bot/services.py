@@ -18,6 +18,8 @@ from bot.clock import ZoneBook
 from bot.config import Settings
 from bot.extract import Extractor, build_extractor
 from bot.extract.fetch import Resolver, link_client, system_resolver
+from bot.match.loading import build_matcher
+from bot.match.matcher import Matcher
 from bot.slack_client import build_delivery_client
 from bot.work import WorkPool
 
@@ -66,7 +68,8 @@ class Services:
     with `http`, each host's address found by `resolve` (tests: an httpx.MockTransport client
     and a resolver that answers a public address). `zones` is the one cache of people's Slack
     time zones. `delivery_client` (the outbox dispatcher's) is `client` without the SDK's
-    connection retries.
+    connection retries. `matcher` finds earlier checks (with the sentence encoder unless the
+    extractor is rules or llm).
     """
 
     settings: Settings
@@ -81,6 +84,7 @@ class Services:
     delivery_client: WebClient = field(default=None)  # type: ignore[assignment]
     replica: str = field(default_factory=replica_name)
     missed: MissedPastes = field(default_factory=MissedPastes)
+    matcher: Matcher = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         self.zones = ZoneBook(self.client, default=self.settings.zone, clock=self.clock)
@@ -88,3 +92,5 @@ class Services:
             self.extractor = build_extractor(self.settings)
         if self.delivery_client is None:
             self.delivery_client = build_delivery_client(self.client)
+        if self.matcher is None:
+            self.matcher = build_matcher(self.settings)

@@ -35,6 +35,7 @@ from bot.user_input import (
 )
 from bot.verdicts import DEFAULT_SCALE, VerdictScale
 from storage import roster
+from storage.matching import seen_before
 from storage.models import FINISHED_STATUSES, RosterMember, Ticket
 from storage.tickets import get_ticket, transition
 
@@ -630,3 +631,52 @@ def remove_from_roster(
 
 def list_roster(*, session: Session) -> list[RosterMember]:
     return roster.list_members(session)
+
+
+NOTHING_TO_REUSE = "#{id} has no earlier check with a verdict to reuse"
+EARLIER_NOT_FINISHED = "#{earlier} (seen before) is {status}: there is no verdict to reuse yet"
+
+
+def reuse_verdict(
+    ticket_id: int,
+    *,
+    session: Session,
+    actor: str,
+    now: datetime,
+    policy: DeskPolicy,
+) -> Ticket:
+    """Give a ticket the verdict, sources and state of the earlier desk ticket it repeats.
+
+    Allowed to whoever may verify the ticket (its holder, an editor, or anyone who may claim
+    an open one). The audit row names the earlier ticket (`reused_from`).
+    """
+    seen = seen_before(session, [ticket_id]).get(ticket_id)
+    earlier = seen.earlier if seen is not None else None
+    if earlier is None or earlier.id is None:
+        if get_ticket(session, ticket_id) is None:
+            raise NotFound(NO_TICKET.format(id=ticket_id))
+        raise BadInput(NOTHING_TO_REUSE.format(id=ticket_id))
+    if earlier.status not in ("verified", "flagged") or not earlier.verdict:
+        raise Conflict(EARLIER_NOT_FINISHED.format(earlier=earlier.id, status=earlier.status))
+    action = "verify" if earlier.status == "verified" else "flag"
+    values = {
+        "verdict": earlier.verdict,
+        "sources": list(earlier.sources),
+        "note": earlier.note,
+        "reason": earlier.reason,
+    }
+    audit = {
+        "reused_from": earlier.id,
+        "verdict": earlier.verdict,
+        "sources": list(earlier.sources),
+    }
+    return _finish(
+        ticket_id,
+        action,
+        values,
+        detail=audit,
+        session=session,
+        actor=actor,
+        now=now,
+        policy=policy,
+    )

@@ -147,6 +147,7 @@ def store_tickets_once(
     title: str | None = None,
     byline: str | None = None,
     source_url: str | None = None,
+    content_key: str | None = None,
 ) -> list[Ticket] | None:
     """Mark the intake `ready` and insert its tickets with their `create` audit rows, once.
 
@@ -162,6 +163,7 @@ def store_tickets_once(
         ("title", title),
         ("byline", byline),
         ("source_url", source_url),
+        ("content_key", content_key),
     ):
         if value is not None:
             changes[name] = value

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     UniqueConstraint,
@@ -129,6 +130,8 @@ class Article(SQLModel, table=True):
     intake_status: str = Field(default="processing", max_length=16)
     intake_started_at: datetime = Field(sa_type=UTCDateTime)
     failure_reason: str | None = None
+    # sha256 of the article's words (case, spacing and punctuation aside): a re-paste is found.
+    content_key: str | None = Field(default=None, max_length=64, index=True)
     last_nudged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Where the bot answers (a mention inside a thread answers there), so a resumed intake can.
     thread_ts: str | None = Field(default=None, max_length=32)
@@ -402,3 +405,75 @@ __all__ = [
     "UTCDateTime",
     "utcnow",
 ]
+
+
+MATCH_KINDS: Final = ("claim", "quote", "published")
+
+
+class MatchEntry(SQLModel, table=True):
+    """One earlier check a new claim can be matched against: a desk ticket or a published review.
+
+    A ticket's entry is written in the transaction that files the ticket and reads its verdict
+    from the ticket itself; a published ClaimReview carries its own verdict, publisher and URL.
+    The full-text index over `text` lives beside the table (SQLite FTS5 kept in step by
+    triggers, a GIN index on PostgreSQL), created by the migration.
+    """
+
+    __tablename__ = "match_entry"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MATCH_KINDS), name="kind"),
+        UniqueConstraint("team", "source_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Not indexed: the full-text index drives every lookup, and a desk has one or two teams.
+    team: str = Field(max_length=32)
+    kind: str = Field(max_length=16)
+    ticket_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=True, unique=True
+        ),
+    )
+    # What makes an imported review the same on a second import (its URL and claim).
+    source_key: str | None = Field(default=None, max_length=64)
+    text: str
+    # A published review's headline: searched with the text, shown as the link's words.
+    title: str | None = None
+    speaker: str | None = None
+    verdict: str | None = Field(default=None, max_length=64)
+    publisher: str | None = None
+    url: str | None = None
+    reviewed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # float16 sentence embedding from the semantic layer; NULL in rules mode.
+    embedding: bytes | None = Field(default=None, sa_type=LargeBinary)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class MatchTerm(SQLModel, table=True):
+    """How many entries hold a word: matching looks up a claim's rarer words first."""
+
+    __tablename__ = "match_term"
+
+    term: str = Field(primary_key=True, max_length=64)
+    docs: int = 0
+
+
+class TicketMatch(SQLModel, table=True):
+    """A ticket's best earlier check, found at intake: what its card says it was "seen before" as."""
+
+    __tablename__ = "ticket_match"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("ticket.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    entry_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("match_entry.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    score: float
+    created_at: datetime = Field(sa_type=UTCDateTime)

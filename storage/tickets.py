@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlmodel import Session, col
 
+from storage.matching import linked_cards
 from storage.models import FINISHED_STATUSES, Article, AuditEvent, Ticket
 from storage.outbox import enqueue_card_update
 
@@ -151,6 +152,11 @@ def transition(
             ticket_id=ticket_id,
             now=now,
         )
+        # Cards that show this ticket as their earlier check, or as a later repeat, too.
+        for article_id, channel, linked_id in linked_cards(session, ticket_id):
+            enqueue_card_update(
+                session, article_id=article_id, channel=channel, ticket_id=linked_id, now=now
+            )
         session.flush()
         return ticket
     return None

@@ -81,6 +81,18 @@ def _digest() -> Register:
     return digest.register
 
 
+def _match() -> Register:
+    from bot.cli import match
+
+    return match.register
+
+
+def _import() -> Register:
+    from bot.cli import import_reviews
+
+    return import_reviews.register
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("run", "start the bot (migrates the database first)", _run),
     Command(
@@ -95,6 +107,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("extract", "list the claims and quotes in an article (offline)", _extract),
     Command("evaluate", "score quote and claim extraction on annotated JSONL files", _evaluate),
     Command("digest", "print today's digest (or post it with --post)", _digest),
+    Command(
+        "match", "find earlier checks of claims (a JSONL index, or the desk's tickets)", _match
+    ),
+    Command("import", "import published fact-checks (schema.org ClaimReview JSON-LD)", _import),
 )
 
 

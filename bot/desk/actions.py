@@ -117,6 +117,13 @@ def snooze(services: Services, actor: str, ticket_ids: Sequence[int], choice: st
     return Answer(plain_message("\n".join([*lines, *refusals])), tuple(snoozed))
 
 
+def reuse_verdict(services: Services, actor: str, ticket_id: int) -> Answer:
+    ticket = _apply(services, workflow.reuse_verdict, ticket_id, actor)
+    return Answer(
+        plain_message(m.REUSED.format(id=ticket_id, verdict=ticket.verdict)), (ticket_id,)
+    )
+
+
 def release(services: Services, actor: str, ticket_id: int) -> Answer:
     _apply(services, workflow.release_ticket, ticket_id, actor)
     return Answer(plain_message(m.RELEASED.format(id=ticket_id)), (ticket_id,))

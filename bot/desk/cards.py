@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from bot.match.desk import ticket_memory
 from bot.render.blocks import SlackMessage
 from bot.render.thread import chunk_tickets, render_thread_message
 from bot.services import Services
@@ -61,6 +62,7 @@ def thread_part(session: Session, article_id: int, part: int) -> ThreadPart | No
         part=part,
         parts=len(chunks),
         article_text=_article_text(session, article_id),
+        memory=ticket_memory(session, [t.id for t in chunk if t.id is not None]),
     )
     return ThreadPart(
         [t.id for t in chunk if t.id is not None],
@@ -94,6 +96,7 @@ def card_updates(
             part=part,
             parts=len(chunks),
             article_text=_article_text(session, article_id),
+            memory=ticket_memory(session, [t.id for t in chunk if t.id is not None]),
         )
         updates.append((channel, ts, message))
     return updates

@@ -14,12 +14,15 @@ from sqlmodel import Session
 
 from bot.config import Settings
 from bot.desk.cards import thread_parts
+from bot.desk.meaning import add_meaning
 from bot.desk.offers import offer_drafts
 from bot.errors import UserError
 from bot.extract import Extraction
 from bot.extract.fetch import fetch_article
+from bot.match.desk import content_key, match_drafts, remember_tickets
 from bot.outbox import WORKING_REACTION, deliver_owed
 from bot.render.blocks import SlackMessage
+from bot.render.earlier import render_repaste, render_revision
 from bot.render.offers import render_nothing_filed
 from bot.render.thread import (
     render_fetch_failed,
@@ -30,13 +33,15 @@ from bot.services import Services
 from bot.user_input import find_links, without_links
 from storage.articles import (
     claim_article_intake,
+    get_article,
     mark_article_failed,
     stalled_intakes,
     store_tickets_once,
 )
 from storage.db import session_scope
+from storage.matching import find_repaste
 from storage.outbox import enqueue, enqueue_offers, enqueue_thread, enqueue_unreact
-from storage.tickets import TicketDraft
+from storage.tickets import TicketDraft, tickets_for_article
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +222,8 @@ def ingest(services: Services, message: ArticleMessage) -> IntakeResult:
         )
         result = _fail(services, article.id, message, INTERNAL_FAILURE, url=None)
     deliver_owed(services)
+    if result.ticket_ids:
+        add_meaning(services, article.id)
     logger.info(
         "intake of article %s took %.0f ms", article.id, (time.perf_counter() - started) * 1000
     )
@@ -228,24 +235,35 @@ def _extract_and_store(
 ) -> IntakeResult:
     """Read, extract, then store the tickets and the thread they owe Slack in one transaction."""
     read = _read(services, message)
+    key = content_key(read.text)
+    if _answer_repaste(services, article_id, message, read, key):
+        return IntakeResult(article_id, created=True)
     extraction = services.extractor.extract(read.text)
     now = services.clock()
     offers = offer_drafts(extraction)
     with session_scope(services.engine) as session:
+        plan = match_drafts(
+            session, services.matcher, team=message.team, drafts=drafts_of(extraction)
+        )
         tickets = store_tickets_once(
             session,
             article_id=article_id,
-            drafts=drafts_of(extraction),
+            drafts=plan.drafts,
             now=now,
             offers=offers,
             text=read.text if read.text != message.text else None,
             title=read.title,
             byline=read.byline,
             source_url=read.source_url,
+            content_key=key,
         )
         if tickets is None:  # another process finished it while this one was reading
             return IntakeResult(article_id, created=False, status="ready")
+        remember_tickets(session, plan, team=message.team, tickets=tickets, now=now)
         channel, thread_ts = message.channel, message.thread_ts
+        if plan.revised_from is not None:
+            revised = render_revision(plan.matched, get_article(session, plan.revised_from))
+            _owe_reply(session, article_id, message, revised, now=now)
         if tickets:
             parts = range(1, thread_parts(tickets) + 1)
             enqueue_thread(
@@ -269,6 +287,42 @@ def _extract_and_store(
     return IntakeResult(
         article_id, created=True, ticket_ids=tuple(t.id for t in tickets if t.id is not None)
     )
+
+
+def _answer_repaste(
+    services: Services, article_id: int, message: ArticleMessage, read: _Read, key: str | None
+) -> bool:
+    """The same article again (same words or link): file nothing, point to the first thread."""
+    with session_scope(services.engine) as session:
+        earlier = find_repaste(
+            session,
+            team=message.team,
+            content_key=key,
+            source_url=read.source_url,
+            article_id=article_id,
+        )
+        if earlier is None or earlier.id is None:
+            return False
+        now = services.clock()
+        done = store_tickets_once(
+            session,
+            article_id=article_id,
+            drafts=[],
+            now=now,
+            text=read.text if read.text != message.text else None,
+            title=read.title,
+            source_url=read.source_url,
+            content_key=key,
+        )
+        if done is None:  # another process finished it meanwhile
+            return True
+        filed = tickets_for_article(session, earlier.id)
+        _owe_reply(session, article_id, message, render_repaste(earlier, filed), now=now)
+        enqueue_unreact(
+            session, channel=message.channel, ts=message.ts, article_id=article_id, now=now
+        )
+    logger.info("article %s repeats article %s: nothing filed", article_id, earlier.id)
+    return True
 
 
 def _owe_reply(

@@ -14,6 +14,7 @@ from bot.render import ids
 from bot.render.modals import render_fix_speaker_modal, render_flag_modal, render_verify_modal
 from bot.services import Services
 
+REUSE = "reuse"
 BAD_BUTTON = "That button is out of date; run `/factcheck show ID` to see the ticket."
 
 
@@ -43,6 +44,7 @@ def read_action(body: dict[str, Any], action: dict[str, Any]) -> TicketAction:
         ids.ACTION_RELEASE: ids.MENU_RELEASE,
         ids.ACTION_VERIFY: ids.MENU_VERIFY,
         ids.ACTION_FLAG: ids.MENU_FLAG,
+        ids.ACTION_REUSE_VERDICT: REUSE,
     }[action["action_id"]]
     return TicketAction(user, int(value), verb, trigger)
 
@@ -71,6 +73,8 @@ def handle(services: Services, click: TicketAction) -> None:
         answer = actions.release(services, click.user, click.ticket_id)
     elif click.verb == ids.MENU_DISMISS:
         answer = actions.dismiss(services, click.user, click.ticket_id)
+    elif click.verb == REUSE:
+        answer = actions.reuse_verdict(services, click.user, click.ticket_id)
     else:
         raise BadInput(BAD_BUTTON)
     actions.after_change(services, click.user, answer.changed)
@@ -128,6 +132,7 @@ def register(app: App, services: Services) -> None:
         ids.ACTION_VERIFY,
         ids.ACTION_FLAG,
         ids.ACTION_TICKET_MENU,
+        ids.ACTION_REUSE_VERDICT,
     ):
 
         @app.action(action_id)

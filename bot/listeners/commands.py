@@ -7,9 +7,10 @@ from typing import Any, Final
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk.errors import SlackApiError
 
-from bot.command_grammar import IngestCmd, parse_command
+from bot.command_grammar import IngestCmd, SearchCmd, parse_command
 from bot.desk import actions
 from bot.desk.intake import ArticleMessage, ingest
+from bot.desk.search import search_earlier
 from bot.errors import UserError
 from bot.listeners.errors import after_ack
 from bot.render.blocks import escape, link
@@ -71,6 +72,10 @@ def register(app: App, services: Services) -> None:
                     via="command",
                 ),
             )
+            return
+        if isinstance(parsed, SearchCmd):
+            found = search_earlier(services, team=command.get("team_id") or "", text=parsed.text)
+            respond(response_type="ephemeral", text=found.text, blocks=found.blocks)
             return
         answer = actions.run_command(services, user, channel, parsed)
         respond(response_type="ephemeral", text=answer.message.text, blocks=answer.message.blocks)

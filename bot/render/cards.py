@@ -19,6 +19,7 @@ from bot.render.blocks import (
     section,
     slack_date,
 )
+from bot.render.earlier import TicketMemory, reuse_button
 from bot.render.limits import CARD_TEXT_CHARS, MAX_SECTION_TEXT, Block, trim
 from storage.models import Ticket
 
@@ -157,23 +158,31 @@ def _card_text(ticket: Ticket, *, before: str | None) -> str:
     return f"{text}\n{CLAIM_REASON.format(reason=reason)}" if reason else text
 
 
-def render_ticket_card(ticket: Ticket, *, article_text: str | None = None) -> list[Block]:
+def render_ticket_card(
+    ticket: Ticket, *, article_text: str | None = None, memory: TicketMemory | None = None
+) -> list[Block]:
     """Three blocks at most: the text (with the menu), the status, and what to do next.
 
     Open: a Claim button. Claimed: Verify and Flag, what the holder does next (Release and
     Dismiss are in the ⋯ menu). With `article_text`, the sentence before the ticket is shown
-    above it, in italics.
+    above it, in italics. `memory` adds what the desk checked before: a "Seen before" (or
+    "Also in") line under the status and, once the earlier ticket has a verdict, a Reuse
+    verdict button.
     """
     assert ticket.id is not None
     active = ticket.status in ("open", "claimed")
     before = sentence_before(article_text, ticket.start_offset) if article_text else None
+    status = status_line(ticket)
+    remembered = memory.line() if memory is not None else None
+    if remembered:
+        status = f"{status}\n{remembered}"
     blocks: list[Block] = [
         section(
             trim(_card_text(ticket, before=before), MAX_SECTION_TEXT),
             accessory=ticket_menu(ticket) if active else None,
             block_id=ids.ticket_block_id(ticket.id, "card"),
         ),
-        context(status_line(ticket), block_id=ids.ticket_block_id(ticket.id, "status")),
+        context(status, block_id=ids.ticket_block_id(ticket.id, "status")),
     ]
     if active:
         value = str(ticket.id)
@@ -185,6 +194,9 @@ def render_ticket_card(ticket: Ticket, *, article_text: str | None = None) -> li
                 button(BUTTON_FLAG, ids.ACTION_FLAG, value, "danger"),
             ]
         )
+        reuse = reuse_button(ticket.id, memory) if memory is not None else None
+        if reuse is not None:
+            buttons.append(reuse)
         blocks.append(actions(buttons, block_id=ids.ticket_block_id(ticket.id, "actions")))
     return blocks
 

@@ -16,6 +16,8 @@ ACTION_RELEASE: Final = "ticket_release"
 ACTION_VERIFY: Final = "ticket_verify"
 ACTION_FLAG: Final = "ticket_flag"
 ACTION_TICKET_MENU: Final = "ticket_menu"
+# On a card whose claim the desk checked before: take the earlier ticket's verdict.
+ACTION_REUSE_VERDICT: Final = "ticket_reuse_verdict"
 # The button beside an offered claim ("Also worth a look"); its value is the offer's id.
 ACTION_FILE_OFFER: Final = "offer_file"
 # For editors (escalation DMs, the digest): a user picker that assigns the ticket named by its

@@ -15,6 +15,7 @@ from storage.models import Article, AuditEvent, RosterMember, Ticket
 
 CLAIMED: Final = "You claimed {ids}."
 RELEASED: Final = "Released #{id}; it is back in the queue."
+REUSED: Final = "#{id} took the verdict of its earlier check: *{verdict}*."
 VERIFIED: Final = "#{id} verified: *{verdict}*."
 FLAGGED: Final = "#{id} flagged for the editors."
 FLAGGED_WITH_VERDICT: Final = "#{id} flagged: *{verdict}*."

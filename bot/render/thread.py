@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from bot.render.blocks import SlackMessage, context, escape, plain_message, plural, section
 from bot.render.cards import render_ticket_card
+from bot.render.earlier import TicketMemory
 from bot.render.limits import MAX_FALLBACK_TEXT, MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT, Block, trim
 from storage.models import Ticket
 
@@ -70,11 +71,13 @@ def render_thread_message(
     part: int,
     parts: int,
     article_text: str | None = None,
+    memory: Mapping[int, TicketMemory] | None = None,
 ) -> SlackMessage:
     """Thread message number `part` (1-based) of `parts`, holding `tickets`' cards.
 
     Re-rendered from the database on every change, so the same tickets always land in the
     same message: the first carries the article's header, later ones say which part they are.
+    `memory` holds what the desk checked before, per ticket id.
     """
     if part == 1:
         blocks: list[Block] = [render_header(all_tickets)]
@@ -88,7 +91,11 @@ def render_thread_message(
         blocks = [context(label, block_id="thread-continued")]
         text = label
     for ticket in sorted(tickets, key=lambda t: t.id or 0):
-        blocks.extend(render_ticket_card(ticket, article_text=article_text))
+        blocks.extend(
+            render_ticket_card(
+                ticket, article_text=article_text, memory=(memory or {}).get(ticket.id or 0)
+            )
+        )
     return SlackMessage(
         text=trim(text.replace("*", ""), MAX_FALLBACK_TEXT), blocks=blocks[:MAX_MESSAGE_BLOCKS]
     )

@@ -1,0 +1,1 @@
+"""Earlier checks: find what the desk (or a published fact-check) already checked."""

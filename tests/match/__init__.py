@@ -1,0 +1,1 @@
+"""Tests of earlier checks: the match index, intake matching, search and import."""
