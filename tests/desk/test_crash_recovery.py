@@ -36,6 +36,7 @@ def cards_in(message: dict[str, Any]) -> set[int]:
 
 FAST_RECOVERY = {
     "FACTCHECK_SCHEDULER": "off",
+    "FACTCHECK_EXTRACTOR": "rules",  # what is tested is recovery; rules start without a model
     "FACTCHECK_MIN_ARTICLE_CHARS": "200",
     "FACTCHECK_OUTBOX_SECONDS": "0.2",
     "FACTCHECK_OUTBOX_LEASE_SECONDS": "1",

@@ -42,7 +42,7 @@ def cards_in(message: dict[str, Any]) -> set[int]:
 
 
 # Retries soon enough for a quick test, late enough for the test to see the outage first.
-FAST = {"outbox_retry_seconds": 0.5, "intake_lease_seconds": 1}
+FAST = {"outbox_retry_seconds": 0.2, "intake_lease_seconds": 1}
 
 
 def recover(services: Services) -> None:
