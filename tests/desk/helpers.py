@@ -142,3 +142,33 @@ def assert_block_kit_clean(slack: SlackStandIn) -> None:
         if call.method in ("views.open", "views.publish", "views.update"):
             assert view_errors(call.args.get("view")) == [], call.method
         assert call.response.get("ok"), (call.method, call.response)
+
+
+# A spending round: one check-worthy figure per paragraph, more than a story's ticket budget.
+SUBJECTS = [
+    ("The harbour authority", "dredging the east channel"),
+    ("Riverton's water board", "replacing lead pipes"),
+    ("The regional rail company", "electrifying the coast line"),
+    ("The county hospital trust", "a new cancer ward"),
+    ("The state university", "student housing"),
+    ("The ferry operator", "two hybrid ferries"),
+    ("The city police", "body cameras"),
+    ("The airport company", "a second runway study"),
+    ("The school district", "free school meals"),
+    ("The parks department", "planting 4,000 trees"),
+    ("The fire service", "three new stations"),
+    ("The housing agency", "1,200 social homes"),
+    ("The energy utility", "offshore wind cables"),
+    ("The tourism office", "a visitor tax trial"),
+    ("The road agency", "resurfacing the ring road"),
+    ("The library service", "longer opening hours"),
+    ("The port police", "a customs scanner"),
+    ("The waste company", "a recycling plant"),
+    ("The harbour museum", "restoring the old lighthouse"),
+    ("The bus company", "120 electric buses"),
+]
+LONG_ARTICLE = "Riverton's Spending Round\n\n" + "\n\n".join(
+    f"{who} spent {n * 3 + 7} million euros on {what} in {2001 + n}, "
+    f"{10 + n} percent more than planned, according to the city's audit office."
+    for n, (who, what) in enumerate(SUBJECTS)
+)

@@ -11,9 +11,8 @@ from bot.localslack.web_api import CAROL, DESK
 from bot.render.thread import NOTHING_FOUND
 from storage.db import session_scope
 from storage.models import Article
-from tests.desk.helpers import Desk, assert_block_kit_clean, thread_replies, tickets
+from tests.desk.helpers import SUBJECTS, Desk, assert_block_kit_clean, thread_replies, tickets
 from tests.desk.news_site import PAGES
-from tests.desk.test_offers_flow import SUBJECTS
 
 ONLY_QUOTES = "\n\n".join(
     [

@@ -14,36 +14,16 @@ from bot.render.cards import CLAIM_REASON
 from bot.render.offers import ALREADY_FILED, BUTTON_FILE_OFFER
 from storage.db import session_scope
 from storage.models import AuditEvent, OfferedClaim
-from tests.desk.helpers import Desk, assert_block_kit_clean, paste, thread_replies, tickets
+from tests.desk.helpers import (
+    LONG_ARTICLE,
+    Desk,
+    assert_block_kit_clean,
+    paste,
+    thread_replies,
+    tickets,
+)
 
 # Twenty distinct factual paragraphs (a long piece): more claims than any budget files.
-SUBJECTS = [
-    ("The harbour authority", "dredging the east channel"),
-    ("Riverton's water board", "replacing lead pipes"),
-    ("The regional rail company", "electrifying the coast line"),
-    ("The county hospital trust", "a new cancer ward"),
-    ("The state university", "student housing"),
-    ("The ferry operator", "two hybrid ferries"),
-    ("The city police", "body cameras"),
-    ("The airport company", "a second runway study"),
-    ("The school district", "free school meals"),
-    ("The parks department", "planting 4,000 trees"),
-    ("The fire service", "three new stations"),
-    ("The housing agency", "1,200 social homes"),
-    ("The energy utility", "offshore wind cables"),
-    ("The tourism office", "a visitor tax trial"),
-    ("The road agency", "resurfacing the ring road"),
-    ("The library service", "longer opening hours"),
-    ("The port police", "a customs scanner"),
-    ("The waste company", "a recycling plant"),
-    ("The harbour museum", "restoring the old lighthouse"),
-    ("The bus company", "120 electric buses"),
-]
-LONG_ARTICLE = "Riverton's Spending Round\n\n" + "\n\n".join(
-    f"{who} spent {n * 3 + 7} million euros on {what} in {2001 + n}, "
-    f"{10 + n} percent more than planned, according to the city's audit office."
-    for n, (who, what) in enumerate(SUBJECTS)
-)
 
 
 def _offers_message(desk: Desk, article_ts: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from bot.playground.panes import ONLY_YOU
 from bot.playground.workspace import DAN
 from bot.render import ids
 from bot.render.cards import STATUS_CLAIMED, STATUS_OPEN
-from tests.desk.test_offers_flow import LONG_ARTICLE
+from tests.desk.helpers import LONG_ARTICLE
 from tests.playground.conftest import ARTICLE, Running
 
 
