@@ -125,6 +125,7 @@ def main() -> int:
             timings = {}
             for label, size in (("empty", 0), ("full", args.size)):
                 engine, database = _engine(name, Path(scratch), f"{name}-{label}")
+                matcher = Matcher(matcher.encoder)  # a bot has one matcher per database
                 try:
                     load_desk(engine, size, matcher)
                     if name == "postgresql":

@@ -25,7 +25,8 @@ class DenseIndex:
 
         self.team = team
         self.ids: Any = np.zeros(0, dtype=np.int64)
-        self.matrix: Any = np.zeros((0, 0), dtype=np.float16)
+        # float32 in memory (stored as float16): one BLAS product per lookup, no conversion.
+        self.matrix: Any = np.zeros((0, 0), dtype=np.float32)
         self.last_id = 0
         self._lock = threading.Lock()
 
@@ -36,7 +37,9 @@ class DenseIndex:
         if not rows:
             return
         with self._lock:
-            added = np.stack([np.frombuffer(data, dtype=np.float16) for _, data in rows])
+            added = np.stack([np.frombuffer(data, dtype=np.float16) for _, data in rows]).astype(
+                np.float32
+            )
             ids = np.array([entry_id for entry_id, _ in rows], dtype=np.int64)
             self.matrix = added if self.matrix.size == 0 else np.vstack([self.matrix, added])
             self.ids = np.concatenate([self.ids, ids])
@@ -49,7 +52,7 @@ class DenseIndex:
         with self._lock:
             if self.ids.size == 0:
                 return []
-            scores = self.matrix.astype(np.float32) @ query
+            scores = self.matrix @ query
             k = min(k, scores.size)
             best = np.argpartition(-scores, k - 1)[:k]
             return [int(self.ids[i]) for i in best]

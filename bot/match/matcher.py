@@ -152,7 +152,9 @@ class Matcher:
         wanted = stems(text)
         matches = []
         for candidate in candidates:
-            entry = entries[candidate.entry_id]
+            entry = entries.get(candidate.entry_id)
+            if entry is None:  # gone since the index saw it (its ticket was deleted)
+                continue
             wording = overlap(wanted, stems(searchable(entry)))
             lexical = 0.5 * candidate.lexical / best + 0.5 * wording
             if query_vector is not None and entry.embedding is not None:

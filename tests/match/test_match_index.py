@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, delete
+from sqlmodel import Session, col
 
 from bot.match.index import PUBLIC_TEAM, index_entries
 from bot.match.loading import load_encoder
@@ -92,3 +92,22 @@ def test_a_paraphrase_with_no_shared_word_is_found_by_meaning(
             session, team="T1", texts=["Drinking espresso is good for your cardiac health"]
         )
     assert matches[0].entry.text == texts[1]
+
+
+def test_an_entry_deleted_after_the_index_saw_it_is_skipped(
+    engine: Engine, encoder: TextEncoder
+) -> None:
+    matcher = Matcher(encoder)
+    texts = ["The bridge cost $310 million.", "The bridge opened in May."]
+    with session_scope(engine) as session:
+        entries = [MatchEntry(team="T1", kind="claim", text=t, created_at=T0) for t in texts]
+        for entry, vector in zip(entries, matcher.embed(texts), strict=True):
+            entry.embedding = vector
+        index_entries(session, entries)
+        gone = entries[0].id
+    with session_scope(engine) as session:
+        matcher.find(session, team="T1", texts=["How much did the bridge cost?"])
+        session.execute(delete(MatchEntry).where(col(MatchEntry.id) == gone))
+    with session_scope(engine) as session:
+        [matches] = matcher.find(session, team="T1", texts=["How much did the bridge cost?"])
+    assert [match.entry.text for match in matches] == [texts[1]]
