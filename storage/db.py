@@ -138,6 +138,22 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def snapshot_scope(engine: Engine) -> Iterator[Session]:
+    """A unit of work for reading, whose statements all see one snapshot of the database.
+
+    PostgreSQL's default READ COMMITTED lets each statement of a transaction see what committed
+    before it started, so a page built from several queries (a person's tickets, then the
+    queue) could show a ticket in neither or in both when a claim commits in between.
+    REPEATABLE READ takes one snapshot for the whole transaction. SQLite's transactions already
+    see one state (BEGIN IMMEDIATE).
+    """
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="REPEATABLE READ")
+    with session_scope(engine) as session:
+        yield session
+
+
 def insert_ignore(session: Session, table: Any, *, conflict: Sequence[str]) -> Insert:
     """`INSERT ... ON CONFLICT (conflict) DO NOTHING` for the session's engine.
 

@@ -11,7 +11,7 @@ from bot.render.home import HOME_LIST_LIMIT, HomeData, render_home
 from bot.services import Services
 from bot.workflow import DeskPolicy, is_editor
 from storage.articles import articles_by_ids
-from storage.db import session_scope
+from storage.db import snapshot_scope
 from storage.digest_figures import digest_figures
 from storage.tickets import count_unclaimed, tickets_for_checker, unclaimed_queue
 
@@ -24,7 +24,7 @@ GLANCE_WINDOW = timedelta(days=1)
 def home_data(services: Services, user_id: str) -> HomeData:
     now = services.clock()
     policy = DeskPolicy.from_settings(services.settings)
-    with session_scope(services.engine) as session:
+    with snapshot_scope(services.engine) as session:
         editor = is_editor(session, user_id, policy=policy)
         mine = tickets_for_checker(session, user_id, limit=500)
         queue = unclaimed_queue(session, limit=HOME_LIST_LIMIT)
