@@ -326,7 +326,7 @@ def _deliver_thread(services: Services, row: OutboxRow) -> _Done:
         channel, ts = row.channel, _post(services, row, part.message)
     article_id, ticket_ids = row.article_id, part.ticket_ids
     first = row.part == 1 and part.home is None
-    permalink = _permalink(services, channel, article.ts) if first else None
+    permalink = fetch_permalink(services, channel, article.ts) if first else None
 
     def record(session: Session) -> None:
         set_card(session, ticket_ids, channel=channel, ts=ts)
@@ -357,8 +357,9 @@ def _deliver_offers(services: Services, row: OutboxRow) -> _Done:
     return _Done(ts=posted, record=record)
 
 
-def _permalink(services: Services, channel: str, ts: str) -> str | None:
-    """The article's permalink, for the digest and the Home; cosmetic, so failures are logged."""
+def fetch_permalink(services: Services, channel: str, ts: str) -> str | None:
+    """The article's permalink, for the digest, the Home and a re-paste's answer; cosmetic, so
+    failures are logged."""
     try:
         link = services.delivery_client.chat_getPermalink(channel=channel, message_ts=ts)
     except Exception as error:

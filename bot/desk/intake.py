@@ -20,7 +20,7 @@ from bot.errors import UserError
 from bot.extract import Extraction
 from bot.extract.fetch import fetch_article
 from bot.match.desk import content_key, match_drafts, remember_tickets
-from bot.outbox import WORKING_REACTION, deliver_owed
+from bot.outbox import WORKING_REACTION, deliver_owed, fetch_permalink
 from bot.render.blocks import SlackMessage
 from bot.render.earlier import render_repaste, render_revision
 from bot.render.offers import render_nothing_filed
@@ -317,7 +317,11 @@ def _answer_repaste(
         if done is None:  # another process finished it meanwhile
             return True
         filed = tickets_for_article(session, earlier.id)
-        _owe_reply(session, article_id, message, render_repaste(earlier, filed), now=now)
+        # The first thread's permalink is recorded once its cards are out; a paste right after
+        # may come first, so ask Slack for it rather than leave the answer without a link.
+        first = earlier.permalink or fetch_permalink(services, earlier.channel, earlier.ts)
+        answer = render_repaste(earlier, filed, permalink=first)
+        _owe_reply(session, article_id, message, answer, now=now)
         enqueue_unreact(
             session, channel=message.channel, ts=message.ts, article_id=article_id, now=now
         )

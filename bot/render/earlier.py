@@ -138,7 +138,10 @@ def _thread(article: Article | None, label: str) -> str:
     return link(article.permalink, label) if article is not None and article.permalink else label
 
 
-def render_repaste(earlier: Article, filed: Sequence[Ticket]) -> SlackMessage:
+def render_repaste(
+    earlier: Article, filed: Sequence[Ticket], *, permalink: str | None = None
+) -> SlackMessage:
+    """The answer to a re-paste; `permalink` is the first thread's, when it is known."""
     ids_shown = sorted(t.id for t in filed if t.id is not None)
     tickets = (
         f"tickets #{ids_shown[0]}–#{ids_shown[-1]}"
@@ -147,7 +150,8 @@ def render_repaste(earlier: Article, filed: Sequence[Ticket]) -> SlackMessage:
         if ids_shown
         else "no tickets"
     )
-    return plain_message(REPASTE.format(thread=_thread(earlier, EARLIER_THREAD), tickets=tickets))
+    thread = link(permalink, EARLIER_THREAD) if permalink else _thread(earlier, EARLIER_THREAD)
+    return plain_message(REPASTE.format(thread=thread, tickets=tickets))
 
 
 def render_revision(matched: int, earlier: Article | None) -> SlackMessage:
