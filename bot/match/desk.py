@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
@@ -68,10 +68,8 @@ class IntakeMatches:
 
     drafts: list[TicketDraft]
     earlier: list[Match | None]
-    embeddings: list[bytes | None]
     matched: int = 0
     revised_from: int | None = None
-    skipped: list[TicketDraft] = field(default_factory=list)
 
 
 def match_drafts(
@@ -90,12 +88,10 @@ def match_drafts(
     tickets of one earlier article.
     """
     texts = [draft.text for draft in drafts]
-    vectors = None
     found = matcher.by_wording().find(session, team=team, texts=texts, top=3)
     best: list[Match | None] = []
     for draft, matches in zip(drafts, found, strict=True):
         best.append(next((m for m in matches if is_confident(m) and comparable(draft, m)), None))
-    embeddings = Matcher.as_stored(vectors, len(texts))
     article_of = articles_of_tickets(
         session, [m.entry.ticket_id for m in best if m is not None and m.entry.ticket_id]
     )
@@ -104,11 +100,11 @@ def match_drafts(
         for m in best
         if m is not None and m.score >= NEAR_IDENTICAL and m.entry.ticket_id in article_of
     )
-    plan = IntakeMatches([], [], [])
+    plan = IntakeMatches([], [])
     revision = twins.most_common(1)[0] if twins else None
     if revision is not None and revision[1] >= 2 and revision[1] * 2 >= len(drafts):
         plan.revised_from = revision[0]
-    for draft, match, embedding in zip(drafts, best, embeddings, strict=True):
+    for draft, match in zip(drafts, best, strict=True):
         if (
             plan.revised_from is not None
             and match is not None
@@ -116,11 +112,9 @@ def match_drafts(
             and article_of.get(match.entry.ticket_id or -1) == plan.revised_from
         ):
             plan.matched += 1
-            plan.skipped.append(draft)
             continue
         plan.drafts.append(draft)
         plan.earlier.append(match)
-        plan.embeddings.append(embedding)
     return plan
 
 
@@ -132,7 +126,7 @@ def remember_tickets(
         session,
         team=team,
         tickets=tickets,
-        embeddings=plan.embeddings,
+        embeddings=[None] * len(tickets),  # by meaning comes later: bot.desk.meaning
         terms=[query_terms(ticket.text, limit=ALL_TERMS) for ticket in tickets],
         now=now,
     )
