@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     outbox_lease_seconds: float = Field(
         default=60, gt=0, validation_alias="FACTCHECK_OUTBOX_LEASE_SECONDS"
     )
+    outbox_retention_days: float = Field(
+        default=14, gt=0, validation_alias="FACTCHECK_OUTBOX_RETENTION_DAYS"
+    )
     intake_lease_seconds: float = Field(
         default=30, gt=0, validation_alias="FACTCHECK_INTAKE_LEASE_SECONDS"
     )

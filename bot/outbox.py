@@ -19,6 +19,9 @@ answers) is not repeated even then: it carries its outbox id in Slack message me
 row whose earlier attempt may have been posted is first looked for in its thread. A DM (an
 escalation, the assignment notice) or a top-level post (the digest) sent in that window is
 posted again when the lease runs out.
+
+Rows Slack took are kept FACTCHECK_OUTBOX_RETENTION_DAYS, then `prune_delivered` (on the
+clock) deletes them in small batches; rows still owed or given up on are never deleted.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from storage.outbox import (
     mark_failed,
     mark_retry,
     mark_sent,
+    prune_sent,
 )
 from storage.tickets import set_card
 
@@ -80,6 +84,10 @@ MAX_BACKOFF: Final = timedelta(minutes=5)
 BATCH: Final = 50
 #: A pass stops leasing new rows after this long; the clock picks up what is left.
 PASS_BUDGET: Final = timedelta(seconds=20)
+#: Sent rows deleted per transaction, and at most this many transactions per pruning run:
+#: each holds its locks briefly, and a backlog is finished by the next runs.
+PRUNE_BATCH: Final = 500
+PRUNE_BATCHES: Final = 20
 METADATA_EVENT: Final = "factcheck_outbox"
 WORKING_REACTION: Final = "eyes"
 _owner_numbers = itertools.count(1)
@@ -143,6 +151,28 @@ def deliver_owed(services: Services, *, budget: timedelta = PASS_BUDGET) -> Deli
     except Exception:
         logger.exception("outbox pass by %s stopped; the clock retries", owner)
     return report
+
+
+def prune_delivered(
+    services: Services, *, batch: int = PRUNE_BATCH, batches: int = PRUNE_BATCHES
+) -> int:
+    """Delete rows Slack took more than FACTCHECK_OUTBOX_RETENTION_DAYS ago; how many went.
+
+    Each batch is its own short transaction (storage.outbox.prune_sent says why it is safe on
+    any number of replicas at once); a run stops after `batches`, the next run goes on.
+    """
+    retention = timedelta(days=services.settings.outbox_retention_days)
+    pruned = 0
+    for _ in range(batches):
+        with session_scope(services.engine) as session:
+            gone = prune_sent(session, sent_before=services.clock() - retention, limit=batch)
+        pruned += gone
+        if gone < batch:
+            break
+    if pruned:
+        days = services.settings.outbox_retention_days
+        logger.info("outbox: deleted %d messages Slack took over %g days ago", pruned, days)
+    return pruned
 
 
 def _deliver_one(

@@ -7,6 +7,8 @@ overruns is not doubled, missed ticks collapse into one):
   FACTCHECK_SCHEDULER says: finish intakes whose process died (bot.desk.intake), catch up on
   channels where a paste met a database outage (bot.catchup), and deliver what the outbox
   owes Slack (bot.outbox), so everything owed goes out within one tick of Slack recovering.
+- `outbox-prune`, hourly (first a few minutes after start), on every replica: delete the
+  outbox rows Slack took more than FACTCHECK_OUTBOX_RETENTION_DAYS ago (bot.outbox).
 - `catch-up`, once at start and after every Socket Mode reconnect (`catch_up_soon`).
 - `sweep`, every FACTCHECK_SWEEP_SECONDS, first at start: reminders, escalations, nudges
   (bot.reminders), then `post_due_digests` (bot.digest), which is how a digest missed while
@@ -22,7 +24,7 @@ correctness). The scheduler's job store is in memory on purpose: there is nothin
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -33,7 +35,7 @@ from sqlalchemy.exc import DBAPIError
 from bot.catchup import catch_up
 from bot.desk.intake import resume_stalled_intakes
 from bot.digest import post_due_digests
-from bot.outbox import deliver_owed
+from bot.outbox import deliver_owed, prune_delivered
 from bot.reminders import ReminderSweeper, SweepReport
 from bot.services import Services
 
@@ -41,12 +43,17 @@ logger = logging.getLogger(__name__)
 
 SWEEP_FAILED: Final = "reminder sweep by %s failed, database unavailable (%s); next sweep retries"
 DIGEST_FAILED: Final = "digest check by %s failed, database unavailable (%s); next sweep retries"
+PRUNE_FAILED: Final = "outbox pruning by %s failed, database unavailable (%s); next run retries"
 SWEEP_JOB: Final = "sweep"
 #: How the sweep job is named in APScheduler's log lines ("Job ... executed successfully").
 SWEEP_JOB_NAME: Final = "reminder sweep and missed digests"
 DIGEST_JOB: Final = "digest"
 OUTBOX_JOB: Final = "outbox"
 CATCH_UP_JOB: Final = "catch-up"
+PRUNE_JOB: Final = "outbox-prune"
+PRUNE_EVERY: Final = timedelta(hours=1)
+#: Not at start, where it would queue beside the catch-up and the first deliveries.
+PRUNE_FIRST_AFTER: Final = timedelta(minutes=5)
 
 
 class DeskClock:
@@ -73,6 +80,13 @@ class DeskClock:
             id=OUTBOX_JOB,
             name="stalled intakes, missed pastes and the outbox",
             next_run_time=datetime.now(settings.zone),
+        )
+        self.scheduler.add_job(
+            self.prune_tick,
+            IntervalTrigger(seconds=PRUNE_EVERY.total_seconds(), timezone=settings.zone),
+            id=PRUNE_JOB,
+            name="delivered outbox rows past their retention",
+            next_run_time=datetime.now(settings.zone) + PRUNE_FIRST_AFTER,
         )
         if not reminders:
             return
@@ -142,6 +156,15 @@ class DeskClock:
         except Exception:
             logger.exception("intake recovery by %s failed; next tick retries", self.owner)
         deliver_owed(self.services)
+
+    def prune_tick(self) -> None:
+        """Forget what Slack took long ago; errors are logged, the next hour retries."""
+        try:
+            prune_delivered(self.services)
+        except DBAPIError as error:
+            logger.warning(PRUNE_FAILED, self.owner, _first_line(error))
+        except Exception:
+            logger.exception("outbox pruning by %s failed; the next run retries", self.owner)
 
     def catch_up_soon(self) -> None:
         """Read what was missed in the watched channels, now, in the clock's thread."""

@@ -5,6 +5,7 @@ so a message is owed exactly when the change committed: a crash or a Slack outag
 only delays it. `lease_heads` hands each dispatcher the oldest pending row of conversations
 nobody else is delivering to (`FOR UPDATE SKIP LOCKED` on PostgreSQL, the single write lock on
 SQLite), so rows of one conversation go out in the order they were written, on any replica.
+`prune_sent` forgets what Slack took long ago; nothing pending or failed is ever deleted.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlmodel import Session, col
 
 from storage.db import insert_ignore
@@ -303,3 +304,39 @@ def pending_rows(session: Session, *, channel: str | None = None) -> list[SlackO
     if channel is not None:
         statement = statement.where(col(SlackOutbox.channel) == channel)
     return list(session.scalars(statement.order_by(col(SlackOutbox.id))))
+
+
+def prune_sent(session: Session, *, sent_before: datetime, limit: int) -> int:
+    """Delete up to `limit` rows Slack took before `sent_before`, oldest first; how many went.
+
+    Only `sent` rows: a pending row (leased or waiting) is still owed, and a failed one is the
+    record of what Slack refused. Nothing changes a sent row again, so deleting one races with
+    no dispatcher; replicas pruning at once take different rows on PostgreSQL (`SKIP LOCKED`)
+    and queue on the write lock on SQLite, and a row already gone is simply not counted.
+    The newest row of the table is always kept: SQLite numbers a new row max(id) + 1, and an
+    id given out again could make the dispatcher's look in a thread (bot/outbox.py) take an
+    old message, posted under the same id, for the new row's. Never commits.
+    """
+    newest = select(func.max(col(SlackOutbox.id))).scalar_subquery()
+    doomed = (
+        select(col(SlackOutbox.id))
+        .where(
+            col(SlackOutbox.status) == "sent",
+            col(SlackOutbox.sent_at) < sent_before,
+            col(SlackOutbox.id) < newest,
+        )
+        .order_by(col(SlackOutbox.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        doomed = doomed.with_for_update(skip_locked=True)
+    ids = list(session.scalars(doomed))
+    if not ids:
+        return 0
+    gone = session.scalars(
+        delete(SlackOutbox)
+        .where(col(SlackOutbox.id).in_(ids), col(SlackOutbox.status) == "sent")
+        .returning(col(SlackOutbox.id))
+        .execution_options(synchronize_session=False)
+    )
+    return len(list(gone))

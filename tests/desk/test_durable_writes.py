@@ -23,7 +23,7 @@ from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK, ticket_id_of_block
 from bot.render.messages import APOLOGY, CLAIMED, INGEST_DUPLICATE
 from bot.render.thread import FETCH_FAILED, chunk_tickets
 from bot.scheduler import DeskClock
-from bot.services import Services
+from bot.services import Services, utc_now
 from storage.articles import claim_article_intake
 from storage.db import make_engine, session_scope
 from storage.models import Article, SlackOutbox
@@ -321,3 +321,52 @@ def test_a_paste_that_met_a_database_outage_is_ingested_when_it_is_back(
     assert articles(desk) == []
     DeskClock(services, reminders=False).outbox_tick()
     assert_one_card_each(desk, message["ts"])
+
+
+def _all_rows(services: Services) -> list[SlackOutbox]:
+    with session_scope(services.engine) as session:
+        return list(session.scalars(select(SlackOutbox).order_by(SlackOutbox.id)))  # type: ignore[arg-type]
+
+
+def test_delivered_messages_are_forgotten_after_retention_and_the_desk_goes_on(
+    make_desk: Callable[..., Desk],
+) -> None:
+    """Sent outbox rows were kept for ever; only what Slack took long ago may go."""
+    desk = make_desk(**FAST, outbox_retention_days=14)
+    slack, services = desk.slack, desk.services
+    first = desk.driver.say(CAROL, DESK, ARTICLE)
+    wait_until(lambda: not _owed(services) and tickets(desk), timeout=WAIT, description="thread")
+    old = [row.id for row in _all_rows(services)]
+
+    services.clock = lambda: utc_now() + timedelta(days=15)  # the desk, two weeks later
+    assert claim_answer(desk, 1) == CLAIMED.format(ids="#1")
+    wait_until(lambda: not _owed(services), timeout=WAIT, description="card #1 updated")
+    recent = [row.id for row in _all_rows(services) if row.id not in old]
+    slack.server_error_next("chat.update", times=3)  # the SDK's two retries fail too
+    assert claim_answer(desk, 2) == CLAIMED.format(ids="#2")
+    wait_until(lambda: _handed_back(services), timeout=WAIT, description="card #2 owed")
+    owed = [row.id for row in _owed(services)]
+
+    DeskClock(services, reminders=False).prune_tick()
+    left = _all_rows(services)
+    assert [row.id for row in left] == recent + owed
+    assert {row.status for row in left} == {"sent", "pending"}
+
+    # The desk goes on: the owed update reaches its card, and a post whose answer is lost
+    # is looked for in its thread (by outbox id) and not posted twice.
+    recover(services)
+    assert_one_card_each(desk, first["ts"])
+    assert [t.assignee for t in tickets(desk)][:2] == [ALICE, ALICE]
+    slack.drop_next("chat.postMessage", after=True)
+    second = desk.driver.say(CAROL, DESK, ARTICLE.replace("council", "board"))
+    wait_until(lambda: _handed_back(services), timeout=WAIT, description="the dropped answer")
+    recover(services)
+    replies = thread_replies(slack, second["ts"])
+    posted = [
+        c
+        for c in slack.calls("chat.postMessage")
+        if c.args.get("thread_ts") == second["ts"] and c.response.get("ok")
+    ]
+    assert replies
+    assert len(posted) == len(replies), "a thread message was posted twice"
+    assert not set(old) & {row.id for row in _all_rows(services)}

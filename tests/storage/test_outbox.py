@@ -5,19 +5,23 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from bot.workflow import DeskPolicy, claim_ticket
 from storage.db import session_scope
+from storage.models import SlackOutbox
 from storage.outbox import (
     enqueue,
     enqueue_thread,
     enqueue_unreact,
     lease_card_updates,
     lease_heads,
+    mark_failed,
     mark_retry,
     mark_sent,
     pending_rows,
+    prune_sent,
 )
 from tests.factories import T0, make_article, make_ticket
 
@@ -110,3 +114,84 @@ def test_replicas_never_lease_the_same_row(engine: Engine) -> None:
     for thread in threads:
         thread.join()
     assert sorted(leased) == list(range(1, 121))
+
+
+def _sent(engine: Engine, channel: str, *, at: timedelta) -> int:
+    """A row Slack took at T0 + `at` (its own conversation, so it leases at once)."""
+    with session_scope(engine) as session:
+        row = enqueue(session, kind="post", channel=channel, text="hi", now=T0)
+    assert row is not None
+    with session_scope(engine) as session:
+        assert [r.id for r in lease_heads(session, owner="r1", now=T0, lease=LEASE, limit=1)] == [
+            row
+        ]
+        assert mark_sent(session, ids=[row], owner="r1", now=T0 + at) == 1
+    return row
+
+
+def _ids(engine: Engine) -> list[int]:
+    with session_scope(engine) as session:
+        return sorted(session.scalars(select(col(SlackOutbox.id))))
+
+
+def test_only_rows_slack_took_before_the_cut_are_pruned_in_batches(engine: Engine) -> None:
+    old = [_sent(engine, f"C{n}", at=timedelta()) for n in range(5)]
+    with session_scope(engine) as session:
+        failed = enqueue(session, kind="post", channel="U9", text="gone", now=T0)
+        waiting = enqueue(session, kind="post", channel="C8", text="owed", now=T0)
+        leased = enqueue(session, kind="post", channel="C9", text="in flight", now=T0)
+    assert failed is not None
+    assert waiting is not None
+    assert leased is not None
+    with session_scope(engine) as session:
+        lease_heads(session, owner="r1", now=T0, lease=LEASE, limit=50)  # U9, C8 and C9
+        mark_failed(session, ids=[failed], owner="r1", error="user_not_found")
+        mark_retry(session, ids=[waiting], owner="r1", at=T0 + LEASE, error="ratelimited")
+    recent = _sent(engine, "C10", at=timedelta(days=10))
+    newest = _sent(engine, "C11", at=timedelta())  # old, but the newest row of all
+
+    cut = T0 + timedelta(days=1)
+    with session_scope(engine) as session:
+        batches = [prune_sent(session, sent_before=cut, limit=2) for _ in range(4)]
+    assert batches == [2, 2, 1, 0]
+    assert _ids(engine) == [failed, waiting, leased, recent, newest]
+    assert max(old) < newest
+
+    with session_scope(engine) as session:  # a new row never takes a pruned row's id
+        fresh = enqueue(session, kind="post", channel="C12", text="new", now=T0)
+        assert fresh is not None
+        assert fresh > newest
+        assert prune_sent(session, sent_before=T0 + timedelta(days=30), limit=50) == 2
+    assert _ids(engine) == [failed, waiting, leased, fresh]
+
+
+def test_replicas_pruning_at_once_delete_each_row_once(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        for n in range(120):
+            enqueue(session, kind="post", channel=f"C{n}", text="hi", now=T0)
+        owed = enqueue(session, kind="post", channel="C999", text="owed", now=T0)
+    assert owed is not None
+    with session_scope(engine) as session:
+        leased = lease_heads(session, owner="r1", now=T0, lease=LEASE, limit=200)
+        assert len(leased) == 121
+        taken = [r.id for r in leased if r.id != owed]
+        mark_sent(session, ids=taken, owner="r1", now=T0)
+    deleted: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def replica() -> None:
+        barrier.wait()
+        while True:
+            with session_scope(engine) as session:
+                gone = prune_sent(session, sent_before=T0 + timedelta(days=1), limit=7)
+            deleted.append(gone)
+            if not gone:
+                return
+
+    threads = [threading.Thread(target=replica) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(deleted) == 120
+    assert _ids(engine) == [owed]  # still leased: still owed
