@@ -1,7 +1,8 @@
 """Before `factcheck run` touches the database: is the token good, and is the database there?
 
-The token is checked first (its shape, then `auth.test`), so a bad token or an unreachable
-Slack ends the process with one line and exit code 2 before any migration runs. A database
+The tokens are checked first (their shape, then `auth.test`, and in Socket Mode
+`apps.connections.open` with the app-level token), so a bad token or an unreachable Slack ends
+the process with one line and exit code 2 before any migration runs. A database
 that is not reachable yet is waited for, one log line per attempt, while /healthz answers 503:
 in a deploy the bot often starts before its database.
 """
@@ -39,6 +40,10 @@ TOKEN_REFUSED: Final = (
     "SLACK_BOT_TOKEN was refused by Slack ({error}): install the app again or copy its "
     f"current Bot User OAuth Token (see {README_SLACK_APP})"
 )
+APP_TOKEN_REFUSED: Final = (
+    "SLACK_APP_TOKEN was refused by Slack ({error}): generate a new app-level token with the "
+    f"connections:write scope (see {README_SLACK_APP})"
+)
 SLACK_UNREACHABLE: Final = (
     "Slack did not answer at {url} ({reason}); check the network, or SLACK_API_URL"
 )
@@ -47,7 +52,12 @@ DATABASE_READY: Final = "database reachable at %s"
 
 
 def check_slack_token(settings: Settings, *, socket_mode: bool) -> str:
-    """Raise ConfigError (one line) unless Slack accepts the bot token; returns the team id."""
+    """Raise ConfigError (one line) unless Slack accepts the bot token, and in Socket Mode the
+    app token too; returns the team id.
+
+    The app token can only be tried by asking for a Socket Mode URL; the one asked for here is
+    left unused (Slack lets it expire), and the handler asks for its own when it connects.
+    """
     assert settings.slack_bot_token is not None  # require_slack() ran first
     if not _BOT_TOKEN.match(settings.slack_bot_token.get_secret_value()):
         raise ConfigError(MALFORMED_TOKEN.format(name="SLACK_BOT_TOKEN", prefix="xoxb-"))
@@ -67,11 +77,21 @@ def check_slack_token(settings: Settings, *, socket_mode: bool) -> str:
     except SlackApiError as error:
         raise ConfigError(TOKEN_REFUSED.format(error=error.response.get("error"))) from None
     except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", None) or error
-        raise ConfigError(
-            SLACK_UNREACHABLE.format(url=settings.slack_api_url, reason=reason)
-        ) from None
+        raise _unreachable(settings, error) from None
+    if socket_mode and app_token is not None:
+        try:
+            client.apps_connections_open(app_token=app_token.get_secret_value())
+        except SlackApiError as error:
+            refused = APP_TOKEN_REFUSED.format(error=error.response.get("error"))
+            raise ConfigError(refused) from None
+        except (urllib.error.URLError, OSError) as error:
+            raise _unreachable(settings, error) from None
     return str(answer.get("team_id") or "")
+
+
+def _unreachable(settings: Settings, error: OSError) -> ConfigError:
+    reason = getattr(error, "reason", None) or error
+    return ConfigError(SLACK_UNREACHABLE.format(url=settings.slack_api_url, reason=reason))
 
 
 def database_location(engine: Engine) -> str:

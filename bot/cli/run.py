@@ -123,6 +123,10 @@ def _bound_addresses(server: Any) -> list[tuple[str, int]]:
 
 def _serve_socket_mode(bolt_app: Any, app_token: Any, *, reconnected: Callable[[], None]) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
+
+    from bot.errors import ConfigError
+    from bot.startup import APP_TOKEN_REFUSED
 
     handler = SocketModeHandler(bolt_app, app_token.get_secret_value())
     hellos = itertools.count()
@@ -134,7 +138,10 @@ def _serve_socket_mode(bolt_app: Any, app_token: Any, *, reconnected: Callable[[
             reconnected()
 
     handler.client.message_listeners.append(on_message)
-    handler.connect()  # type: ignore[no-untyped-call]
+    try:
+        handler.connect()  # type: ignore[no-untyped-call]
+    except SlackApiError as error:  # revoked since the check at start: one line, exit 2
+        raise ConfigError(APP_TOKEN_REFUSED.format(error=error.response.get("error"))) from None
     try:
         threading.Event().wait()
     finally:

@@ -578,6 +578,12 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
             self._messages.setdefault(channel_id, [])
             return channel_id
 
+    def revoke_token(self, token: str) -> None:
+        """Slack no longer knows ``token`` (bot or app-level): calls with it get invalid_auth."""
+        with self.lock:
+            self.bot_tokens.discard(token)
+            self.app_tokens.discard(token)
+
     def im_channel_for(self, user: str) -> str:
         """The bot's DM channel with ``user`` (``D0...``), created on first use.
 

@@ -1,7 +1,8 @@
 """Issue 11, failures 5 and 10 at start-up, with `factcheck run` as a subprocess.
 
-- A malformed token, a revoked token or an unreachable Slack: one line naming the problem and
-  exit code 2, before the database is touched (README's promise).
+- A malformed token, a revoked token (the bot's, or in Socket Mode the app-level one) or an
+  unreachable Slack: one line naming the problem and exit code 2, before the database is
+  touched (README's promise).
 - The database not reachable yet: the bot keeps its port, /healthz answers 503 and the log
   says why in one line per attempt (no traceback); once the database is there it migrates,
   and /healthz answers 200.
@@ -23,7 +24,13 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from bot.localslack.web_api import SlackStandIn
-from bot.startup import DATABASE_WAITING, MALFORMED_TOKEN, SLACK_UNREACHABLE, TOKEN_REFUSED
+from bot.startup import (
+    APP_TOKEN_REFUSED,
+    DATABASE_WAITING,
+    MALFORMED_TOKEN,
+    SLACK_UNREACHABLE,
+    TOKEN_REFUSED,
+)
 from tests.db import url_string
 from tests.faults.tcp_proxy import TcpProxy
 from tests.slack.bot_process import BotProcess
@@ -37,8 +44,10 @@ def _closed_port() -> int:
         return int(listener.getsockname()[1])
 
 
-def _run_once(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "bot.cli", "run", "--http", "--port", "0"]
+def _run_once(
+    env: dict[str, str], cwd: Path, mode: str = "http"
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "bot.cli", "run", f"--{mode}", "--port", "0"]
     return subprocess.run(
         command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60, check=False
     )
@@ -72,6 +81,26 @@ def test_token_and_slack_problems_end_in_one_line_before_any_migration(
     assert len(lines) == 1, lines
     assert expected in lines[0]
     assert slack.bot_token not in lines[0]
+    assert not database.exists()  # not migrated, not even created
+
+
+def test_a_revoked_app_token_ends_socket_mode_in_one_line_before_any_migration(
+    slack: SlackStandIn, tmp_path: Path
+) -> None:
+    database = tmp_path / "factcheck.db"
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_APP_TOKEN": slack.app_token,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    slack.revoke_token(slack.app_token)
+    finished = _run_once(env, tmp_path, mode="socket")
+    lines = [line for line in (finished.stdout + finished.stderr).splitlines() if line.strip()]
+    assert finished.returncode == EXIT_CONFIG, lines
+    assert lines == [f"factcheck: {APP_TOKEN_REFUSED.format(error='invalid_auth')}"]
+    assert slack.app_token not in lines[0]
     assert not database.exists()  # not migrated, not even created
 
 
