@@ -7,6 +7,12 @@ newest article already taken from it (never further back than FACTCHECK_CATCHUP_
 page by page (the client waits out 429s with Retry-After), and hands every article-like
 message to `ingest`, which claims each Slack message once: several replicas catching up at
 the same time ingest each missed article once.
+
+The watched channels are FACTCHECK_CHANNELS or, when it is empty, every public and private
+channel the bot is in (users.conversations, which needs channels:read and groups:read), so a
+channel whose first article came while the bot was down is read too. An install without
+those scopes (made from an older manifest) falls back to the channels articles came from,
+with one warning line.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any, Final
 
+from slack_sdk.errors import SlackApiError
+
 from bot.desk.intake import ArticleMessage, ingest, is_article_event
 from bot.services import Services, ts_key
 from storage.articles import article_channels, known_article_ts, newest_article_ts
@@ -24,8 +32,15 @@ from storage.db import session_scope
 logger = logging.getLogger(__name__)
 
 HISTORY_PAGE: Final = 200
-# Channels that took articles this recently are watched when FACTCHECK_CHANNELS is empty.
+#: What users.conversations lists: the channels an article can be pasted in (not DMs).
+MEMBER_TYPES: Final = "public_channel,private_channel"
+# When the bot's channels cannot be listed: channels that took articles this recently.
 ACTIVE_CHANNELS: Final = timedelta(days=30)
+CHANNELS_UNLISTED: Final = (
+    "catch-up cannot list the channels the bot is in (%s): reading only those that took "
+    "articles in the last 30 days. Grant channels:read and groups:read (install the app "
+    "again from `factcheck manifest`) or set FACTCHECK_CHANNELS"
+)
 
 
 def _just_before(ts: str) -> str:
@@ -35,9 +50,30 @@ def _just_before(ts: str) -> str:
     return f"{total // 1_000_000}.{total % 1_000_000:06d}"
 
 
+def member_channels(services: Services) -> list[str]:
+    """Every public and private channel the bot is in, unarchived, page by page."""
+    found: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = services.client.users_conversations(
+            types=MEMBER_TYPES, exclude_archived=True, limit=HISTORY_PAGE, cursor=cursor
+        )
+        found += [str(c["id"]) for c in page.get("channels") or [] if c.get("id")]
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return found
+
+
 def watched_channels(services: Services) -> list[str]:
+    """FACTCHECK_CHANNELS, else the bot's channels, else (unlisted) those articles came from."""
     if services.settings.channels:
         return list(services.settings.channels)
+    try:
+        return member_channels(services)
+    except SlackApiError as error:
+        logger.warning(CHANNELS_UNLISTED, error.response.get("error"))
+    except OSError as error:
+        logger.warning(CHANNELS_UNLISTED, type(error).__name__)
     with session_scope(services.engine) as session:
         return article_channels(session, since=services.clock() - ACTIVE_CHANNELS)
 

@@ -8,11 +8,16 @@ from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK, MESSAGE_SHORTCUT_NAME, SLA
 
 # Only what the code uses (tests/foundation/test_manifest_scopes.py ties each to its calls).
 # Reminder DMs are posted to the user's id, which needs chat:write only: no im:write, and the
-# read-only Messages tab needs no im:history. No channel or group info is read.
+# read-only Messages tab needs no im:history. channels:read and groups:read are read only by
+# catch-up with FACTCHECK_CHANNELS empty, to find the channels the bot is in (without them it
+# would miss a channel's first article posted while the bot was down); they show channel
+# names and members, no messages.
 BOT_SCOPES = (
     "app_mentions:read",  # app_mention: articles pasted with a mention of the bot
     "channels:history",  # message.channels: articles pasted in public channels
     "groups:history",  # message.groups: ... and in private channels the bot was invited to
+    "channels:read",  # users.conversations: the public channels catch-up reads
+    "groups:read",  # users.conversations: ... and the private ones
     "chat:write",  # chat.postMessage/update/postEphemeral: threads, cards, DMs, digests
     "commands",  # /factcheck
     "reactions:write",  # reactions.add/remove: the :eyes: reaction while an article is read

@@ -300,18 +300,27 @@ class SocketModeEndpoint(Protocol):
         ...
 
 
-def _cursor(ts: str) -> str:
-    return base64.b64encode(f"next_ts:{ts}".encode()).decode()
+def _cursor(ts: str, *, key: str = "next_ts") -> str:
+    return base64.b64encode(f"{key}:{ts}".encode()).decode()
 
 
-def _uncursor(cursor: str) -> str:
+def _uncursor(cursor: str, *, key: str = "next_ts") -> str:
     try:
         text = base64.b64decode(cursor.encode(), validate=True).decode()
     except ValueError as exc:
         raise ApiError("invalid_cursor") from exc
-    if not text.startswith("next_ts:"):
+    if not text.startswith(f"{key}:"):
         raise ApiError("invalid_cursor")
-    return text.removeprefix("next_ts:")
+    return text.removeprefix(f"{key}:")
+
+
+#: The scope users.conversations needs for each conversation type it is asked to list.
+TYPE_SCOPES = {
+    "public_channel": "channels:read",
+    "private_channel": "groups:read",
+    "mpim": "mpim:read",
+    "im": "im:read",
+}
 
 
 def _ts_key(ts: str) -> tuple[int, int]:
@@ -445,6 +454,12 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         self.trigger_ttl = trigger_ttl
         self.bot_tokens: set[str] = {bot_token}
         self.app_tokens: set[str] = {app_token}
+        #: The bot token's scopes, where the stand-in checks them (users.conversations);
+        #: None grants every scope.
+        self.granted_scopes: set[str] | None = None
+        #: Most items one page of users.conversations holds, whatever `limit` asks (Slack may
+        #: return fewer than asked before the end of the list); None: only `limit` counts.
+        self.list_page_cap: int | None = None
         self.lock = threading.RLock()
         self._changed = threading.Condition(self.lock)
         self._last_us = 0
@@ -481,6 +496,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
             "conversations.history": self._conversations_history,
             "conversations.replies": self._conversations_replies,
             "users.info": self._users_info,
+            "users.conversations": self._users_conversations,
             "views.open": self._views_open,
             "views.push": self._views_push,
             "views.update": self._views_update,
@@ -1443,6 +1459,52 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         if _flag(args.get("include_locale")):
             info["locale"] = "en-US"
         return {"user": info}
+
+    def _users_conversations(self, args: dict[str, Any], kind: str) -> dict[str, Any]:
+        """The conversations the bot (or `user`) is in, of the asked types, a page at a time."""
+        types = [t.strip() for t in str(args.get("types") or "public_channel").split(",")]
+        if not all(t in TYPE_SCOPES for t in types):
+            raise ApiError("invalid_types")
+        granted = self.granted_scopes
+        if granted is not None and not {TYPE_SCOPES[t] for t in types} <= granted:
+            raise ApiError("missing_scope")
+        try:
+            limit = max(1, min(int(args.get("limit") or 100), 999))
+        except ValueError as exc:
+            raise ApiError("invalid_limit") from exc
+        if self.list_page_cap is not None:
+            limit = min(limit, self.list_page_cap)
+        user = str(args.get("user") or self.bot_user_id)
+
+        def listed(channel: Channel) -> bool:
+            if channel.is_im:
+                kind_of = "im"
+            elif channel.is_mpim:
+                kind_of = "mpim"
+            else:
+                kind_of = "private_channel" if channel.is_private else "public_channel"
+            if kind_of not in types or (
+                _flag(args.get("exclude_archived")) and channel.is_archived
+            ):
+                return False
+            if user == self.bot_user_id:
+                return channel.bot_is_member
+            return channel.has_member(user) and (not channel.is_private or channel.bot_is_member)
+
+        selected = [c for c in self.channels.values() if listed(c)]
+        if args.get("cursor"):
+            start = _uncursor(str(args["cursor"]), key="next_id")
+            ids = [c.id for c in selected]
+            if start not in ids:
+                raise ApiError("invalid_cursor")
+            selected = selected[ids.index(start) :]
+        page, rest = selected[:limit], selected[limit:]
+        return {
+            "channels": [c.info(self.team_id) for c in page],
+            "response_metadata": {
+                "next_cursor": _cursor(rest[0].id, key="next_id") if rest else ""
+            },
+        }
 
     def _checked_view(self, args: dict[str, Any]) -> dict[str, Any]:
         view = args.get("view")
