@@ -4,11 +4,9 @@ or Socket Mode until SIGTERM."""
 from __future__ import annotations
 
 import argparse
-import itertools
 import logging
 import signal
 import threading
-from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -86,8 +84,13 @@ def run(args: argparse.Namespace) -> int:
         entry.target = services_app(services, None if socket_mode else bolt_app, mode=mode)
         background = start_background_jobs(services)
         if socket_mode:
-            _serve_socket_mode(
-                bolt_app, settings.slack_app_token, reconnected=background.reconnected
+            from bot.socket_mode import serve_socket_mode
+
+            assert settings.slack_app_token is not None  # require_slack() ran first
+            serve_socket_mode(
+                bolt_app,
+                settings.slack_app_token.get_secret_value(),
+                reconnected=background.reconnected,
             )
         else:
             threading.Event().wait()
@@ -119,30 +122,3 @@ def _bound_addresses(server: Any) -> list[tuple[str, int]]:
     listen = getattr(server, "effective_listen", None)  # a MultiSocketServer
     addresses = listen or [(server.effective_host, server.effective_port)]
     return [(f"[{host}]" if ":" in host else host, int(port)) for host, port in addresses]
-
-
-def _serve_socket_mode(bolt_app: Any, app_token: Any, *, reconnected: Callable[[], None]) -> None:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-    from slack_sdk.errors import SlackApiError
-
-    from bot.errors import ConfigError
-    from bot.startup import APP_TOKEN_REFUSED
-
-    handler = SocketModeHandler(bolt_app, app_token.get_secret_value())
-    hellos = itertools.count()
-
-    def on_message(_client: Any, message: dict[Any, Any], _raw: str | None) -> None:
-        # Slack says hello on every new connection; the first one's catch-up ran at start.
-        if message.get("type") == "hello" and next(hellos) > 0:
-            logger.info("Socket Mode reconnected; catching up on what was posted meanwhile")
-            reconnected()
-
-    handler.client.message_listeners.append(on_message)
-    try:
-        handler.connect()  # type: ignore[no-untyped-call]
-    except SlackApiError as error:  # revoked since the check at start: one line, exit 2
-        raise ConfigError(APP_TOKEN_REFUSED.format(error=error.response.get("error"))) from None
-    try:
-        threading.Event().wait()
-    finally:
-        handler.close()  # type: ignore[no-untyped-call]

@@ -11,6 +11,7 @@ from bot.localslack.driver import SlackDriver
 from bot.localslack.signing import EventSender
 from bot.localslack.web_api import ALICE, CAROL, DESK, SlackStandIn
 from bot.render.messages import CLAIMED
+from bot.startup import APP_TOKEN_REFUSED
 from tests.desk.helpers import ARTICLE
 from tests.slack.bot_process import BotProcess
 from tests.slack.socket_mode import SocketModeServer
@@ -79,3 +80,24 @@ def test_run_socket_mode_end_to_end(slack: SlackStandIn, database_url: str, tmp_
             _paste_and_claim(SlackDriver(slack, socket=server), slack)
         finally:
             _stop_within_deadline(process)
+
+
+def test_an_app_token_revoked_while_running_ends_the_bot_in_one_line(
+    slack: SlackStandIn, database_url: str, tmp_path: Path
+) -> None:
+    """Before: a traceback, then the bot stayed up and deaf, asking Slack for a URL for ever."""
+    with SocketModeServer(slack) as server:
+        process, _base = _start("socket", slack, database_url, tmp_path)
+        try:
+            server.wait_connected(timeout=15)
+            slack.revoke_token(slack.app_token)
+            server.disconnect_all()  # Slack refreshes the connection; the bot asks for a new URL
+            process.process.wait(timeout=STOP_WITHIN_SECONDS)
+        finally:
+            process.kill()
+    output = process.text()
+    assert process.process.returncode == 2, output
+    assert "Traceback" not in output
+    refused = APP_TOKEN_REFUSED.format(error="invalid_auth")
+    assert [line for line in output.splitlines() if refused in line] == [f"factcheck: {refused}"]
+    assert slack.app_token not in output
