@@ -277,6 +277,62 @@ class User:
 
 
 @dataclass
+class SharedFile:
+    """A file uploaded through files.getUploadURLExternal and its upload URL."""
+
+    id: str
+    name: str
+    length: int
+    alt_txt: str | None = None
+    title: str | None = None
+    content: bytes | None = None
+    channels: list[str] = field(default_factory=list)
+    created: int = field(default_factory=lambda: int(time.time()))
+
+    @property
+    def mimetype(self) -> str:
+        """From the bytes, as Slack sniffs them: PNG, JPEG, GIF, PDF or plain text."""
+        head = self.content or b""
+        for magic, kind in _MAGIC:
+            if head.startswith(magic):
+                return kind
+        return "text/plain" if self.name.endswith(".txt") else "application/octet-stream"
+
+    def info(self, base_url: str, user: str) -> dict[str, Any]:
+        """The ``file`` object Slack shows in a message's ``files``."""
+        kind = self.mimetype
+        answer: dict[str, Any] = {
+            "id": self.id,
+            "created": self.created,
+            "timestamp": self.created,
+            "name": self.name,
+            "title": self.title or self.name,
+            "mimetype": kind,
+            "filetype": kind.rsplit("/", 1)[-1].replace("octet-stream", "binary"),
+            "user": user,
+            "size": len(self.content or b""),
+            "mode": "hosted",
+            "is_external": False,
+            "is_public": bool(self.channels),
+            "url_private": f"{base_url}/files/{self.id}/{self.name}",
+            "url_private_download": f"{base_url}/files/{self.id}/download/{self.name}",
+        }
+        if self.alt_txt:
+            answer["alt_txt"] = self.alt_txt
+        return answer
+
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF8", "image/gif"),
+    (b"%PDF", "application/pdf"),
+)
+#: Longest alt text files.getUploadURLExternal takes, as on Slack.
+MAX_ALT_TXT = 1000
+
+
+@dataclass
 class _Trigger:
     user: str
     issued: float
@@ -476,6 +532,8 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         self._modal_errors: dict[str, dict[str, str]] = {}
         self._home: dict[str, dict[str, Any]] = {}
         self._published: list[tuple[str, dict[str, Any]]] = []
+        self._files: dict[str, SharedFile] = {}
+        self._upload_urls: dict[str, str] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._responses: list[ResponsePost] = []
@@ -503,6 +561,8 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
             "views.publish": self._views_publish,
             "reactions.add": self._reactions_add,
             "reactions.remove": self._reactions_remove,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
             "apps.connections.open": self._apps_connections_open,
         }
 
@@ -841,6 +901,28 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
             found = self._home.get(user)
             return copy.deepcopy(found) if found else None
 
+    def files_shared_in(self, channel: str) -> list[SharedFile]:
+        """Files shared in a channel (files.completeUploadExternal), oldest first, with bytes."""
+        with self.lock:
+            channel_id = self._resolve_channel(channel, allow_user=True)
+            return [
+                copy.deepcopy(self._files[shared["id"]])
+                for message in self._messages.get(channel_id, [])
+                for shared in message.get("files") or []
+                if shared.get("id") in self._files
+            ]
+
+    def file_mimetype(self, file_id: str) -> str:
+        with self.lock:
+            found = self._files.get(file_id)
+            return found.mimetype if found is not None else "application/octet-stream"
+
+    def file_content(self, file_id: str) -> bytes | None:
+        """A file's uploaded bytes (None: unknown, or nothing uploaded to its URL yet)."""
+        with self.lock:
+            found = self._files.get(file_id)
+            return found.content if found is not None else None
+
     # ----------------------------------------------------------------- modals as people see them
 
     def modal_stack(self, user: str) -> list[dict[str, Any]]:
@@ -1065,6 +1147,36 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
             status, text = self._apply_response(target, payload)
             self._responses.append(
                 ResponsePost(url, target.channel, target.user, payload, time.time(), status)
+            )
+            self._changed.notify_all()
+            return status, text
+
+    def handle_upload(self, path: str, body: bytes) -> tuple[int, str]:
+        """Answer a POST of a file's bytes to its upload URL; returns (status, text) as Slack does.
+
+        The upload URL is the credential (no token is sent), good for one file.
+        """
+        upload_id = path.rstrip("/").rsplit("/", 1)[-1]
+        self._wait_if_held("upload")
+        with self._changed:
+            fault = self._take_fault("upload")
+            file_id = self._upload_urls.get(upload_id)
+            if fault is not None:
+                status, text = fault.status or 500, fault.error
+            elif file_id is None:
+                status, text = 404, "upload_url_not_found"
+            else:
+                self._files[file_id].content = bytes(body)
+                status, text = 200, f"OK - {len(body)}"
+            self._calls.append(
+                Call(
+                    "upload",
+                    {"file_id": file_id, "length": len(body)},
+                    None,
+                    time.time(),
+                    status,
+                    {"ok": status == 200},
+                )
             )
             self._changed.notify_all()
             return status, text
@@ -1672,6 +1784,66 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
                 return {}
         raise ApiError("no_reaction")
 
+    def _files_get_upload_url_external(self, args: dict[str, Any], kind: str) -> dict[str, Any]:
+        filename = str(args.get("filename") or "")
+        if not filename:
+            raise _missing("filename")
+        try:
+            length = int(args.get("length") or 0)
+        except (TypeError, ValueError) as exc:
+            raise ApiError("invalid_arguments", ["[ERROR] length must be an integer"]) from exc
+        if length <= 0:
+            raise ApiError("missing_argument")
+        alt_txt = args.get("alt_txt")
+        if alt_txt is not None and len(str(alt_txt)) > MAX_ALT_TXT:
+            raise ApiError("alt_txt_too_large")
+        file_id = self._new_id("F")
+        upload_id = secrets.token_urlsafe(12)
+        self._files[file_id] = SharedFile(
+            file_id, filename, length, str(alt_txt) if alt_txt else None
+        )
+        self._upload_urls[upload_id] = file_id
+        return {"upload_url": f"{self.base_url}/upload/v1/{upload_id}", "file_id": file_id}
+
+    def _files_complete_upload_external(self, args: dict[str, Any], kind: str) -> dict[str, Any]:
+        listed = args.get("files")
+        if isinstance(listed, str):
+            try:
+                listed = json.loads(listed)
+            except json.JSONDecodeError as exc:
+                raise ApiError("invalid_arguments", ["[ERROR] files must be a JSON array"]) from exc
+        if not isinstance(listed, list) or not listed:
+            raise _missing("files")
+        found: list[SharedFile] = []
+        for item in listed:
+            if not isinstance(item, dict) or item.get("id") not in self._files:
+                raise ApiError("file_not_found")
+            stored = self._files[item["id"]]
+            if stored.content is None:
+                raise ApiError("file_not_found")  # nothing was sent to the upload URL
+            if item.get("title"):
+                stored.title = str(item["title"])
+            found.append(stored)
+        channel_arg = args.get("channel_id") or args.get("channels")
+        if channel_arg:
+            channel = self._visible_channel(str(channel_arg).split(",")[0], allow_user=True)
+            if not channel.bot_is_member:
+                raise ApiError("not_in_channel")
+            content = {"text": args.get("initial_comment")}
+            if not args.get("initial_comment") and args.get("blocks") is not None:
+                content = {"blocks": args["blocks"]}  # blocks count only without initial_comment
+            text = self._check_content(content, required=False)
+            message = self._bot_message(text, content)
+            for shared in found:
+                shared.channels.append(channel.id)
+            message["upload"] = True
+            message["files"] = [shared.info(self.base_url, self.bot_user_id) for shared in found]
+            thread_ts = args.get("thread_ts") or None
+            self._store(channel.id, message, str(thread_ts) if thread_ts else None)
+        return {
+            "files": [{"id": shared.id, "title": shared.title or shared.name} for shared in found]
+        }
+
     def _apps_connections_open(self, args: dict[str, Any], kind: str) -> dict[str, Any]:
         if self._socket_mode is None:
             raise ApiError("internal_error")
@@ -1729,6 +1901,17 @@ class _Handler(BaseHTTPRequestHandler):
             # A caller killed while its request was held has gone: nobody reads the answer.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._send(status, payload, "application/json; charset=utf-8", extra)
+        elif parts.path.startswith("/upload/v1/") and self.command == "POST":
+            status, text = self.stand_in.handle_upload(parts.path, body)
+            self._send(status, text.encode(), "text/plain; charset=utf-8", {})
+        elif parts.path.startswith("/files/") and self.command == "GET":
+            file_id = parts.path.split("/")[2]
+            content = self.stand_in.file_content(file_id)
+            if content is None:
+                self._send(404, b"not found", "text/plain", {})
+            else:
+                kind = self.stand_in.file_mimetype(file_id)
+                self._send(200, content, kind, {"Access-Control-Allow-Origin": "*"})
         elif parts.path.startswith("/response/") and self.command == "POST":
             status, text = self.stand_in.handle_response_url(
                 parts.path, body, headers.get("content-type", "")

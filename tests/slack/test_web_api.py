@@ -474,3 +474,57 @@ def test_wait_for_sees_a_call_made_later(client: WebClient, slack: SlackStandIn)
     assert dm["text"].startswith("Reminder")
     with pytest.raises(AssertionError, match="timed out"):
         slack.wait_for(lambda: slack.dms_to(BOB), timeout=0.05, description="a DM to Bob")
+
+
+# ------------------------------------------------------------------------------- files
+
+
+def test_files_upload_v2_shares_the_bytes_in_the_channel(
+    client: WebClient, slack: SlackStandIn
+) -> None:
+    content = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
+    answer = client.files_upload_v2(
+        channel=DESK,
+        file=content,
+        filename="chart.png",
+        title="The week",
+        alt_txt="bars",
+        blocks='[{"type": "section", "text": {"type": "mrkdwn", "text": "Week *10*"}}]',
+    )
+    [shared] = slack.files_shared_in(DESK)
+    assert answer["file"]["id"] == shared.id
+    assert (shared.content, shared.mimetype, shared.title) == (content, "image/png", "The week")
+    [message] = slack.messages_in(DESK)
+    assert message["blocks"][0]["text"]["text"] == "Week *10*"
+    assert message["files"][0]["name"] == "chart.png"
+    assert message["files"][0]["alt_txt"] == "bars"
+    assert message["files"][0]["size"] == len(content)
+    served = httpx.get(message["files"][0]["url_private"])
+    assert served.content == content
+    assert [c.method for c in slack.calls()] == [
+        "files.getUploadURLExternal",
+        "upload",
+        "files.completeUploadExternal",
+    ]
+
+
+def test_file_upload_errors(client: WebClient, slack: SlackStandIn) -> None:
+    empty = api_error(lambda: client.files_getUploadURLExternal(filename="a", length=0))
+    assert empty["error"] == "missing_argument"
+    long_alt = api_error(
+        lambda: client.files_getUploadURLExternal(filename="a", length=3, alt_txt="x" * 1001)
+    )
+    assert long_alt["error"] == "alt_txt_too_large"
+    # Completing an upload whose bytes never arrived, or an unknown file.
+    ticket = client.files_getUploadURLExternal(filename="a.txt", length=3)
+    never_sent = api_error(
+        lambda: client.files_completeUploadExternal(files=[{"id": ticket["file_id"]}])
+    )
+    assert never_sent["error"] == "file_not_found"
+    unknown = api_error(lambda: client.files_completeUploadExternal(files=[{"id": "F0NOPE"}]))
+    assert unknown["error"] == "file_not_found"
+    # The bot is not in #random.
+    with pytest.raises(SlackApiError) as caught:
+        client.files_upload_v2(channel=RANDOM, content="abc", filename="a.txt")
+    assert caught.value.response["error"] == "not_in_channel"
+    assert slack.files_shared_in(RANDOM) == []
