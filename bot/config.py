@@ -24,6 +24,17 @@ DEFAULT_QUIET_HOURS: Final = (20, 8)
 QUIET_HOURS_OFF: Final = ("", "none", "off")
 _QUIET_HOURS = re.compile(r"^\s*(\d{1,2})\s*-\s*(\d{1,2})\s*$")
 _SLACK_ID = re.compile(r"^[UWCGD][A-Z0-9]{2,}$")
+WEEKLY_REPORT_OFF: Final = ("off", "none")
+_WEEKDAY_NAMES: Final = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+_WEEKLY = re.compile(r"^\s*([A-Za-z]{3,9})\s+(\d{1,2}):(\d{2})\s*$")
 
 
 def parse_duration(value: str) -> timedelta:
@@ -34,6 +45,33 @@ def parse_duration(value: str) -> timedelta:
             f"{value!r} is not a duration; write a positive number and a unit: 30s, 15m, 4h or 1d"
         )
     return timedelta(**{_DURATION_UNITS[match.group(2)]: int(match.group(1))})
+
+
+class WeeklySchedule:
+    """When the editors' weekly report goes out: a weekday (0 = Monday) and a local time."""
+
+    def __init__(self, weekday: int, at: time) -> None:
+        self.weekday, self.at = weekday, at
+
+    def __repr__(self) -> str:
+        return f"WeeklySchedule({self.describe()})"
+
+    def describe(self) -> str:
+        """`Mon 09:00`, as the variable is written."""
+        return f"{_WEEKDAY_NAMES[self.weekday][:3].title()} {self.at:%H:%M}"
+
+
+def parse_weekly_schedule(value: str) -> WeeklySchedule | None:
+    """Read `Mon 09:00` (any case; `monday` too), or `off`; ValueError for anything else."""
+    if value.strip().lower() in WEEKLY_REPORT_OFF:
+        return None
+    match = _WEEKLY.match(value)
+    if match and int(match.group(2)) < 24 and int(match.group(3)) < 60:
+        day = match.group(1).lower()
+        for number, name in enumerate(_WEEKDAY_NAMES):
+            if name.startswith(day):
+                return WeeklySchedule(number, time(int(match.group(2)), int(match.group(3))))
+    raise ValueError(f"{value!r} is not a weekday and time; write e.g. Mon 09:00, or off")
 
 
 def _split_ids(value: object) -> object:
@@ -89,6 +127,11 @@ class Settings(BaseSettings):
     digest_time: time = Field(default=time(9, 0), validation_alias="FACTCHECK_DIGEST_TIME")
     timezone: str = Field(default="UTC", validation_alias="FACTCHECK_TIMEZONE")
     digest_channel: str | None = Field(default=None, validation_alias="FACTCHECK_DIGEST_CHANNEL")
+    # Monday 09:00 in FACTCHECK_TIMEZONE unless FACTCHECK_WEEKLY_REPORT says otherwise; `off`: none.
+    weekly_report: Annotated[WeeklySchedule | None, NoDecode] = Field(
+        default_factory=lambda: WeeklySchedule(0, time(9, 0)),
+        validation_alias="FACTCHECK_WEEKLY_REPORT",
+    )
     editors: Annotated[list[str], NoDecode] = Field(
         default_factory=list, validation_alias="FACTCHECK_EDITORS"
     )
@@ -193,6 +236,15 @@ class Settings(BaseSettings):
             if match and int(match.group(1)) < 24 and int(match.group(2)) < 24:
                 return QuietHours(int(match.group(1)), int(match.group(2)))
         raise ValueError(f"{value!r} is not a range of hours; write START-END, e.g. 20-08, or none")
+
+    @field_validator("weekly_report", mode="before")
+    @classmethod
+    def _weekly(cls, value: object) -> object:
+        if value is None or isinstance(value, WeeklySchedule):
+            return value
+        if isinstance(value, str):
+            return parse_weekly_schedule(value)
+        raise ValueError(f"{value!r} is not a weekday and time; write e.g. Mon 09:00, or off")
 
     @field_validator("slack_api_url")
     @classmethod

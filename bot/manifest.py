@@ -20,6 +20,7 @@ BOT_SCOPES = (
     "groups:read",  # users.conversations: ... and the private ones
     "chat:write",  # chat.postMessage/update/postEphemeral: threads, cards, DMs, digests
     "commands",  # /factcheck
+    "files:write",  # files_upload_v2 (files.getUploadURLExternal/completeUploadExternal): the weekly chart
     "reactions:write",  # reactions.add/remove: the :eyes: reaction while an article is read
     "users:read",  # users.info: time zones for quiet hours
 )

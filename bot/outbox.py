@@ -16,9 +16,15 @@ they always show the ticket's current state, and several updates coalesce into o
 The one window where a message can repeat: Slack accepted a post, and the process died (or
 lost its database) before the commit recording it. A thread message (cards, nudges, intake
 answers) is not repeated even then: it carries its outbox id in Slack message metadata, and a
-row whose earlier attempt may have been posted is first looked for in its thread. A DM (an
-escalation, the assignment notice) or a top-level post (the digest) sent in that window is
-posted again when the lease runs out.
+row whose earlier attempt may have been posted is first looked for in its thread. The weekly
+report is looked for in its channel's history the same way (its chart's file name carries the
+outbox id, as does the metadata of a report sent without a chart). A DM (an escalation, the
+assignment notice) or another top-level post (the digest) sent in that window is posted again
+when the lease runs out.
+
+The weekly report's upload (files_upload_v2: files.getUploadURLExternal, the bytes to the
+upload URL, files.completeUploadExternal) is three requests: a failure before the last leaves
+an unshared file in the bot's own files, invisible to the channel, and the retry uploads anew.
 
 Rows Slack took are kept FACTCHECK_OUTBOX_RETENTION_DAYS, then `prune_delivered` (on the
 clock) deletes them in small batches; rows still owed or given up on are never deleted.
@@ -27,6 +33,7 @@ clock) deletes them in small batches; rows still owed or given up on are never d
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import threading
 from collections.abc import Callable
@@ -41,6 +48,8 @@ from sqlmodel import Session
 from bot.desk.cards import card_updates, thread_part
 from bot.render.blocks import SlackMessage
 from bot.render.offers import render_offers
+from bot.render.weekly import chart_alt_text, chart_filename, chart_title
+from bot.render.weekly_chart import WeeklyChart, weekly_chart_png
 from bot.services import Services
 from storage.articles import get_article, set_article_reply
 from storage.db import session_scope
@@ -56,6 +65,7 @@ from storage.outbox import (
     prune_sent,
 )
 from storage.tickets import set_card
+from storage.weekly_reports import report_for_outbox
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +90,20 @@ PERMANENT_ERRORS: Final = frozenset(
         "restricted_action",
     }
 )
+#: Slack answers meaning this workspace takes no file from the bot (uploads off, the app not
+#: reinstalled with files:write...): the weekly report goes as text alone instead.
+FILES_REFUSED: Final = frozenset(
+    {
+        "missing_scope",
+        "not_allowed_token_type",
+        "file_uploads_disabled",
+        "file_uploads_except_images_disabled",
+        "file_type_not_allowed",
+        "file_upload_size_restricted",
+        "storage_limit_reached",
+        "access_denied",
+    }
+)
 MAX_BACKOFF: Final = timedelta(minutes=5)
 BATCH: Final = 50
 #: A pass stops leasing new rows after this long; the clock picks up what is left.
@@ -88,6 +112,8 @@ PASS_BUDGET: Final = timedelta(seconds=20)
 #: each holds its locks briefly, and a backlog is finished by the next runs.
 PRUNE_BATCH: Final = 500
 PRUNE_BATCHES: Final = 20
+#: How far before a row was written its earlier attempt's message is looked for (clock skew).
+HISTORY_MARGIN: Final = timedelta(minutes=10)
 METADATA_EVENT: Final = "factcheck_outbox"
 WORKING_REACTION: Final = "eyes"
 _owner_numbers = itertools.count(1)
@@ -436,9 +462,85 @@ def _deliver_unreact(services: Services, row: OutboxRow) -> _Done:
     return _Done()
 
 
+def _already_in_channel(services: Services, row: OutboxRow, filename: str) -> str | None:
+    """The ts of this row's top-level message, if an earlier attempt did post it.
+
+    Looks through the channel's history since the row was written for a message carrying the
+    row's outbox id in its metadata, or sharing a file named `filename`.
+    """
+    if not row.maybe_posted:
+        return None
+    since = row.created_at - HISTORY_MARGIN if row.created_at is not None else None
+    cursor: str | None = None
+    while True:
+        page = _call(
+            services,
+            row.attempts,
+            "conversations_history",
+            channel=row.channel,
+            oldest=f"{since.timestamp():.6f}" if since is not None else None,
+            include_all_metadata=True,
+            limit=200,
+            cursor=cursor,
+        )
+        for message in page.get("messages") or []:
+            payload = (message.get("metadata") or {}).get("event_payload") or {}
+            names = [str(shared.get("name")) for shared in message.get("files") or []]
+            if payload.get("outbox_id") == row.id or filename in names:
+                return str(message["ts"])
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return None
+
+
+def _deliver_weekly_report(services: Services, row: OutboxRow) -> _Done:
+    """The weekly report, its chart drawn now and shared with it in one message.
+
+    Without a chart (no matplotlib, or drawing failed: logged once) the report goes as text.
+    """
+    with session_scope(services.engine) as session:
+        run = report_for_outbox(session, row.id)
+        week_start, figures = (run.week_start, run.chart) if run is not None else (None, None)
+    message = SlackMessage(text=row.text or "", blocks=list(row.blocks or []))
+    if week_start is None:
+        return _Done(ts=_post(services, row, message))
+    filename = chart_filename(week_start, delivery=row.id)
+    found = _already_in_channel(services, row, filename)
+    if found is not None:
+        logger.info("weekly report %s was already posted as %s; not again", row.id, found)
+        return _Done(ts=found)
+    png = weekly_chart_png(WeeklyChart.from_json(figures)) if figures else None
+    if png is None:
+        return _Done(ts=_post(services, row, message))
+    try:
+        # files_upload_v2 takes no text: the blocks show the report, the file title the chart.
+        _call(
+            services,
+            row.attempts,
+            "files_upload_v2",
+            channel=row.channel,
+            file=png,
+            filename=filename,
+            title=chart_title(week_start),
+            alt_txt=chart_alt_text(week_start),
+            blocks=json.dumps(message.blocks),
+        )
+    except Refused as refusal:
+        if refusal.error not in FILES_REFUSED:
+            raise
+        logger.warning(
+            "Slack took no chart for the weekly report in %s (%s); sending it as text alone",
+            row.channel,
+            refusal.error,
+        )
+        return _Done(ts=_post(services, row, message))
+    return _Done()
+
+
 _DELIVERERS: Final[dict[str, Callable[[Services, OutboxRow], _Done]]] = {
     "thread": _deliver_thread,
     "post": _deliver_post,
     "offers": _deliver_offers,
     "unreact": _deliver_unreact,
+    "weekly_report": _deliver_weekly_report,
 }

@@ -14,7 +14,10 @@ overruns is not doubled, missed ticks collapse into one):
   (bot.reminders), then `post_due_digests` (bot.digest), which is how a digest missed while
   the bot was down goes out once when it comes back the same day.
 - `digest`, at FACTCHECK_DIGEST_TIME in FACTCHECK_TIMEZONE, so the digest is on time even with
-  a long sweep interval.
+  a long sweep interval; the sweep and this job also look for a due weekly report
+  (`post_due_weekly_reports`, bot.weekly).
+- `weekly report`, at FACTCHECK_WEEKLY_REPORT's day and time (unless it is `off`), for the
+  same reason.
 
 Nothing here is exactly-once by itself: every job claims its work in our tables, so any number
 of replicas may run this clock (FACTCHECK_SCHEDULER=off only saves work, it is not needed for
@@ -38,16 +41,21 @@ from bot.digest import post_due_digests
 from bot.outbox import deliver_owed, prune_delivered
 from bot.reminders import ReminderSweeper, SweepReport
 from bot.services import Services
+from bot.weekly import post_due_weekly_reports
 
 logger = logging.getLogger(__name__)
 
 SWEEP_FAILED: Final = "reminder sweep by %s failed, database unavailable (%s); next sweep retries"
 DIGEST_FAILED: Final = "digest check by %s failed, database unavailable (%s); next sweep retries"
 PRUNE_FAILED: Final = "outbox pruning by %s failed, database unavailable (%s); next run retries"
+WEEKLY_FAILED: Final = (
+    "weekly report check by %s failed, database unavailable (%s); next sweep retries"
+)
 SWEEP_JOB: Final = "sweep"
 #: How the sweep job is named in APScheduler's log lines ("Job ... executed successfully").
 SWEEP_JOB_NAME: Final = "reminder sweep and missed digests"
 DIGEST_JOB: Final = "digest"
+WEEKLY_JOB: Final = "weekly report"
 OUTBOX_JOB: Final = "outbox"
 CATCH_UP_JOB: Final = "catch-up"
 PRUNE_JOB: Final = "outbox-prune"
@@ -107,6 +115,19 @@ class DeskClock:
             id=DIGEST_JOB,
             name="daily digest",
         )
+        weekly = settings.weekly_report
+        if weekly is not None:
+            self.scheduler.add_job(
+                self.weekly_tick,
+                CronTrigger(
+                    day_of_week=weekly.weekday,
+                    hour=weekly.at.hour,
+                    minute=weekly.at.minute,
+                    timezone=settings.zone,
+                ),
+                id=WEEKLY_JOB,
+                name="weekly report",
+            )
 
     @property
     def owner(self) -> str:
@@ -117,11 +138,13 @@ class DeskClock:
         if not self.reminders:
             logger.info("FACTCHECK_SCHEDULER=off: this process sends no reminders or digests")
             return
+        weekly = self.services.settings.weekly_report
         logger.info(
-            "scheduler %s: sweep every %ss, digest at %s %s",
+            "scheduler %s: sweep every %ss, digest at %s, weekly report %s (%s)",
             self.owner,
             self.services.settings.sweep_seconds,
             self.services.settings.digest_time.strftime("%H:%M"),
+            weekly.describe() if weekly is not None else "off",
             self.services.settings.timezone,
         )
 
@@ -135,7 +158,7 @@ class DeskClock:
         self.scheduler.add_job(self.tick, name="sweep brought forward", misfire_grace_time=None)
 
     def tick(self) -> SweepReport | None:
-        """One sweep and a look for due digests; errors are logged, the clock keeps going."""
+        """One sweep and a look for due digests and reports; errors are logged, the clock goes on."""
         report: SweepReport | None = None
         try:
             report = self.sweeper.sweep()
@@ -144,6 +167,7 @@ class DeskClock:
         except Exception:
             logger.exception("reminder sweep by %s failed; next sweep will retry", self.owner)
         self.digest_tick()
+        self.weekly_tick()
         return report
 
     def outbox_tick(self) -> None:
@@ -187,6 +211,14 @@ class DeskClock:
             logger.warning(DIGEST_FAILED, self.owner, _first_line(error))
         except Exception:
             logger.exception("digest check by %s failed; next sweep will retry", self.owner)
+
+    def weekly_tick(self) -> None:
+        try:
+            post_due_weekly_reports(self.services, owner=self.owner)
+        except DBAPIError as error:
+            logger.warning(WEEKLY_FAILED, self.owner, _first_line(error))
+        except Exception:
+            logger.exception("weekly report check by %s failed; next sweep will retry", self.owner)
 
 
 def _first_line(error: DBAPIError) -> str:

@@ -43,6 +43,12 @@ class VerdictScale:
             v.label for v in self.verdicts if v.rating is not None and v.rating <= WRONG_AT_MOST
         ]
 
+    def ordered(self, counts: dict[str, int]) -> list[tuple[str, int]]:
+        """(label, count) in the scale's order, labels off the scale last; zero counts left out."""
+        ordered = [label for label in self.labels() if counts.get(label)]
+        ordered += sorted(label for label in counts if label not in ordered and counts[label])
+        return [(label, counts[label]) for label in ordered]
+
     def get(self, label: str) -> Verdict | None:
         return self._by_key.get(_key(label))
 

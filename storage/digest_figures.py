@@ -103,6 +103,10 @@ def _in_channel(statement: _S, channel: str | None) -> _S:
     return statement if channel is None else statement.where(col(Ticket.channel) == channel)
 
 
+#: Shared with the weekly report's figures (storage/weekly_figures.py).
+in_channel = _in_channel
+
+
 def _count_tickets(channel: str | None, *conditions: Any) -> Any:
     statement = select(func.count()).select_from(Ticket).where(*conditions)
     return _in_channel(statement, channel).scalar_subquery()
@@ -217,16 +221,7 @@ def digest_figures(
         .limit(list_limit)
     )
 
-    overdue_flag = func.sum(case((col(Ticket.due_at) < now, 1), else_=0))
-    load_rows = session.execute(
-        _in_channel(
-            select(col(Ticket.assignee), func.count(), overdue_flag).where(status == "claimed"),
-            channel,
-        )
-        .group_by(col(Ticket.assignee))
-        .order_by(func.count().desc(), col(Ticket.assignee))
-        .limit(max(list_limit, 50))
-    )
+    load = checker_load(session, channel=channel, now=now, limit=max(list_limit, 50))
 
     # Articles in progress: those with an open or claimed ticket, found from the two partial
     # indexes (the active desk), then narrowed to the channel; only `list_limit` are totalled.
@@ -300,10 +295,7 @@ def digest_figures(
             for tid, text, assignee, due_at in overdue_rows
             if tid is not None and due_at is not None
         ],
-        load=[
-            CheckerLoad(assignee or "", int(count), int(late or 0))
-            for assignee, count, late in load_rows
-        ],
+        load=load,
         progress=[
             ArticleProgress(aid, title, permalink, int(done_count or 0), int(total), opening)
             for aid, title, permalink, done_count, total, opening in progress_rows
@@ -311,6 +303,30 @@ def digest_figures(
         ],
         articles_in_progress=articles_in_progress,
     )
+
+
+def checker_load(
+    session: Session, *, channel: str | None, now: datetime, limit: int
+) -> list[CheckerLoad]:
+    """What each checker holds now (claimed, and how many overdue), most first, at most `limit`.
+
+    Read from the partial index on claimed tickets: the cost follows the active desk.
+    """
+    overdue_flag = func.sum(case((col(Ticket.due_at) < now, 1), else_=0))
+    rows = session.execute(
+        _in_channel(
+            select(col(Ticket.assignee), func.count(), overdue_flag).where(
+                col(Ticket.status) == "claimed"
+            ),
+            channel,
+        )
+        .group_by(col(Ticket.assignee))
+        .order_by(func.count().desc(), col(Ticket.assignee))
+        .limit(limit)
+    )
+    return [
+        CheckerLoad(assignee or "", int(count), int(late or 0)) for assignee, count, late in rows
+    ]
 
 
 def _articles(session: Session, article_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:

@@ -52,8 +52,8 @@ ACTIONS: Final = (
 )
 DIGEST_RUN_STATUSES: Final = ("claimed", "posted")
 # What an outbox row asks of Slack: show a thread part, update cards, post a message, show
-# the offered claims, take the :eyes: reaction away.
-OUTBOX_KINDS: Final = ("thread", "card", "post", "offers", "unreact")
+# the offered claims, take the :eyes: reaction away, post the weekly report with its chart.
+OUTBOX_KINDS: Final = ("thread", "card", "post", "offers", "unreact", "weekly_report")
 OUTBOX_STATUSES: Final = ("pending", "sent", "failed")
 
 
@@ -337,6 +337,26 @@ class DigestRun(SQLModel, table=True):
     message_ts: str | None = Field(default=None, max_length=32)
 
 
+class WeeklyReportRun(SQLModel, table=True):
+    """One weekly report per channel and week (its first local day); whoever inserts the row
+    owes it, and writes it to the outbox in the same transaction.
+
+    `chart` holds the figures the chart is drawn from (drawn when the report is delivered,
+    outside any transaction); `outbox_id` is the row that delivers it.
+    """
+
+    __tablename__ = "weekly_report_run"
+    __table_args__ = (UniqueConstraint("channel", "week_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=32)
+    week_start: date
+    owner: str = Field(max_length=64)
+    claimed_at: datetime = Field(sa_type=UTCDateTime)
+    outbox_id: int | None = Field(default=None, index=True)
+    chart: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
 class SlackOutbox(SQLModel, table=True):
     """A message the desk owes Slack, written in the transaction that made it owed.
 
@@ -403,6 +423,7 @@ __all__ = [
     "SlackOutbox",
     "Ticket",
     "UTCDateTime",
+    "WeeklyReportRun",
     "utcnow",
 ]
 

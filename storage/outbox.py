@@ -42,6 +42,7 @@ class OutboxRow:
     blocks: list[Any] | None
     attempts: int
     last_error: str | None
+    created_at: datetime | None = None
 
     @property
     def maybe_posted(self) -> bool:
@@ -161,6 +162,7 @@ _ROW_COLUMNS: Final = (
     col(SlackOutbox.blocks),
     col(SlackOutbox.attempts),
     col(SlackOutbox.last_error),
+    col(SlackOutbox.created_at),
 )
 
 

@@ -81,6 +81,12 @@ def _digest() -> Register:
     return digest.register
 
 
+def _report() -> Register:
+    from bot.cli import report
+
+    return report.register
+
+
 def _match() -> Register:
     from bot.cli import match
 
@@ -107,6 +113,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("extract", "list the claims and quotes in an article (offline)", _extract),
     Command("evaluate", "score quote and claim extraction on annotated JSONL files", _evaluate),
     Command("digest", "print today's digest (or post it with --post)", _digest),
+    Command("report", "the editors' weekly report (factcheck report weekly)", _report),
     Command(
         "match", "find earlier checks of claims (a JSONL index, or the desk's tickets)", _match
     ),

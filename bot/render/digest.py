@@ -109,9 +109,7 @@ def _wrong_line(item: FlaggedItem) -> str:
 
 def _verdict_counts(counts: dict[str, int], scale: VerdictScale) -> str:
     """Finished work by verdict, in the scale's order: what is true, apart from the workflow."""
-    ordered = [label for label in scale.labels() if counts.get(label)]
-    ordered += sorted(label for label in counts if label not in ordered and counts[label])
-    shown = " · ".join(f"{escape(label)} {counts[label]}" for label in ordered)
+    shown = " · ".join(f"{escape(label)} {count}" for label, count in scale.ordered(counts))
     return VERDICTS_TITLE.format(counts=shown or NO_VERDICTS)
 
 

@@ -68,6 +68,23 @@ def test_quiet_hours_default_to_the_evening_and_night_and_none_turns_them_off(
         assert load_settings(_env_file=None).quiet_hours is None
 
 
+def test_the_weekly_report_is_monday_at_nine_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("FACTCHECK_WEEKLY_REPORT", raising=False)
+    weekly = load_settings(_env_file=None).weekly_report
+    assert weekly is not None
+    assert (weekly.weekday, weekly.at, weekly.describe()) == (0, time(9, 0), "Mon 09:00")
+    for written, expected in [("friday 17:30", "Fri 17:30"), ("WED 8:05", "Wed 08:05")]:
+        monkeypatch.setenv("FACTCHECK_WEEKLY_REPORT", written)
+        weekly = load_settings(_env_file=None).weekly_report
+        assert weekly is not None
+        assert weekly.describe() == expected
+    for off in ("off", "OFF", "none"):
+        monkeypatch.setenv("FACTCHECK_WEEKLY_REPORT", off)
+        assert load_settings(_env_file=None).weekly_report is None
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "says"),
     [
@@ -75,6 +92,9 @@ def test_quiet_hours_default_to_the_evening_and_night_and_none_turns_them_off(
         ("FACTCHECK_DIGEST_TIME", "9am", "HH:MM"),
         ("FACTCHECK_TIMEZONE", "Europe/Atlantis", "IANA"),
         ("FACTCHECK_QUIET_HOURS", "evening", "START-END"),
+        ("FACTCHECK_WEEKLY_REPORT", "monday", "Mon 09:00, or off"),
+        ("FACTCHECK_WEEKLY_REPORT", "Mox 09:00", "Mon 09:00, or off"),
+        ("FACTCHECK_WEEKLY_REPORT", "Mon 25:00", "Mon 09:00, or off"),
         ("FACTCHECK_EDITORS", "alice", "Slack ID"),
         ("FACTCHECK_MIN_ARTICLE_CHARS", "many", "FACTCHECK_MIN_ARTICLE_CHARS"),
         ("FACTCHECK_CLAIM_THRESHOLD", "2", "FACTCHECK_CLAIM_THRESHOLD"),

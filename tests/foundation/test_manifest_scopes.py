@@ -35,6 +35,8 @@ METHOD_SCOPE: dict[str, str | tuple[str, ...] | None] = {
     "users_conversations": ("channels:read", "groups:read"),
     "files_getUploadURLExternal": "files:write",
     "files_completeUploadExternal": "files:write",
+    # slack_sdk's helper for the two above (and the POST of the bytes between them).
+    "files_upload_v2": "files:write",
 }
 # ... and for each event the manifest subscribes to.
 EVENT_SCOPE: dict[str, str | None] = {
@@ -43,7 +45,10 @@ EVENT_SCOPE: dict[str, str | None] = {
     "message.groups": "groups:history",
     "app_home_opened": None,
 }
-_METHOD = r"(?:chat|users|reactions|views|conversations|files|auth|team|usergroups)_[a-z][A-Za-z]+"
+_METHOD = (
+    r"(?:chat|users|reactions|views|conversations|files|auth|team|usergroups)_[a-z][A-Za-z]+"
+    r"(?:_v\d)?"  # slack_sdk's helpers: files_upload_v2
+)
 # `client.chat_postMessage(` or a method named in a string (`getattr(client, "reactions_add")`).
 METHOD_NAME = re.compile(rf"\.({_METHOD})\(|[\"']({_METHOD})[\"']")
 
