@@ -17,7 +17,12 @@ from bot.playground.mrkdwn_html import Reader, escape, mrkdwn_html, permalink, p
 UNSUPPORTED_BLOCK: Final = "The playground does not draw “{type}” blocks."
 UNSUPPORTED_ELEMENT: Final = "The playground does not draw “{type}” elements."
 IMAGE_NOT_LOADED: Final = "Image: {alt} (the playground loads nothing from the web)"
-FILE_SHARED: Final = "File: {name} (the playground shows shared files by name only)"
+FILE_SHARED: Final = (
+    "File: {name} (the playground shows shared files other than images by name only)"
+)
+#: Where the page serves a shared image's bytes (from the local Slack; nothing from the web).
+FILE_PATH: Final = "/play/file/{id}"
+_IMAGE_TYPES: Final = ("image/png", "image/jpeg", "image/gif")
 
 Json = Mapping[str, Any]
 
@@ -367,6 +372,19 @@ def blocks_html(blocks: Sequence[Any] | None, reader: Reader) -> str:
     return "".join(block_html(block, reader) for block in blocks or [])
 
 
+def _file_html(shared: Json) -> str:
+    """A shared image drawn from the page's own server; any other file by its name."""
+    name = str(shared.get("title") or shared.get("name") or "a file")
+    file_id = str(shared.get("id") or "")
+    if shared.get("mimetype") in _IMAGE_TYPES and file_id.isalnum():
+        alt = str(shared.get("alt_txt") or name)
+        return (
+            f'<figure class="bk-file bk-image-file"><img src="{FILE_PATH.format(id=file_id)}" '
+            f'alt="{escape(alt)}"><figcaption>{escape(name)}</figcaption></figure>'
+        )
+    return f'<div class="bk-file">{escape(FILE_SHARED.format(name=name))}</div>'
+
+
 def message_body_html(message: Json, reader: Reader) -> str:
     """A message's content as Slack shows it: its blocks, or else its text; then attachments."""
     blocks = message.get("blocks")
@@ -376,8 +394,7 @@ def message_body_html(message: Json, reader: Reader) -> str:
         body = f'<div class="bk-text">{mrkdwn_html(str(message.get("text") or ""), reader)}</div>'
     for shared in message.get("files") or []:
         if isinstance(shared, Mapping):
-            name = str(shared.get("title") or shared.get("name") or "a file")
-            body += f'<div class="bk-file">{escape(FILE_SHARED.format(name=name))}</div>'
+            body += _file_html(shared)
     for attachment in message.get("attachments") or []:
         if not isinstance(attachment, Mapping):
             continue

@@ -17,6 +17,7 @@ from typing import Any, Final
 from urllib.parse import parse_qs, urlsplit
 
 from bot.localslack.serving import ServedInThread
+from bot.playground.blocks_html import FILE_PATH
 from bot.playground.desk import LOOPBACK, TIME_JUMPS, Container, Playground
 from bot.playground.mrkdwn_html import escape
 from bot.playground.panes import (
@@ -34,6 +35,7 @@ from bot.playground.workspace import PEOPLE
 
 logger = logging.getLogger(__name__)
 
+FILE_PREFIX: Final = FILE_PATH.format(id="")
 STATIC: Final = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/playground.css": ("playground.css", "text/css; charset=utf-8"),
@@ -149,8 +151,20 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             state = screen(self.playground, user, Pane.parse(query.get("pane", "")))
             self._json(200, {"ok": True, **state})
+        elif parts.path.startswith(FILE_PREFIX):
+            self._shared_image(parts.path.removeprefix(FILE_PREFIX))
         else:
             self._send(404, b"not found", "text/plain")
+
+    def _shared_image(self, file_id: str) -> None:
+        """An image the bot shared in the local Slack (the weekly report's chart)."""
+        slack = self.playground.slack
+        content = slack.file_content(file_id) if file_id.isalnum() else None
+        kind = slack.file_mimetype(file_id) if content is not None else ""
+        if content is None or not kind.startswith("image/"):
+            self._send(404, b"not found", "text/plain")
+            return
+        self._send(200, content, kind)
 
     def do_HEAD(self) -> None:
         self.do_GET()

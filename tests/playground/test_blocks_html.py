@@ -73,6 +73,23 @@ def test_a_message_without_blocks_shows_its_text() -> None:
     assert "@Alice Checker" in shown
 
 
+def test_a_shared_image_is_drawn_from_the_page_and_other_files_named() -> None:
+    chart = {
+        "id": "F0001",
+        "name": "factcheck-2026-W10.png",
+        "title": "Filed and finished <per day>",
+        "mimetype": "image/png",
+        "alt_txt": 'Bar charts "per day"',
+    }
+    shown = message_body_html({"text": "", "files": [chart, {"name": "desk.csv"}]}, READER)
+    assert '<img src="/play/file/F0001" alt="Bar charts &quot;per day&quot;">' in shown
+    assert "<figcaption>Filed and finished &lt;per day&gt;</figcaption>" in shown
+    assert FILE_SHARED.format(name="desk.csv") in shown
+    # An id that is not Slack's shape is never put in a URL.
+    odd = message_body_html({"files": [{**chart, "id": "../x"}]}, READER)
+    assert "<img" not in odd
+
+
 def test_a_shared_file_shows_by_name() -> None:
     shown = message_body_html({"text": "", "files": [{"name": "<desk>.csv"}]}, READER)
     assert FILE_SHARED.format(name="&lt;desk&gt;.csv") in shown

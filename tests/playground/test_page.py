@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from slack_sdk import WebClient
 
 from bot.cli.playground import READY
 from bot.command_grammar import HELP_TITLE
@@ -23,6 +24,7 @@ from bot.playground.panes import ONLY_YOU
 from bot.playground.workspace import DAN
 from bot.render import ids
 from bot.render.cards import STATUS_CLAIMED, STATUS_OPEN
+from bot.render.weekly_chart import WeeklyChart, weekly_chart_png
 from tests.desk.helpers import LONG_ARTICLE
 from tests.playground.conftest import ARTICLE, Running
 
@@ -235,3 +237,32 @@ def test_a_typed_mention_reaches_the_bot_as_slack_escapes_it(running: Running) -
     assert post(running, "/play/say", command).json()["ok"] is True
     slack.wait_for(lambda: "U0DAN" in str(slack.messages_in(DESK, include_replies=True)))
     assert 'Claimed</b> by <span class="mention">@Dan Checker</span>' in state(running, DAN)["pane"]
+
+
+def test_the_weekly_chart_shows_as_an_image_served_by_the_page(running: Running) -> None:
+    slack = running.playground.slack
+    chart = weekly_chart_png(
+        WeeklyChart(
+            days=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            filed=[3, 1, 0, 2, 0, 0, 0],
+            finished=[1, 2, 1, 0, 1, 0, 0],
+            verdicts=[("Accurate", 2), ("Misleading", 1)],
+        )
+    )
+    assert chart is not None
+    # As the dispatcher shares it: files_upload_v2 with the report's blocks.
+    WebClient(token=slack.bot_token, base_url=slack.api_url).files_upload_v2(
+        channel=DESK,
+        file=chart,
+        filename="factcheck-2026-W10.png",
+        title="Filed and finished per day, and verdicts, 2026-W10",
+        alt_txt="Bar charts",
+        blocks='[{"type": "section", "text": {"type": "mrkdwn", "text": "*Per day*"}}]',
+    )
+    pane = state(running, BOB)["pane"]
+    [source] = re.findall(r'<img src="(/play/file/F\w+)" alt="Bar charts">', pane)
+    image = httpx.get(running.url + source.lstrip("/"))
+    assert image.status_code == 200
+    assert image.headers["content-type"] == "image/png"
+    assert image.content == chart
+    assert httpx.get(running.url + "play/file/F0NOPE").status_code == 404
