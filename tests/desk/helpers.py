@@ -17,6 +17,7 @@ from sqlmodel import select
 from waitress.server import create_server
 
 from bot.app import create_app
+from bot.catchup import catch_up
 from bot.config import Settings
 from bot.localslack.blockkit import message_block_errors, view_errors, visible_text
 from bot.localslack.driver import SlackDriver
@@ -84,6 +85,25 @@ def serve(services: Services) -> tuple[str, Callable[[], None]]:
 
 
 ARTICLE = (Path(__file__).parent / "article.txt").read_text(encoding="utf-8")
+
+
+def catch_up_on_two_replicas(desk: Desk) -> int:
+    """Two replicas start at once and catch up; how many intakes they started between them."""
+    replicas = [
+        desk.services,
+        Services(
+            settings=desk.services.settings,
+            engine=desk.services.engine,
+            client=desk.services.client,
+        ),
+    ]
+    started: list[int] = []
+    threads = [threading.Thread(target=lambda s=s: started.append(catch_up(s))) for s in replicas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(started)
 
 
 def tickets(desk: Desk) -> list[Ticket]:

@@ -5,7 +5,6 @@ that already took an article: a desk's first article, posted while the bot was d
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,11 +16,10 @@ from bot.catchup import CHANNELS_UNLISTED, catch_up
 from bot.localslack.web_api import CAROL, DESK, NEWSROOM, RANDOM, SlackStandIn
 from bot.manifest import BOT_SCOPES
 from bot.render.ids import ticket_id_of_block
-from bot.services import Services
 from storage.db import session_scope
 from storage.models import Article, SlackOutbox, Ticket
 from storage.outbox import pending_rows
-from tests.desk.helpers import ARTICLE, LONG_ARTICLE, Desk, tickets
+from tests.desk.helpers import ARTICLE, LONG_ARTICLE, Desk, catch_up_on_two_replicas, tickets
 from tests.slack.bot_process import BotProcess
 from tests.waiting import wait_until
 
@@ -56,25 +54,6 @@ def _cards_shown(slack: SlackStandIn, channel: str, ts: str) -> list[int]:
     return sorted(shown)
 
 
-def _catch_up_on_two_replicas(desk: Desk) -> int:
-    """Two replicas start at once; how many intakes they started between them."""
-    replicas = [
-        desk.services,
-        Services(
-            settings=desk.services.settings,
-            engine=desk.services.engine,
-            client=desk.services.client,
-        ),
-    ]
-    started: list[int] = []
-    threads = [threading.Thread(target=lambda s=s: started.append(catch_up(s))) for s in replicas]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(started)
-
-
 def test_a_channels_first_article_posted_while_the_bot_was_down_is_filed_once(
     make_desk: Callable[..., Desk],
 ) -> None:
@@ -92,7 +71,7 @@ def test_a_channels_first_article_posted_while_the_bot_was_down_is_filed_once(
     slack.post_as_user(CAROL, RANDOM, ARTICLE)  # the bot is not in #random
     slack.post_as_user(CAROL, DESK, "lunch?")  # chat, not an article
 
-    assert _catch_up_on_two_replicas(desk) == 2
+    assert catch_up_on_two_replicas(desk) == 2
     wait_until(lambda: not _owed(engine), timeout=WAIT, description="the threads")
     for channel, message in ((NEWSROOM, public_first), (private, private_first)):
         filed = _tickets_of(engine, channel, message["ts"])

@@ -7,7 +7,6 @@ every card shows its ticket's state, and no thread message was posted twice.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -28,7 +27,14 @@ from storage.articles import claim_article_intake
 from storage.db import make_engine, session_scope
 from storage.models import Article, SlackOutbox
 from storage.outbox import pending_rows
-from tests.desk.helpers import ARTICLE, Desk, articles, thread_replies, tickets
+from tests.desk.helpers import (
+    ARTICLE,
+    Desk,
+    articles,
+    catch_up_on_two_replicas,
+    thread_replies,
+    tickets,
+)
 from tests.desk.news_site import PAGES
 from tests.waiting import wait_until
 
@@ -271,21 +277,7 @@ def test_articles_pasted_while_the_bot_was_down_are_caught_up_once(
     desk.slack.post_as_user(ALICE, DESK, "lunch?")  # chat, not an article
 
     # Two replicas start at once: each missed article is taken in once.
-    replicas = [
-        desk.services,
-        Services(
-            settings=desk.services.settings,
-            engine=desk.services.engine,
-            client=desk.services.client,
-        ),
-    ]
-    started: list[int] = []
-    threads = [threading.Thread(target=lambda s=s: started.append(catch_up(s))) for s in replicas]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sum(started) == 2
+    assert catch_up_on_two_replicas(desk) == 2
     wait_until(lambda: not _owed(desk.services), timeout=WAIT, description="the threads")
     for message in (seen, *missed):
         assert_one_card_each_in(desk, message["ts"])

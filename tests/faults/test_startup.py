@@ -53,7 +53,7 @@ def _run_once(
     )
 
 
-@pytest.mark.parametrize("problem", ["malformed", "revoked", "unreachable"])
+@pytest.mark.parametrize("problem", ["malformed", "revoked", "revoked app token", "unreachable"])
 def test_token_and_slack_problems_end_in_one_line_before_any_migration(
     problem: str, slack: SlackStandIn, tmp_path: Path
 ) -> None:
@@ -66,40 +66,26 @@ def test_token_and_slack_problems_end_in_one_line_before_any_migration(
         "DATABASE_URL": f"sqlite:///{database}",
     }
     env.pop("SLACK_APP_TOKEN", None)
+    mode = "http"
     if problem == "malformed":
         env["SLACK_BOT_TOKEN"] = "xoxb-12 34\u00e9"
         expected = MALFORMED_TOKEN.format(name="SLACK_BOT_TOKEN", prefix="xoxb-")
     elif problem == "revoked":
         slack.error_next("auth.test", "token_revoked")
         expected = TOKEN_REFUSED.format(error="token_revoked")
+    elif problem == "revoked app token":  # Socket Mode: Slack no longer knows the xapp- token
+        mode, env["SLACK_APP_TOKEN"] = "socket", slack.app_token
+        slack.revoke_token(slack.app_token)
+        expected = APP_TOKEN_REFUSED.format(error="invalid_auth")
     else:
         env["SLACK_API_URL"] = f"http://127.0.0.1:{_closed_port()}/api/"
         expected = SLACK_UNREACHABLE.split("(")[0].format(url=env["SLACK_API_URL"])
-    finished = _run_once(env, tmp_path)
+    finished = _run_once(env, tmp_path, mode)
     lines = [line for line in (finished.stdout + finished.stderr).splitlines() if line.strip()]
     assert finished.returncode == EXIT_CONFIG, lines
     assert len(lines) == 1, lines
     assert expected in lines[0]
     assert slack.bot_token not in lines[0]
-    assert not database.exists()  # not migrated, not even created
-
-
-def test_a_revoked_app_token_ends_socket_mode_in_one_line_before_any_migration(
-    slack: SlackStandIn, tmp_path: Path
-) -> None:
-    database = tmp_path / "factcheck.db"
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_APP_TOKEN": slack.app_token,
-        "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": f"sqlite:///{database}",
-    }
-    slack.revoke_token(slack.app_token)
-    finished = _run_once(env, tmp_path, mode="socket")
-    lines = [line for line in (finished.stdout + finished.stderr).splitlines() if line.strip()]
-    assert finished.returncode == EXIT_CONFIG, lines
-    assert lines == [f"factcheck: {APP_TOKEN_REFUSED.format(error='invalid_auth')}"]
     assert slack.app_token not in lines[0]
     assert not database.exists()  # not migrated, not even created
 
