@@ -51,6 +51,13 @@ NOT_ON_ROSTER = (
     "`/factcheck roster add @you`"
 )
 EDITORS_ONLY = "only an editor can {action}"
+STALE_ASSIGN = (
+    "#{id} changed since this message: {now}. Nothing was changed; "
+    "`/factcheck assign {id} @name` hands it on."
+)
+STALE_HELD_BY = "<@{assignee}> holds it now"
+STALE_UNCLAIMED = "nobody holds it now"
+STALE_ASSIGN_FINISHED = "#{id} changed since this message: it is {status} now. Nothing was changed."
 NOT_FINISHED = "#{id} is {status}, not finished; there is nothing to reopen"
 NEED_SOURCE = "verifying #{id} needs at least one source link starting with http:// or https://"
 REVIEW_URL_PRIVATE = (
@@ -447,6 +454,13 @@ def dismiss_ticket(
     )
 
 
+@dataclass(frozen=True)
+class SeenHolder:
+    """Who held a ticket when the message offering Assign… was written (None: nobody)."""
+
+    assignee: str | None
+
+
 def assign_ticket(
     ticket_id: int,
     *,
@@ -455,23 +469,52 @@ def assign_ticket(
     now: datetime,
     policy: DeskPolicy,
     assignee: str,
+    seen: SeenHolder | None = None,
 ) -> Ticket:
-    """Editor only: give an open or claimed ticket to `assignee`; the due clock restarts."""
+    """Editor only: give an open or claimed ticket to `assignee`; the due clock restarts.
+
+    With `seen` (a click on a message that showed the ticket), the ticket must still be held
+    as the message showed it: unclaimed, or by that holder. The check is part of the one
+    conditional UPDATE, so a ticket claimed, assigned or finished since is refused with
+    `Conflict` (STALE_ASSIGN) and nothing changes, however the clicks race.
+    """
     if not is_editor(session, actor, policy=policy):
         raise NotAllowed(EDITORS_ONLY.format(action="assign tickets"))
+    from_statuses: tuple[str, ...] = ("open", "claimed")
+    holders: list[str] | None = None
+    if seen is not None:
+        from_statuses = ("claimed",) if seen.assignee else ("open",)
+        holders = [seen.assignee] if seen.assignee else None
     ticket = transition(
         session,
         ticket_id,
         action="assign",
         actor=actor,
         now=now,
-        from_statuses=("open", "claimed"),
+        from_statuses=from_statuses,
         values=_claim_values(assignee, now=now, policy=policy),
+        assignee_in=holders,
         detail={"assignee": assignee},
     )
     if ticket is None:
+        if seen is not None:
+            raise _stale_assign(session, ticket_id)
         raise _refusal(session, ticket_id, actor=actor, now=now, policy=policy, action="assign")
     return ticket
+
+
+def _stale_assign(session: Session, ticket_id: int) -> UserError:
+    """Why an Assign… pick on an older message changed nothing: what the ticket is now."""
+    ticket = get_ticket(session, ticket_id)
+    if ticket is None:
+        return NotFound(NO_TICKET.format(id=ticket_id))
+    if ticket.status in FINISHED_STATUSES:
+        return Conflict(STALE_ASSIGN_FINISHED.format(id=ticket_id, status=ticket.status))
+    if ticket.status == "claimed":
+        now_held = STALE_HELD_BY.format(assignee=ticket.assignee)
+    else:
+        now_held = STALE_UNCLAIMED
+    return Conflict(STALE_ASSIGN.format(id=ticket_id, now=now_held))
 
 
 def reopen_ticket(

@@ -52,6 +52,7 @@ class OverdueItem:
     text: str
     assignee: str
     due_at: datetime
+    article_permalink: str | None = None
 
 
 @dataclass(frozen=True)
@@ -210,16 +211,23 @@ def digest_figures(
         oldest_link = _articles(session, [oldest[4]]).get(oldest[4], (None, None))[0]
         oldest_unclaimed = UnclaimedItem(oldest[0], oldest[1], oldest[2], oldest[3], oldest_link)
 
-    overdue_rows = session.execute(
-        _in_channel(
-            select(
-                col(Ticket.id), col(Ticket.text), col(Ticket.assignee), col(Ticket.due_at)
-            ).where(status == "claimed", col(Ticket.due_at) < now),
-            channel,
+    overdue_rows = list(
+        session.execute(
+            _in_channel(
+                select(
+                    col(Ticket.id),
+                    col(Ticket.text),
+                    col(Ticket.assignee),
+                    col(Ticket.due_at),
+                    col(Ticket.article_id),
+                ).where(status == "claimed", col(Ticket.due_at) < now),
+                channel,
+            )
+            .order_by(col(Ticket.due_at), col(Ticket.id))
+            .limit(list_limit)
         )
-        .order_by(col(Ticket.due_at), col(Ticket.id))
-        .limit(list_limit)
     )
+    overdue_articles = _articles(session, sorted({row[4] for row in overdue_rows}))
 
     load = checker_load(session, channel=channel, now=now, limit=max(list_limit, 50))
 
@@ -291,8 +299,14 @@ def digest_figures(
         found_wrong_since=found_wrong_since,
         oldest_unclaimed=oldest_unclaimed,
         overdue_tickets=[
-            OverdueItem(tid, text, assignee or "", due_at)
-            for tid, text, assignee, due_at in overdue_rows
+            OverdueItem(
+                tid,
+                text,
+                assignee or "",
+                due_at,
+                overdue_articles.get(article_id, (None, None))[0],
+            )
+            for tid, text, assignee, due_at, article_id in overdue_rows
             if tid is not None and due_at is not None
         ],
         load=load,

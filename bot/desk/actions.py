@@ -179,12 +179,26 @@ def dismiss(services: Services, actor: str, ticket_id: int, reason: str | None =
     return Answer(plain_message(m.DISMISSED.format(id=ticket_id)), (ticket_id,))
 
 
-def assign(services: Services, actor: str, ticket_id: int, assignee: str) -> Answer:
+def assign(
+    services: Services,
+    actor: str,
+    ticket_id: int,
+    assignee: str,
+    *,
+    seen: workflow.SeenHolder | None = None,
+) -> Answer:
+    """`actor` gives the ticket to `assignee`, who is DMed; `seen`: as a clicked message showed it."""
     now, policy = services.clock(), _policy(services)
 
     def assign_and_tell(session: Session) -> Ticket:
         ticket = workflow.assign_ticket(
-            ticket_id, session=session, actor=actor, now=now, policy=policy, assignee=assignee
+            ticket_id,
+            session=session,
+            actor=actor,
+            now=now,
+            policy=policy,
+            assignee=assignee,
+            seen=seen,
         )
         # The new holder hears it from the bot, once: owed with the change itself.
         enqueue(

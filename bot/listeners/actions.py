@@ -13,6 +13,7 @@ from bot.listeners.errors import after_ack
 from bot.render import ids
 from bot.render.modals import render_fix_speaker_modal, render_flag_modal, render_verify_modal
 from bot.services import Services
+from bot.workflow import SeenHolder
 
 REUSE = "reuse"
 BAD_BUTTON = "That button is out of date; run `/factcheck show ID` to see the ticket."
@@ -26,6 +27,16 @@ class TicketAction:
     ticket_id: int
     verb: str
     trigger_id: str
+    # Where to answer ephemerally when the click was away from the ticket's card (an editor's
+    # row in the digest), as the card that shows the change is elsewhere; None: on the card.
+    answer_in: str | None = None
+
+
+def _channel_of(body: dict[str, Any]) -> str | None:
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id"
+    )
+    return str(channel) if channel else None
 
 
 def read_action(body: dict[str, Any], action: dict[str, Any]) -> TicketAction:
@@ -46,12 +57,14 @@ def read_action(body: dict[str, Any], action: dict[str, Any]) -> TicketAction:
         ids.ACTION_FLAG: ids.MENU_FLAG,
         ids.ACTION_REUSE_VERDICT: REUSE,
     }[action["action_id"]]
-    return TicketAction(user, int(value), verb, trigger)
+    editor_row, _ = ids.holder_seen_in_block(str(action.get("block_id", "")))
+    answer_in = _channel_of(body) if editor_row else None
+    return TicketAction(user, int(value), verb, trigger, answer_in)
 
 
 def handle(services: Services, click: TicketAction) -> None:
-    """Claim, release and dismiss act at once (the card shows it); verify, flag and fix
-    speaker open a modal."""
+    """Claim, release and dismiss act at once (the card shows it, and a click away from the
+    card is answered ephemerally); verify, flag and fix speaker open a modal."""
     if click.verb in (ids.MENU_VERIFY, ids.MENU_FLAG):
         ticket = actions.load_ticket(services, click.ticket_id)
         view = (
@@ -78,6 +91,10 @@ def handle(services: Services, click: TicketAction) -> None:
     else:
         raise BadInput(BAD_BUTTON)
     actions.after_change(services, click.user, answer.changed)
+    if click.answer_in:
+        services.client.chat_postEphemeral(
+            channel=click.answer_in, user=click.user, text=answer.message.text
+        )
 
 
 def file_offer(services: Services, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -92,17 +109,19 @@ def file_offer(services: Services, body: dict[str, Any], action: dict[str, Any])
 
 
 def assign_picked(services: Services, body: dict[str, Any], action: dict[str, Any]) -> None:
-    """An editor picked someone in Assign…: assign the ticket its block names, say so to them."""
-    ticket_id = ids.ticket_id_of_block(str(action.get("block_id", "")))
+    """An editor picked someone in Assign… (escalation DM, digest): assign the ticket its block
+    names, if it is still held as the message showed it, and say so to both."""
+    block_id = str(action.get("block_id", ""))
+    ticket_id = ids.ticket_id_of_block(block_id)
     assignee = str(action.get("selected_user") or "")
     if ticket_id is None or not assignee:
         raise BadInput(BAD_BUTTON)
+    says_holder, holder = ids.holder_seen_in_block(block_id)
+    seen = SeenHolder(holder) if says_holder else None
     editor = body["user"]["id"]
-    answer = actions.assign(services, editor, ticket_id, assignee)
+    answer = actions.assign(services, editor, ticket_id, assignee, seen=seen)
     actions.after_change(services, editor, answer.changed)
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id"
-    )
+    channel = _channel_of(body)
     if channel:
         services.client.chat_postEphemeral(channel=channel, user=editor, text=answer.message.text)
 

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from bot.render import ids
 from bot.render.blocks import (
     SlackMessage,
-    button,
     context,
     escape,
     fields_section,
@@ -18,14 +17,16 @@ from bot.render.blocks import (
     link,
     section,
 )
-from bot.render.cards import BUTTON_CLAIM
 from bot.render.desk_lines import article_name, load_line, overdue_line, progress_line
 from bot.render.limits import MAX_FALLBACK_TEXT, MAX_SECTION_TEXT, Block, trim
-from bot.render.reminders import format_held
+from bot.render.reminders import editor_actions, format_held, open_thread_button
 from bot.verdicts import DEFAULT_SCALE, VerdictScale
-from storage.digest_figures import DigestFigures, FlaggedItem, UnclaimedItem
+from storage.digest_figures import DigestFigures, FlaggedItem, OverdueItem, UnclaimedItem
 
 LINE_TEXT_CHARS: Final = 120
+# The first tickets of each list get their buttons (two blocks each at most); the rest are
+# plain lines, so the digest stays near 30 of Slack's 50 blocks however large the desk.
+TICKETS_WITH_BUTTONS: Final = 5
 
 # What people read. Tests assert against these.
 DIGEST_TITLE: Final = "Fact-check desk, {day}"
@@ -46,8 +47,11 @@ WRONG_STORY: Final = "in {story}"
 STATE_FLAGGED: Final = " (flagged)"
 VERDICTS_TITLE: Final = "*Verdicts since the last digest*: {counts}"
 NO_VERDICTS: Final = "none yet"
-OLDEST_UNCLAIMED: Final = "*Oldest unclaimed*: *#{id}*{speaker}, waiting {age}: {text}{story}"
+OLDEST_UNCLAIMED: Final = "*Oldest unclaimed*: *#{id}*{speaker}, waiting {age}: {text}"
+MORE_UNCLAIMED: Final = "…and {count} more unclaimed: `/factcheck queue`"
 OVERDUE_TITLE: Final = "*Overdue*:"
+ALSO_FOUND_WRONG: Final = "*Also found wrong*:"
+ALSO_OVERDUE: Final = "*Also overdue*:"
 LOAD_TITLE: Final = "*Load per checker*:"
 PROGRESS_TITLE: Final = "*Articles in progress*:"
 MORE_IN_QUEUE: Final = (
@@ -113,18 +117,74 @@ def _verdict_counts(counts: dict[str, int], scale: VerdictScale) -> str:
     return VERDICTS_TITLE.format(counts=shown or NO_VERDICTS)
 
 
-def _oldest_unclaimed(item: UnclaimedItem, *, now: datetime) -> Block:
-    """The ticket that has waited longest, with a Claim button."""
-    story = f" · {link(item.article_permalink, 'thread')}" if item.article_permalink else ""
+def _found_wrong(figures: DigestFigures) -> list[Block]:
+    """What was found wrong: the first tickets each with Open thread, the rest as lines."""
+    shown = figures.flagged[:TICKETS_WITH_BUTTONS]
+    total = max(figures.found_wrong_since, len(figures.flagged))
+    blocks = [section(FLAGGED_TITLE)]
+    for item in shown:
+        thread = (
+            open_thread_button(item.ticket_id, item.article_permalink)
+            if item.article_permalink
+            else None
+        )
+        blocks.append(
+            section(
+                _wrong_line(item),
+                accessory=thread,
+                block_id=ids.ticket_block_id(item.ticket_id, "wrong"),
+            )
+        )
+    rest = [_wrong_line(item) for item in figures.flagged[len(shown) :]]
+    if total > len(shown):
+        blocks.append(_list_section(ALSO_FOUND_WRONG, rest, total=total - len(shown)))
+    return blocks
+
+
+def _oldest_unclaimed(item: UnclaimedItem, *, now: datetime, open_count: int) -> list[Block]:
+    """The ticket that has waited longest: Claim, Assign…, Open thread; how many more wait."""
     text = OLDEST_UNCLAIMED.format(
         id=item.ticket_id,
         speaker=f" ({escape(item.speaker)})" if item.speaker else "",
         age=format_held(now - item.created_at),
         text=_snippet(item.text),
-        story=story,
     )
-    claim = button(BUTTON_CLAIM, ids.ACTION_CLAIM, str(item.ticket_id), "primary")
-    return section(text, accessory=claim, block_id=ids.ticket_block_id(item.ticket_id, "oldest"))
+    blocks = [
+        section(text, block_id=ids.ticket_block_id(item.ticket_id, "oldest")),
+        editor_actions(
+            item.ticket_id, item.article_permalink, "oldestactions", holder=None, claim=True
+        ),
+    ]
+    if open_count > 1:
+        blocks.append(context(MORE_UNCLAIMED.format(count=open_count - 1)))
+    return blocks
+
+
+def _overdue_line(item: OverdueItem, zone: ZoneInfo) -> str:
+    return f"• {overdue_line(item, when=_local(item.due_at, zone))}: {_snippet(item.text)}"
+
+
+def _overdue(figures: DigestFigures, zone: ZoneInfo) -> list[Block]:
+    """Overdue tickets: the first each with Assign… and Open thread, the rest as lines."""
+    shown = figures.overdue_tickets[:TICKETS_WITH_BUTTONS]
+    blocks = [section(OVERDUE_TITLE)]
+    for item in shown:
+        blocks.append(
+            section(
+                _overdue_line(item, zone),
+                block_id=ids.ticket_block_id(item.ticket_id, "overdue"),
+            )
+        )
+        blocks.append(
+            editor_actions(
+                item.ticket_id, item.article_permalink, "overdueactions", holder=item.assignee
+            )
+        )
+    rest = [_overdue_line(item, zone) for item in figures.overdue_tickets[len(shown) :]]
+    total = max(figures.overdue, len(figures.overdue_tickets))
+    if total > len(shown):
+        blocks.append(_list_section(ALSO_OVERDUE, rest, total=total - len(shown)))
+    return blocks
 
 
 def render_digest(
@@ -132,8 +192,10 @@ def render_digest(
 ) -> SlackMessage:
     """The digest: what is new, what was finished, where the desk stands, who holds what.
 
-    At most a dozen blocks whatever the desk's size: every list is bounded by the figures'
-    limit and each section by Slack's 3,000 characters, with "…and N more" and a pointer to
+    Editors act from it: the tickets it names carry Claim (unclaimed), Assign… (open or
+    claimed) and Open thread. At most 30 blocks whatever the desk's size: only the first
+    TICKETS_WITH_BUTTONS of a list get buttons, every list is bounded by the figures' limit
+    and each section by Slack's 3,000 characters, with "…and N more" and a pointer to
     `/factcheck queue` for the rest.
     """
     now_local = figures.now.astimezone(zone)
@@ -157,17 +219,13 @@ def render_digest(
     ]
     blocks.append(context(_verdict_counts(figures.verdicts_since, scale)))
     if figures.flagged:
-        lines = [_wrong_line(item) for item in figures.flagged]
-        total = max(figures.found_wrong_since, len(lines))
-        blocks.append(_list_section(FLAGGED_TITLE, lines, total=total))
+        blocks += _found_wrong(figures)
     if figures.oldest_unclaimed is not None:
-        blocks.append(_oldest_unclaimed(figures.oldest_unclaimed, now=figures.now))
+        blocks += _oldest_unclaimed(
+            figures.oldest_unclaimed, now=figures.now, open_count=figures.open
+        )
     if figures.overdue_tickets:
-        lines = [
-            f"• {overdue_line(item, when=_local(item.due_at, zone))}: {_snippet(item.text)}"
-            for item in figures.overdue_tickets
-        ]
-        blocks.append(_list_section(OVERDUE_TITLE, lines, total=figures.overdue))
+        blocks += _overdue(figures, zone)
     if figures.load:
         lines = [f"• {load_line(load)}" for load in figures.load]
         blocks.append(_list_section(LOAD_TITLE, lines, total=len(figures.load)))
@@ -195,6 +253,8 @@ def digest_as_text(message: SlackMessage) -> str:
     lines: list[str] = []
     for block in message.blocks:
         kind = block.get("type")
+        if kind == "actions":
+            continue  # buttons are for Slack
         if kind == "header":
             title = str(block["text"]["text"])
             lines += [title, "=" * len(title)]

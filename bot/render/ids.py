@@ -21,7 +21,8 @@ ACTION_REUSE_VERDICT: Final = "ticket_reuse_verdict"
 # The button beside an offered claim ("Also worth a look"); its value is the offer's id.
 ACTION_FILE_OFFER: Final = "offer_file"
 # For editors (escalation DMs, the digest): a user picker that assigns the ticket named by its
-# block id, and a link button to the article's thread (Slack still sends it; it is acked).
+# block id (see `assign_block_id`), and a link button to the article's thread (Slack still
+# sends it; it is acked).
 ACTION_ASSIGN_PICK: Final = "ticket_assign_pick"
 ACTION_OPEN_THREAD: Final = "ticket_open_thread"
 
@@ -59,7 +60,11 @@ ELEMENT_SPEAKER_TITLE: Final = "speaker_title_input"
 
 # Card blocks carry the ticket id so a card's block can be found in a thread message.
 TICKET_BLOCK_PREFIX: Final = "ticket-"
-_TICKET_BLOCK = re.compile(r"^ticket-(\d+)(?:-\w+)?$")
+_TICKET_BLOCK = re.compile(r"^ticket-(\d+)(?:-[\w-]+)?$")
+# The Assign… row's block id also says who held the ticket when the message was written.
+HELD_BY: Final = "heldby"
+UNCLAIMED: Final = "unclaimed"
+_ASSIGN_BLOCK = re.compile(rf"^ticket-\d+-\w+-(?:{HELD_BY}-(\w+)|({UNCLAIMED}))$")
 
 
 def ticket_block_id(ticket_id: int, part: str = "card") -> str:
@@ -69,6 +74,27 @@ def ticket_block_id(ticket_id: int, part: str = "card") -> str:
 def ticket_id_of_block(block_id: str) -> int | None:
     match = _TICKET_BLOCK.match(block_id)
     return int(match.group(1)) if match else None
+
+
+def assign_block_id(ticket_id: int, part: str, holder: str | None) -> str:
+    """The block id of an Assign… row: the ticket, and who held it then (None: nobody).
+
+    A users_select carries no value of its own, so the block id names the ticket; naming the
+    holder as well lets a pick made after the ticket changed hands be refused, not applied.
+    """
+    seen = f"{HELD_BY}-{holder}" if holder else UNCLAIMED
+    return ticket_block_id(ticket_id, f"{part}-{seen}")
+
+
+def holder_seen_in_block(block_id: str) -> tuple[bool, str | None]:
+    """(whether the block id says who held the ticket, that holder or None for nobody).
+
+    Rows written before holders were recorded say nothing: (False, None).
+    """
+    match = _ASSIGN_BLOCK.match(block_id)
+    if match is None:
+        return False, None
+    return True, match.group(1)
 
 
 def menu_value(verb: str, ticket_id: int) -> str:

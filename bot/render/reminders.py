@@ -20,7 +20,7 @@ from bot.render.blocks import (
     section,
     user_picker,
 )
-from bot.render.cards import BUTTON_FLAG, BUTTON_RELEASE, BUTTON_VERIFY
+from bot.render.cards import BUTTON_CLAIM, BUTTON_FLAG, BUTTON_RELEASE, BUTTON_VERIFY
 from bot.render.limits import (
     CARD_TEXT_CHARS,
     MAX_CONTEXT_TEXT,
@@ -236,7 +236,11 @@ def render_escalation(
                 block_id=ids.ticket_block_id(item.ticket_id, "escalation"),
             )
         )
-        blocks.append(editor_actions(item.ticket_id, item.article_link, "escalationactions"))
+        blocks.append(
+            editor_actions(
+                item.ticket_id, item.article_link, "escalationactions", holder=item.assignee
+            )
+        )
     if count > room:
         rest = [item.ticket_id for item in items[room:]]
         blocks.append(context(f"Also: {_ids_text(rest)}"))
@@ -249,15 +253,32 @@ def render_escalation(
     return SlackMessage(text=text, blocks=blocks)
 
 
-def editor_actions(ticket_id: int, thread_link: str | None, part: str) -> Block:
-    """What an editor does with a stalled ticket: Assign… (a user picker), Open thread."""
-    elements = [user_picker(ids.ACTION_ASSIGN_PICK, ASSIGN_PLACEHOLDER)]
+def editor_actions(
+    ticket_id: int,
+    thread_link: str | None,
+    part: str,
+    *,
+    holder: str | None,
+    claim: bool = False,
+) -> Block:
+    """What an editor does with a listed ticket: Claim (when unclaimed and `claim`), Assign…
+    (a user picker), Open thread.
+
+    The block id names the ticket and its `holder` as shown (None: unclaimed), so a pick made
+    after the ticket changed hands is refused (`ids.assign_block_id`).
+    """
+    elements: list[Block] = []
+    if claim and holder is None:
+        elements.append(button(BUTTON_CLAIM, ids.ACTION_CLAIM, str(ticket_id), "primary"))
+    elements.append(user_picker(ids.ACTION_ASSIGN_PICK, ASSIGN_PLACEHOLDER))
     if thread_link:
-        elements.append(
-            button(OPEN_THREAD_LABEL, ids.ACTION_OPEN_THREAD, str(ticket_id), url=thread_link)
-        )
-    # The block id names the ticket: a users_select carries no value of its own.
-    return actions(elements, block_id=ids.ticket_block_id(ticket_id, part))
+        elements.append(open_thread_button(ticket_id, thread_link))
+    return actions(elements, block_id=ids.assign_block_id(ticket_id, part, holder))
+
+
+def open_thread_button(ticket_id: int, thread_link: str) -> Block:
+    """A link button to the article's thread (Slack opens it; the click is only acked)."""
+    return button(OPEN_THREAD_LABEL, ids.ACTION_OPEN_THREAD, str(ticket_id), url=thread_link)
 
 
 def render_nudge(open_count: int) -> str:

@@ -1,18 +1,32 @@
-"""Editors act on what stalls from the message that tells them: Assign… and Open thread."""
+"""Editors act from the messages that tell them (escalation DM, digest): Claim, Assign…, Open thread."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
+from bot.digest import post_due_digests
 from bot.localslack import payloads
-from bot.localslack.blockkit import message_block_errors
+from bot.localslack.blockkit import message_block_errors, visible_text
 from bot.localslack.web_api import ALICE, CAROL, DESK
 from bot.reminders import ReminderSweeper
 from bot.render import ids
 from bot.render import messages as m
+from bot.render.cards import BUTTON_CLAIM, STATUS_CLAIMED
+from bot.render.digest import MORE_UNCLAIMED as DIGEST_MORE_UNCLAIMED
 from bot.render.reminders import ASSIGN_PLACEHOLDER, OPEN_THREAD_LABEL
-from tests.desk.helpers import EDITOR, Desk, articles, paste, tickets
+from bot.workflow import STALE_ASSIGN, STALE_ASSIGN_FINISHED, STALE_HELD_BY
+from storage.db import session_scope
+from storage.tickets import audit_trail
+from tests.desk.helpers import (
+    EDITOR,
+    Desk,
+    articles,
+    assert_block_kit_clean,
+    paste,
+    tickets,
+)
 
 
 def test_an_editor_assigns_an_escalated_ticket_from_the_escalation_dm(
@@ -56,3 +70,149 @@ def test_an_editor_assigns_an_escalated_ticket_from_the_escalation_dm(
     desk.slack.wait_for(lambda: desk.slack.dms_to(CAROL, containing="assigned you #1"))
     done = m.ASSIGNED.format(id=1, assignee=CAROL)
     desk.slack.wait_for(lambda: desk.slack.ephemerals_to(EDITOR, containing=done))
+
+
+def _digest(desk: Desk) -> dict[str, Any]:
+    """Post the day's digest through the outbox, as the scheduler does, and return it."""
+    assert len(post_due_digests(desk.services, owner="test")) == 1
+    digests = desk.slack.wait_for(
+        lambda: [m for m in desk.slack.messages_in(DESK) if "Fact-check desk" in str(m)],
+        description="the digest",
+    )
+    message = digests[-1]
+    assert message_block_errors(message["blocks"]) == []
+    return message
+
+
+def _listed(message: dict[str, Any], part: str) -> int:
+    """The id of the ticket the digest shows in its `part` section (oldest, overdue)."""
+    [ticket_id] = [
+        ids.ticket_id_of_block(b["block_id"])
+        for b in message["blocks"]
+        if b.get("block_id", "").endswith(f"-{part}")
+    ]
+    assert ticket_id is not None
+    return ticket_id
+
+
+def _assigns(desk: Desk, ticket_id: int) -> int:
+    with session_scope(desk.services.engine) as session:
+        return sum(1 for e in audit_trail(session, ticket_id) if e.action == "assign")
+
+
+def _holder(desk: Desk, ticket_id: int) -> str | None:
+    return next(t.assignee for t in tickets(desk) if t.id == ticket_id)
+
+
+def _digest_after_a_paste(
+    make_desk: Callable[..., Desk],
+) -> tuple[Desk, dict[str, Any], int]:
+    """A desk with one pasted article, its digest posted, and the digest's oldest unclaimed."""
+    desk = make_desk(digest_time="00:00")
+    paste(desk)
+    desk.slack.wait_for_call("reactions.remove")
+    digest = _digest(desk)
+    return desk, digest, _listed(digest, "oldest")
+
+
+def _a_late_pick_changes_nothing(
+    desk: Desk,
+    digest: dict[str, Any],
+    row: str,
+    ticket_id: int,
+    *,
+    pick: str,
+    told: str,
+    assigns: int,
+) -> None:
+    """Bob picks `pick` in a digest row the ticket has moved on from: he is told, no one else."""
+    desk.driver.choose(EDITOR, digest, ids.ACTION_ASSIGN_PICK, pick, block_id=row)
+    desk.slack.wait_for(lambda: desk.slack.ephemerals_to(EDITOR, containing=told))
+    assert _assigns(desk, ticket_id) == assigns
+    assert desk.slack.dms_to(pick, containing=f"assigned you #{ticket_id}") == []
+
+
+def _card_says(desk: Desk, text: str) -> bool:
+    return text in str(desk.slack.messages_in(DESK, include_replies=True))
+
+
+def test_an_editor_assigns_the_oldest_unclaimed_ticket_from_the_digest(
+    make_desk: Callable[..., Desk],
+) -> None:
+    desk, digest, oldest = _digest_after_a_paste(make_desk)
+    row = ids.assign_block_id(oldest, "oldestactions", None)
+    [block] = [b for b in digest["blocks"] if b.get("block_id") == row]
+    claim, picker, thread = block["elements"]
+    assert claim["text"]["text"] == BUTTON_CLAIM
+    assert picker["placeholder"]["text"] == ASSIGN_PLACEHOLDER
+    assert thread["url"] == articles(desk)[0].permalink
+    more = DIGEST_MORE_UNCLAIMED.format(count=len(tickets(desk)) - 1)
+    assert more in visible_text(digest["blocks"])
+
+    # Bob picks Carol: as from the escalation DM, she holds it, hears it, the card says so.
+    delivery = desk.driver.choose(EDITOR, digest, ids.ACTION_ASSIGN_PICK, CAROL, block_id=row)
+    assert delivery.acked
+    desk.slack.wait_for(lambda: _holder(desk, oldest) == CAROL, description="assigned")
+    desk.slack.wait_for(lambda: desk.slack.dms_to(CAROL, containing=f"assigned you #{oldest}"))
+    done = m.ASSIGNED.format(id=oldest, assignee=CAROL)
+    desk.slack.wait_for(lambda: desk.slack.ephemerals_to(EDITOR, containing=done))
+    desk.slack.wait_for(lambda: _card_says(desk, STATUS_CLAIMED.format(assignee=CAROL)))
+
+    # Later Bob picks Alice in the same, now stale, row: he is told, and nothing changes.
+    stale = STALE_ASSIGN.format(id=oldest, now=STALE_HELD_BY.format(assignee=CAROL))
+    _a_late_pick_changes_nothing(desk, digest, row, oldest, pick=ALICE, told=stale, assigns=1)
+    assert _holder(desk, oldest) == CAROL
+    assert_block_kit_clean(desk.slack)
+
+
+def test_a_checker_claims_from_the_digest_and_later_clicks_change_nothing(
+    make_desk: Callable[..., Desk],
+) -> None:
+    desk, digest, oldest = _digest_after_a_paste(make_desk)
+    row = ids.assign_block_id(oldest, "oldestactions", None)
+
+    # Alice claims it from the digest: hers, the card in the thread says so, and she is told.
+    assert desk.driver.click(ALICE, digest, ids.ACTION_CLAIM, block_id=row).acked
+    desk.slack.wait_for(lambda: _holder(desk, oldest) == ALICE, description="claimed")
+    desk.slack.wait_for(lambda: _card_says(desk, STATUS_CLAIMED.format(assignee=ALICE)))
+    told = m.CLAIMED.format(ids=f"#{oldest}")
+    desk.slack.wait_for(lambda: desk.slack.ephemerals_to(ALICE, containing=told))
+
+    # Carol's Claim and Bob's Assign… on the same digest come too late: each is told so.
+    desk.driver.click(CAROL, digest, ids.ACTION_CLAIM, block_id=row)
+    taken = f"#{oldest} is already claimed by <@{ALICE}>"
+    desk.slack.wait_for(lambda: desk.slack.ephemerals_to(CAROL, containing=taken))
+    stale = STALE_ASSIGN.format(id=oldest, now=STALE_HELD_BY.format(assignee=ALICE))
+    _a_late_pick_changes_nothing(desk, digest, row, oldest, pick=CAROL, told=stale, assigns=0)
+    assert _holder(desk, oldest) == ALICE
+
+
+def test_an_editor_hands_on_an_overdue_ticket_from_the_digest(
+    make_desk: Callable[..., Desk],
+) -> None:
+    desk = make_desk(digest_time="00:00", reminder_interval="1h")
+    paste(desk)
+    desk.slack.wait_for_call("reactions.remove")
+    assert desk.driver.command(ALICE, "/factcheck", "claim 1", channel=DESK).acked
+    desk.slack.wait_for(lambda: _holder(desk, 1) == ALICE)
+    later = desk.services.clock() + timedelta(hours=2)
+    desk.services.clock = lambda: later
+    digest = _digest(desk)
+    assert _listed(digest, "overdue") == 1
+    row = ids.assign_block_id(1, "overdueactions", ALICE)
+    [block] = [b for b in digest["blocks"] if b.get("block_id") == row]
+    picker, thread = block["elements"]
+    assert picker["type"] == "users_select"
+    assert thread["text"]["text"] == OPEN_THREAD_LABEL
+
+    desk.driver.choose(EDITOR, digest, ids.ACTION_ASSIGN_PICK, CAROL, block_id=row)
+    desk.slack.wait_for(lambda: _holder(desk, 1) == CAROL, description="reassigned")
+    desk.slack.wait_for(lambda: desk.slack.dms_to(CAROL, containing="assigned you #1"))
+
+    # Carol finishes it; a pick in the old digest row then changes nothing.
+    url = "https://stats.example.org/table"
+    assert desk.driver.command(CAROL, "/factcheck", f"verify 1 {url}", channel=DESK).acked
+    desk.slack.wait_for(lambda: tickets(desk)[0].status == "verified")
+    stale = STALE_ASSIGN_FINISHED.format(id=1, status="verified")
+    _a_late_pick_changes_nothing(desk, digest, row, 1, pick=ALICE, told=stale, assigns=1)
+    assert tickets(desk)[0].status == "verified"

@@ -182,7 +182,7 @@ def test_reminders_then_an_escalation_to_the_editor(running: Running) -> None:
         "as": BOB,
         "container": where,
         "action_id": ids.ACTION_ASSIGN_PICK,
-        "block_id": ids.ticket_block_id(1, "escalationactions"),
+        "block_id": ids.assign_block_id(1, "escalationactions", ALICE),
         "value": DAN,
     }
     assert post(running, "/play/act", pick).json() == {"ok": True, "notice": None}

@@ -15,8 +15,15 @@ from bot.digest import compose_digest, post_due_digests
 from bot.localslack.web_api import ALICE, BOB, DESK, NEWSROOM, SlackStandIn
 from bot.outbox import deliver_owed
 from bot.render import ids
-from bot.render.digest import FLAGGED_TITLE, MORE_IN_QUEUE, digest_as_text
+from bot.render.digest import (
+    ALSO_FOUND_WRONG,
+    FLAGGED_TITLE,
+    MORE_IN_QUEUE,
+    TICKETS_WITH_BUTTONS,
+    digest_as_text,
+)
 from bot.render.limits import MAX_MESSAGE_BLOCKS, MAX_SECTION_TEXT
+from bot.render.reminders import OPEN_THREAD_LABEL
 from bot.services import Services
 from bot.workflow import (
     DeskPolicy,
@@ -125,9 +132,19 @@ def test_digest_figures_on_a_prepared_desk(
     ) in text
     # The ticket that has waited longest, and for how long.
     assert f"*Oldest unclaimed*: *#{t['h1']}*, waiting 1d 0h" in text
-    [oldest] = [b for b in message.blocks if b.get("block_id", "").endswith("-oldest")]
-    assert oldest["accessory"]["action_id"] == ids.ACTION_CLAIM
-    assert oldest["accessory"]["value"] == str(t["h1"])
+    # Editors act from it: Claim, Assign… and Open thread on the oldest unclaimed ticket,
+    # Assign… and Open thread on each overdue one, Open thread on what was found wrong.
+    assert "…and 1 more unclaimed: `/factcheck queue`" in text
+    rows = {b["block_id"]: b["elements"] for b in message.blocks if b["type"] == "actions"}
+    # (Health bill has no thread link yet: no Open thread button.)
+    claim, pick = rows[ids.assign_block_id(t["h1"], "oldestactions", None)]
+    assert (claim["action_id"], claim["value"]) == (ids.ACTION_CLAIM, str(t["h1"]))
+    assert (pick["type"], pick["action_id"]) == ("users_select", ids.ACTION_ASSIGN_PICK)
+    pick, thread = rows[ids.assign_block_id(t["b4"], "overdueactions", ALICE)]
+    assert pick["action_id"] == ids.ACTION_ASSIGN_PICK
+    assert thread["url"] == "https://x.example/p/1"
+    wrong = [b for b in message.blocks if b.get("block_id", "").endswith("-wrong")]
+    assert [b["accessory"]["url"] for b in wrong] == ["https://x.example/p/1"] * 2
     assert f"*#{t['b4']}* <@{ALICE}> · due Tue 3 Mar 14:00" in text
     assert f"<@{ALICE}>: 1 claimed, 1 overdue" in text
     assert f"<@{BOB}>: 1 claimed" in text
@@ -157,7 +174,13 @@ def test_a_huge_desk_fits_slacks_limits(
 ) -> None:
     with session_scope(engine) as session:
         articles = [
-            make_article(session, channel=DESK, title=f"Story {n} " + "x" * 150, now=T0).id
+            make_article(
+                session,
+                channel=DESK,
+                title=f"Story {n} " + "x" * 150,
+                permalink=f"https://x.example/p/{n}",
+                now=T0,
+            ).id
             for n in range(300)
         ]
         rows: list[dict[str, Any]] = []
@@ -188,15 +211,31 @@ def test_a_huge_desk_fits_slacks_limits(
         if "text" in block and block["type"] == "section":
             assert len(block["text"]["text"]) <= MAX_SECTION_TEXT
     text = digest_as_text(message)
-    # 1,500 flagged: as many as fit are listed and the rest counted, none dropped silently.
-    flagged_section = next(
+    # 1,500 flagged: the first five with Open thread, as many more as fit listed, the rest
+    # counted, none dropped silently.
+    assert FLAGGED_TITLE in text
+    with_button = [b for b in message.blocks if b.get("block_id", "").endswith("-wrong")]
+    assert len(with_button) == TICKETS_WITH_BUTTONS
+    assert all(b["accessory"]["text"]["text"] == OPEN_THREAD_LABEL for b in with_button)
+    also = next(
         b["text"]["text"]
         for b in message.blocks
-        if FLAGGED_TITLE in b.get("text", {}).get("text", "")
+        if b.get("text", {}).get("text", "").startswith(ALSO_FOUND_WRONG)
     )
-    listed = flagged_section.count("\n• ")
-    assert listed >= 5
-    assert f"…and {1500 - listed} more" in flagged_section
+    listed = also.count("\n• ")
+    assert listed >= 3
+    assert f"…and {1500 - TICKETS_WITH_BUTTONS - listed} more" in also
+    # 3,000 overdue: five with Assign…, the rest listed and counted; 1,500 unclaimed: the
+    # oldest with Claim and Assign…, the others one command away.
+    pickers = [
+        e
+        for b in message.blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["type"] == "users_select"
+    ]
+    assert len(pickers) == TICKETS_WITH_BUTTONS + 1
+    assert "…and 1499 more unclaimed: `/factcheck queue`" in text
     assert MORE_IN_QUEUE in text
     # The stand-in applies Slack's Block Kit checks.
     services.client.chat_postMessage(channel=DESK, text=message.text, blocks=message.blocks)
