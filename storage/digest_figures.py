@@ -53,6 +53,7 @@ class OverdueItem:
     assignee: str
     due_at: datetime
     article_permalink: str | None = None
+    speaker: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,7 @@ def digest_figures(
                     col(Ticket.assignee),
                     col(Ticket.due_at),
                     col(Ticket.article_id),
+                    col(Ticket.speaker),
                 ).where(status == "claimed", col(Ticket.due_at) < now),
                 channel,
             )
@@ -305,8 +307,9 @@ def digest_figures(
                 assignee or "",
                 due_at,
                 overdue_articles.get(article_id, (None, None))[0],
+                speaker,
             )
-            for tid, text, assignee, due_at, article_id in overdue_rows
+            for tid, text, assignee, due_at, article_id, speaker in overdue_rows
             if tid is not None and due_at is not None
         ],
         load=load,

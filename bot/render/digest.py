@@ -161,7 +161,8 @@ def _oldest_unclaimed(item: UnclaimedItem, *, now: datetime, open_count: int) ->
 
 
 def _overdue_line(item: OverdueItem, zone: ZoneInfo) -> str:
-    return f"• {overdue_line(item, when=_local(item.due_at, zone))}: {_snippet(item.text)}"
+    due = overdue_line(item, when=_local(item.due_at, zone))
+    return f"• {due}:{_said(item.speaker)} {_snippet(item.text)}"
 
 
 def _overdue(figures: DigestFigures, zone: ZoneInfo) -> list[Block]:

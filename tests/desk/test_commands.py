@@ -151,6 +151,8 @@ def test_mine_and_queue_show_due_story_and_a_button_like_the_home(desk: Desk) ->
     rows = [b for b in queue if b.get("accessory")]
     assert rows
     assert all(f"|{headline}>" in str(b["text"]) for b in rows)
+    # A quote's line names its speaker, as its card does.
+    assert any("(Maria Lopez):" in str(b["text"]) for b in rows)
     claim_buttons = [b["accessory"] for b in rows]
     assert all(
         isinstance(a, dict)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from bot.digest import post_due_digests
@@ -20,6 +21,7 @@ from bot.workflow import STALE_ASSIGN, STALE_ASSIGN_FINISHED, STALE_HELD_BY
 from storage.db import session_scope
 from storage.tickets import audit_trail
 from tests.desk.helpers import (
+    ARTICLE,
     EDITOR,
     Desk,
     articles,
@@ -216,3 +218,41 @@ def test_an_editor_hands_on_an_overdue_ticket_from_the_digest(
     stale = STALE_ASSIGN_FINISHED.format(id=1, status="verified")
     _a_late_pick_changes_nothing(desk, digest, row, 1, pick=ALICE, told=stale, assigns=1)
     assert tickets(desk)[0].status == "verified"
+
+
+def test_the_digest_an_editor_asks_for_leads_with_what_was_found_wrong(
+    make_desk: Callable[..., Desk],
+) -> None:
+    desk = make_desk()
+    headline = "Riverton passes its largest budget"
+    paste(desk, f"{headline}\n\n{ARTICLE}")
+    desk.slack.wait_for_call("reactions.remove")
+    for user, text in [
+        (ALICE, "claim 1 2"),
+        (ALICE, "flag 1 Misleading: the figure is from 2019"),
+        (ALICE, "verify 2 https://stats.example.org/table"),
+    ]:
+        done = desk.driver.command(user, "/factcheck", text, channel=DESK)
+        desk.slack.wait_for(partial(desk.slack.responses, done.response_url), description=text)
+    desk.slack.wait_for(lambda: [t.status for t in tickets(desk)[:2]] == ["flagged", "verified"])
+
+    delivery = desk.driver.command(EDITOR, "/factcheck", "digest", channel=DESK)
+    [answer] = desk.slack.wait_for(lambda: desk.slack.responses(delivery.response_url))
+    blocks = answer.body["blocks"]
+    assert message_block_errors(blocks) == []
+    shown = visible_text(blocks)
+    # Workflow and truth counted apart: one flagged (needs an editor), one verified, and
+    # the verdicts Accurate and Misleading.
+    assert "*Flagged (needs an editor)*\n1" in shown
+    assert "*Verdicts since the last digest*: Accurate 1 · Misleading 1" in shown
+    # What was found wrong comes first: verdict, reason, checker, story by its headline, and
+    # a button to its thread.
+    [wrong] = [b for b in blocks if b.get("block_id") == ids.ticket_block_id(1, "wrong")]
+    assert "*Misleading* (flagged): the figure is from 2019" in wrong["text"]["text"]
+    assert f"checker <@{ALICE}>" in wrong["text"]["text"]
+    assert f"|{headline}>" in wrong["text"]["text"]
+    assert wrong["accessory"]["url"] == articles(desk)[0].permalink
+    assert shown.index("Found wrong") < shown.index("Oldest unclaimed")
+    # Then the oldest unclaimed ticket, with its buttons.
+    rows = [b["block_id"] for b in blocks if b["type"] == "actions"]
+    assert rows == [ids.assign_block_id(3, "oldestactions", None)]

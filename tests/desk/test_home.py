@@ -16,7 +16,15 @@ from bot.render.desk_lines import TICKET_STORY
 from bot.render.home import HOME_DESK, HOME_LOAD, HOME_MINE, HOME_QUEUE
 from storage.db import session_scope
 from storage.models import Ticket
-from tests.desk.helpers import EDITOR, Desk, assert_block_kit_clean, card_with, paste, tickets
+from tests.desk.helpers import (
+    ARTICLE,
+    EDITOR,
+    Desk,
+    assert_block_kit_clean,
+    card_with,
+    paste,
+    tickets,
+)
 
 OVERDUE_MARK = ":warning: overdue since"
 
@@ -114,7 +122,8 @@ def test_checker_home_lists_their_tickets_overdue_first_and_the_queue(desk: Desk
 
 
 def test_editor_home_shows_the_desk_at_a_glance(desk: Desk) -> None:
-    paste(desk)
+    headline = "Riverton passes its largest budget"
+    paste(desk, f"{headline}\n\n{ARTICLE}")
     desk.slack.wait_for_call("reactions.remove")  # the intake is over
     total = len(tickets(desk))
     _claim(desk, "1 2")
@@ -129,5 +138,7 @@ def test_editor_home_shows_the_desk_at_a_glance(desk: Desk) -> None:
     assert f"<@{ALICE}>: 2 claimed, 1 overdue" in load
     assert f"*#2* <@{ALICE}> · due" in glance  # the overdue list
     assert "*Articles in progress* (1)" in glance
-    assert f"`░░░░░░░░░░ 0/{total}`" in glance
+    # The article is named by its headline (the pasted text's first line), linked to its thread.
+    assert f"`░░░░░░░░░░ 0/{total}` <http" in glance
+    assert f"|{headline}>" in glance
     assert_block_kit_clean(desk.slack)

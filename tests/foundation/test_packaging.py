@@ -43,6 +43,15 @@ def test_link_fetching_does_not_depend_on_how_new_pip_is() -> None:
     assert "lxml-html-clean" in _pins()
 
 
+def test_ci_installs_with_the_pip_a_fresh_venv_bundles() -> None:
+    # README's commands make a venv and never upgrade its pip; CI must fail where they would.
+    ci = (REPO / ".ci/run").read_text()
+    assert re.search(r"-m venv ", ci)
+    assert not re.search(r"pip install [^\n]*(?:-U|--upgrade)[^\n]*\bpip\b", ci)
+    readme = (REPO / "README.md").read_text()
+    assert "python3 -m venv .venv && .venv/bin/pip install -c constraints.txt" in readme
+
+
 def test_readme_ci_and_dockerfile_all_install_with_the_constraints() -> None:
     for name in ("README.md", ".ci/run", "Dockerfile"):
         text = (REPO / name).read_text()

@@ -41,3 +41,18 @@ def test_readme_command_runs_as_written(command: str, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
+
+
+def _section(readme: str, title: str) -> str:
+    return readme.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_quick_start_starts_the_bot_only_once_its_tokens_are_explained() -> None:
+    readme = (REPO / "README.md").read_text()
+    quick = _section(readme, "Quick start")
+    # Each command works when a newcomer reaches it: the tokens come before `factcheck run`.
+    assert quick.index("(#create-the-slack-app)") < quick.index("factcheck run")
+    app = _section(readme, "Create the Slack app")
+    assert app.index("SLACK_BOT_TOKEN=") < app.index("`factcheck run`")
+    # Without a workspace, the playground comes first.
+    assert readme.index("factcheck playground") < readme.index("\n## Quick start\n")

@@ -156,6 +156,33 @@ def test_digest_figures_on_a_prepared_desk(
     assert "2 open, 2 claimed, 1 overdue" in message.text
 
 
+def test_the_digest_names_pasted_stories_by_headline_and_quotes_by_speaker(
+    make_services: Callable[..., Services], engine: Engine
+) -> None:
+    headline = "Riverton passes its largest budget"
+    with session_scope(engine) as session:
+        pasted = make_article(
+            session,
+            channel=DESK,
+            title=None,
+            text=f"{headline}\n\nThe council approved $48 million on Tuesday.",
+            now=T0,
+        )
+        pasted_id = pasted.id
+        said = {"kind": "quote", "speaker": "Maria Lopez", "text": "Every ward gets its share."}
+        waiting = make_ticket(session, pasted, now=T0, **said).id
+        late = make_ticket(session, pasted, now=T0, **said).id
+        assert late is not None
+        claim_ticket(late, session=session, actor=ALICE, now=T0, policy=POLICY)
+    settings = make_services().settings
+    with session_scope(engine) as session:
+        text = digest_as_text(compose_digest(session, settings=settings, channel=DESK, now=DAY2))
+    assert f"`░░░░░░░░░░ 0/2` {headline}" in text
+    assert f"Article {pasted_id}" not in text
+    assert f"*Oldest unclaimed*: *#{waiting}* (Maria Lopez)" in text
+    assert f"*#{late}* <@{ALICE}> · due Tue 3 Mar 13:00: *Maria Lopez*: Every ward" in text
+
+
 def test_a_digest_channel_gets_the_whole_desk(
     make_services: Callable[..., Services], engine: Engine
 ) -> None:

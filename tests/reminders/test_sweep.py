@@ -112,7 +112,7 @@ def test_one_dm_per_checker_lists_all_their_due_tickets(
     assert (first.reminders_sent, first.next_reminder_at) == (1, T0 + 2 * INTERVAL)
 
 
-def test_a_quote_in_a_reminder_dm_names_its_speaker(
+def test_a_quote_in_a_reminder_dm_and_its_escalation_names_its_speaker(
     make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
 ) -> None:
     with session_scope(engine) as session:
@@ -123,9 +123,11 @@ def test_a_quote_in_a_reminder_dm_names_its_speaker(
         assert quote.id is not None
         claim_ticket(quote.id, session=session, actor=ALICE, now=T0, policy=POLICY)
     clock.set(T0 + INTERVAL)
-    ReminderSweeper(make_services()).sweep()
+    ReminderSweeper(make_services(escalate_after=1, editors=BOB)).sweep()
     [dm] = slack.dms_to(ALICE)
     assert f"*#{quote.id}* · quote · *Maria Lopez*" in str(dm["blocks"])
+    [escalation] = slack.dms_to(BOB)
+    assert "quote of *Maria Lopez*" in str(escalation["blocks"])
 
 
 def reminders_sent_to(slack: SlackStandIn, user: str) -> int:
