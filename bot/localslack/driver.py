@@ -153,6 +153,33 @@ class SlackDriver:
         )
         return message
 
+    def edit(self, user: str, channel: str, ts: str, text: str) -> Delivery:
+        """``user`` edits their message ``ts`` to ``text``: history changes, ``message_changed``
+        is delivered (with the text before, as ``previous_message``)."""
+        before = self.slack.edit_as_user(user, channel, ts, text)
+        return self.event(
+            payloads.message_changed_event(
+                channel=channel,
+                user=user,
+                ts=ts,
+                old_text=before["text"],
+                new_text=text,
+                thread_ts=before.get("thread_ts"),
+            )
+        )
+
+    def delete(self, user: str, channel: str, ts: str) -> Delivery:
+        """``user`` deletes their message ``ts``: ``message_deleted`` is delivered, or, when it
+        has thread replies, the ``message_changed`` to a tombstone that Slack sends instead."""
+        before = self.slack.message(channel, ts)
+        left = self.slack.delete_as_user(user, channel, ts)
+        if left:
+            assert before is not None
+            return self.event(
+                payloads.message_tombstoned_event(channel=channel, tombstone=left, previous=before)
+            )
+        return self.event(payloads.message_deleted_event(channel=channel, ts=ts))
+
     def mention(
         self, user: str, channel: str, text: str, *, thread_ts: str | None = None
     ) -> dict[str, Any]:

@@ -123,9 +123,12 @@ def message_changed_event(
     new_text: str,
     channel_type: str = "channel",
     team_id: str = DEFAULT_TEAM_ID,
+    thread_ts: str | None = None,
 ) -> dict[str, Any]:
-    """A ``message_changed`` subtype event: a person edited message ``ts``."""
+    """A ``message_changed`` subtype event: a person edited message ``ts`` (a reply in thread
+    ``thread_ts``, when given)."""
     event_ts = new_ts()
+    threaded = {"thread_ts": thread_ts} if thread_ts else {}
     return {
         "type": "message",
         "subtype": "message_changed",
@@ -137,6 +140,7 @@ def message_changed_event(
             "edited": {"user": user, "ts": event_ts.split(".")[0] + ".000000"},
             "blocks": _rich_text(new_text),
             "ts": ts,
+            **threaded,
         },
         "previous_message": {
             "type": "message",
@@ -168,6 +172,28 @@ def message_deleted_event(
         "ts": event_ts,
         "event_ts": event_ts,
         "channel_type": channel_type,
+    }
+
+
+def message_tombstoned_event(
+    *, channel: str, tombstone: Mapping[str, Any], previous: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ``message_changed`` Slack sends when a message with thread replies is deleted.
+
+    The message becomes a tombstone (``subtype: tombstone``, "This message was deleted.") and
+    its thread stays; no ``message_deleted`` event comes.
+    """
+    event_ts = new_ts()
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "message": dict(tombstone),
+        "previous_message": dict(previous),
+        "channel": channel,
+        "hidden": True,
+        "ts": event_ts,
+        "event_ts": event_ts,
+        "channel_type": "channel",
     }
 
 

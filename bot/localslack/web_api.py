@@ -356,6 +356,11 @@ class SocketModeEndpoint(Protocol):
         ...
 
 
+#: What Slack leaves of a deleted message that has thread replies.
+TOMBSTONE_SUBTYPE = "tombstone"
+TOMBSTONE_TEXT = "This message was deleted."
+
+
 def _cursor(ts: str, *, key: str = "next_ts") -> str:
     return base64.b64encode(f"{key}:{ts}".encode()).decode()
 
@@ -705,6 +710,47 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
             self._store(channel_id, message, thread_ts)
             self._changed.notify_all()
             return copy.deepcopy(message)
+
+    def edit_as_user(self, user: str, channel: str, ts: str, text: str) -> dict[str, Any]:
+        """``user`` edits their message ``ts`` (as in Slack); returns a copy of it before the edit.
+
+        Raises ``KeyError`` when there is no such message of theirs.
+        """
+        with self._changed:
+            channel_id = self._resolve_channel(channel, allow_user=True)
+            message = self._find(channel_id, ts)
+            if message is None or message.get("user") != user or message.get("bot_id"):
+                raise KeyError(f"{user} has no message {ts} in {channel_id}")
+            before = copy.deepcopy(message)
+            message["text"] = text
+            message["edited"] = {"user": user, "ts": f"{int(time.time())}.000000"}
+            message.pop("blocks", None)
+            self._changed.notify_all()
+            return before
+
+    def delete_as_user(self, user: str, channel: str, ts: str) -> dict[str, Any]:
+        """``user`` deletes their message ``ts``; returns what is left of it, as Slack does.
+
+        A message with thread replies becomes a tombstone ("This message was deleted.", its
+        replies kept); any other is removed. Raises ``KeyError`` when it is not theirs.
+        """
+        with self._changed:
+            channel_id = self._resolve_channel(channel, allow_user=True)
+            message = self._find(channel_id, ts)
+            if message is None or message.get("user") != user or message.get("bot_id"):
+                raise KeyError(f"{user} has no message {ts} in {channel_id}")
+            if message.get("reply_count"):
+                for key in ("blocks", "edited", "client_msg_id", "team"):
+                    message.pop(key, None)
+                message.update(
+                    subtype=TOMBSTONE_SUBTYPE, text=TOMBSTONE_TEXT, user="USLACKBOT", hidden=True
+                )
+                left = copy.deepcopy(message)
+            else:
+                self._remove(channel_id, message)
+                left = {}
+            self._changed.notify_all()
+            return left
 
     def new_trigger_id(self, user: str) -> str:
         """Mint a trigger_id for ``user`` that views.open/push accept once, within the TTL."""
