@@ -49,6 +49,10 @@ ACTIONS: Final = (
     "reopen",
     "snooze",
     "fix_speaker",
+    # The article was edited: the ticket's words left it, or came back; or it was deleted.
+    "gone_from_text",
+    "back_in_text",
+    "article_deleted",
 )
 DIGEST_RUN_STATUSES: Final = ("claimed", "posted")
 # What an outbox row asks of Slack: show a thread part, update cards, post a message, show
@@ -135,6 +139,11 @@ class Article(SQLModel, table=True):
     last_nudged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # Where the bot answers (a mention inside a thread answers there), so a resumed intake can.
     thread_ts: str | None = Field(default=None, max_length=32)
+    # The Slack event ts of the newest edit applied: an older or repeated edit is not applied.
+    edit_ts: str | None = Field(default=None, max_length=32)
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The reporter deleted the Slack message; its tickets stay.
+    deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Ticket(SQLModel, table=True):
@@ -218,6 +227,8 @@ class Ticket(SQLModel, table=True):
     card_ts: str | None = Field(default=None, max_length=32)
     created_at: datetime = Field(sa_type=UTCDateTime, index=True)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+    # When an edit of the article took the ticket's words out of it (None: still there).
+    gone_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class OfferedClaim(SQLModel, table=True):

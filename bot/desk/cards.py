@@ -37,10 +37,13 @@ def thread_parts(tickets: Sequence[Ticket]) -> int:
     return len(chunk_tickets(tickets))
 
 
-def _article_text(session: Session, article_id: int) -> str:
-    """The text the tickets' offsets index (a link's page, once fetched)."""
+def _article_state(session: Session, article_id: int) -> tuple[str, bool]:
+    """The text the tickets' offsets index (a link's page, once fetched; the edited text after
+    an edit), and whether the reporter deleted the article's message."""
     article = get_article(session, article_id)
-    return article.text if article is not None else ""
+    if article is None:
+        return "", False
+    return article.text, article.deleted_at is not None
 
 
 def thread_part(session: Session, article_id: int, part: int) -> ThreadPart | None:
@@ -56,13 +59,15 @@ def thread_part(session: Session, article_id: int, part: int) -> ThreadPart | No
         return None
     homes = {(t.card_channel, t.card_ts) for t in chunk if t.card_channel and t.card_ts}
     home = homes.pop() if len(homes) == 1 else None
+    text, deleted = _article_state(session, article_id)
     message = render_thread_message(
         chunk,
         all_tickets=all_tickets,
         part=part,
         parts=len(chunks),
-        article_text=_article_text(session, article_id),
+        article_text=text,
         memory=ticket_memory(session, [t.id for t in chunk if t.id is not None]),
+        article_deleted=deleted,
     )
     return ThreadPart(
         [t.id for t in chunk if t.id is not None],
@@ -77,6 +82,7 @@ def card_updates(
     """(channel, ts, message) for the posted thread messages showing `ticket_ids`, and the
     first one, whose header shows the article's progress; rendered from the state now."""
     wanted = set(ticket_ids)
+    text, deleted = _article_state(session, article_id)
     all_tickets = tickets_for_article(session, article_id)
     chunks = chunk_tickets(all_tickets)
     updates: list[tuple[str, str, SlackMessage]] = []
@@ -95,8 +101,9 @@ def card_updates(
             all_tickets=all_tickets,
             part=part,
             parts=len(chunks),
-            article_text=_article_text(session, article_id),
+            article_text=text,
             memory=ticket_memory(session, [t.id for t in chunk if t.id is not None]),
+            article_deleted=deleted,
         )
         updates.append((channel, ts, message))
     return updates

@@ -141,7 +141,7 @@ class _Read:
     source_url: str | None = None
 
 
-def _read(services: Services, message: ArticleMessage) -> _Read:
+def read_article(services: Services, message: ArticleMessage) -> _Read:
     """The article's text: the message itself, or the page its link points to.
 
     Raises UserError (a FetchError) with the reason when the page cannot be read.
@@ -234,7 +234,7 @@ def _extract_and_store(
     services: Services, article_id: int, message: ArticleMessage
 ) -> IntakeResult:
     """Read, extract, then store the tickets and the thread they owe Slack in one transaction."""
-    read = _read(services, message)
+    read = read_article(services, message)
     key = content_key(read.text)
     if _answer_repaste(services, article_id, message, read, key):
         return IntakeResult(article_id, created=True)

@@ -7,7 +7,8 @@ from typing import Any, Final
 from slack_bolt import Ack, App, BoltContext, Respond
 from sqlalchemy.exc import DBAPIError
 
-from bot.desk.intake import ArticleMessage, ingest, is_article_event
+from bot.desk.edits import apply_deletion, apply_edit, deleted_ts_of, edit_of
+from bot.desk.intake import ArticleMessage, ingest, is_article_event, is_watched
 from bot.listeners.errors import after_ack
 from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK
 from bot.render.messages import INGEST_DUPLICATE
@@ -30,6 +31,23 @@ def register(app: App, services: Services) -> None:
         # Bolt acks an event when its listener returns: the article is read on the pool.
         if is_article_event(settings, event):
             after_ack(services, body, context, lambda: message(event, body))
+        elif event.get("channel_type") != "im" and is_watched(settings, event.get("channel", "")):
+            changed(event, body, context)
+
+    def changed(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        """An edit or a deletion; only articles the desk took change (see bot.desk.edits)."""
+        team, channel = _team(body), str(event.get("channel") or "")
+        deleted = deleted_ts_of(event)
+        edit = edit_of(team, event) if deleted is None else None
+
+        def apply() -> None:
+            if deleted is not None:
+                apply_deletion(services, team=team, channel=channel, ts=deleted)
+            elif edit is not None:
+                apply_edit(services, edit)
+
+        if deleted is not None or edit is not None:
+            after_ack(services, body, context, apply)
 
     def message(event: dict[str, Any], body: dict[str, Any]) -> None:
         try:

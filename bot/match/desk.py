@@ -72,6 +72,18 @@ class IntakeMatches:
     revised_from: int | None = None
 
 
+def best_matches(
+    session: Session, matcher: Matcher, *, team: str, drafts: Sequence[TicketDraft]
+) -> list[Match | None]:
+    """Each draft's best confident earlier check by wording (None: nothing close enough)."""
+    texts = [draft.text for draft in drafts]
+    found = matcher.by_wording().find(session, team=team, texts=texts, top=3)
+    return [
+        next((m for m in matches if is_confident(m) and comparable(draft, m)), None)
+        for draft, matches in zip(drafts, found, strict=True)
+    ]
+
+
 def match_drafts(
     session: Session,
     matcher: Matcher,
@@ -87,11 +99,7 @@ def match_drafts(
     its near-twins come from: at least two, and at least half of the drafts, word for word
     tickets of one earlier article.
     """
-    texts = [draft.text for draft in drafts]
-    found = matcher.by_wording().find(session, team=team, texts=texts, top=3)
-    best: list[Match | None] = []
-    for draft, matches in zip(drafts, found, strict=True):
-        best.append(next((m for m in matches if is_confident(m) and comparable(draft, m)), None))
+    best = best_matches(session, matcher, team=team, drafts=drafts)
     article_of = articles_of_tickets(
         session, [m.entry.ticket_id for m in best if m is not None and m.entry.ticket_id]
     )

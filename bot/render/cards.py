@@ -32,6 +32,9 @@ STATUS_FLAGGED: Final = "*Flagged* by <@{assignee}>"
 STATUS_DISMISSED: Final = "*Dismissed* by <@{assignee}>"
 SOURCES_LABEL: Final = " · sources: {links}"
 CLAIM_REASON: Final = "_Worth checking: {reason}_"
+# The reporter edited the sentence out (the ticket stays: a checker may still need the verdict).
+GONE_FROM_TEXT: Final = ":scissors: No longer in the article (edited {when})"
+ARTICLE_DELETED: Final = ":wastebasket: Article deleted"
 
 BUTTON_CLAIM: Final = "Claim"
 BUTTON_RELEASE: Final = "Release"
@@ -77,6 +80,15 @@ def ticket_quote(ticket: Ticket, limit: int = CARD_TEXT_CHARS) -> str:
         # `"A," she said` keeps the comma in the ticket's span; the card reads better without it.
         text = f"“{text.rstrip(' ,;:')}”"
     return f">{text}"
+
+
+def ticket_start(article_text: str, ticket: Ticket) -> int:
+    """Where the ticket's words start in the article as it reads now (an edit may move them)."""
+    start, end = ticket.start_offset, ticket.end_offset
+    if article_text[start:end] == ticket.text:
+        return start
+    found = article_text.find(ticket.text)
+    return found if found >= 0 else start
 
 
 def sentence_before(article_text: str, start: int, *, limit: int = CONTEXT_CHARS) -> str | None:
@@ -159,7 +171,11 @@ def _card_text(ticket: Ticket, *, before: str | None) -> str:
 
 
 def render_ticket_card(
-    ticket: Ticket, *, article_text: str | None = None, memory: TicketMemory | None = None
+    ticket: Ticket,
+    *,
+    article_text: str | None = None,
+    memory: TicketMemory | None = None,
+    article_deleted: bool = False,
 ) -> list[Block]:
     """Three blocks at most: the text (with the menu), the status, and what to do next.
 
@@ -167,15 +183,23 @@ def render_ticket_card(
     Dismiss are in the ⋯ menu). With `article_text`, the sentence before the ticket is shown
     above it, in italics. `memory` adds what the desk checked before: a "Seen before" (or
     "Also in") line under the status and, once the earlier ticket has a verdict, a Reuse
-    verdict button.
+    verdict button. A ticket an edit took out of the article, or whose article was deleted,
+    says so under its status and keeps its buttons.
     """
     assert ticket.id is not None
     active = ticket.status in ("open", "claimed")
-    before = sentence_before(article_text, ticket.start_offset) if article_text else None
-    status = status_line(ticket)
+    before = None
+    if article_text and ticket.gone_at is None:
+        before = sentence_before(article_text, ticket_start(article_text, ticket))
+    lines = [status_line(ticket)]
+    if article_deleted:
+        lines.append(ARTICLE_DELETED)
+    elif ticket.gone_at is not None:
+        lines.append(GONE_FROM_TEXT.format(when=slack_date(ticket.gone_at, "{time}")))
     remembered = memory.line() if memory is not None else None
     if remembered:
-        status = f"{status}\n{remembered}"
+        lines.append(remembered)
+    status = "\n".join(lines)
     blocks: list[Block] = [
         section(
             trim(_card_text(ticket, before=before), MAX_SECTION_TEXT),

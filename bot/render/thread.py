@@ -72,12 +72,14 @@ def render_thread_message(
     parts: int,
     article_text: str | None = None,
     memory: Mapping[int, TicketMemory] | None = None,
+    article_deleted: bool = False,
 ) -> SlackMessage:
     """Thread message number `part` (1-based) of `parts`, holding `tickets`' cards.
 
     Re-rendered from the database on every change, so the same tickets always land in the
     same message: the first carries the article's header, later ones say which part they are.
-    `memory` holds what the desk checked before, per ticket id.
+    `memory` holds what the desk checked before, per ticket id; `article_deleted` says the
+    reporter deleted the article's Slack message.
     """
     if part == 1:
         blocks: list[Block] = [render_header(all_tickets)]
@@ -93,7 +95,10 @@ def render_thread_message(
     for ticket in sorted(tickets, key=lambda t: t.id or 0):
         blocks.extend(
             render_ticket_card(
-                ticket, article_text=article_text, memory=(memory or {}).get(ticket.id or 0)
+                ticket,
+                article_text=article_text,
+                memory=(memory or {}).get(ticket.id or 0),
+                article_deleted=article_deleted,
             )
         )
     return SlackMessage(
