@@ -43,7 +43,12 @@ def articles_to_nudge(
     day_start: datetime | None = None,
 ) -> list[NudgeCandidate]:
     """Articles with unclaimed tickets whose last nudge (or intake) is an interval old
-    (and, with `day_start`, was not today)."""
+    (and, with `day_start`, was not today).
+
+    A ticket an edit took out of the article is not counted: nobody is asked to claim words
+    the story no longer has (its card still offers Claim). A deleted article's thread is not
+    nudged: its tickets stay in the queue, on the Home tab and in reminders.
+    """
     open_count = func.count(col(Ticket.id)).label("open_count")
     rows = session.execute(
         select(
@@ -54,7 +59,12 @@ def articles_to_nudge(
             open_count,
         )
         .join(Ticket, col(Ticket.article_id) == col(Article.id))
-        .where(col(Ticket.status) == "open", _nudge_due(now, interval, day_start))
+        .where(
+            col(Ticket.status) == "open",
+            col(Ticket.gone_at).is_(None),
+            col(Article.deleted_at).is_(None),
+            _nudge_due(now, interval, day_start),
+        )
         .group_by(col(Article.id), col(Article.channel), col(Article.ts), col(Article.reply_ts))
         .order_by(col(Article.id))
         .limit(limit)
@@ -79,7 +89,11 @@ def claim_nudge(
     One conditional UPDATE of `article.last_nudged_at`; post the nudge in the same transaction
     (roll back if Slack refuses) so at most one nudge per interval goes out per article.
     """
-    has_open = exists().where(col(Ticket.article_id) == article_id, col(Ticket.status) == "open")
+    has_open = exists().where(
+        col(Ticket.article_id) == article_id,
+        col(Ticket.status) == "open",
+        col(Ticket.gone_at).is_(None),
+    )
     won = session.scalar(
         update(Article)
         .where(col(Article.id) == article_id, _nudge_due(now, interval, day_start), has_open)

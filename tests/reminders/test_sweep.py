@@ -462,6 +462,34 @@ def test_an_evening_article_is_nudged_the_next_morning_not_at_night(
     assert sweeper.sweep().nudges == 1
 
 
+def test_a_ticket_edited_out_of_its_article_or_a_deleted_article_is_not_nudged(
+    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
+) -> None:
+    from storage.edits import mark_article_deleted, mark_gone_from_text
+
+    edited_ts = slack.post_as_user(ALICE, DESK, "https://news.example/edited")["ts"]
+    deleted_ts = slack.post_as_user(ALICE, DESK, "https://news.example/deleted")["ts"]
+    with session_scope(engine) as session:
+        edited = make_article(session, channel=DESK, ts=edited_ts)
+        kept, cut = make_ticket(session, edited), make_ticket(session, edited)
+        deleted = make_article(session, channel=DESK, ts=deleted_ts)
+        make_ticket(session, deleted)
+        mark_gone_from_text(session, [cut], actor=ALICE, now=T0, edit_ts="1.2")
+        assert deleted.id is not None
+        mark_article_deleted(session, article_id=deleted.id, actor=ALICE, now=T0)
+    sweeper = ReminderSweeper(make_services())
+    clock.set(T0 + INTERVAL)
+    assert sweeper.sweep().nudges == 1
+    nudged = [m["text"] for m in slack.messages_in(DESK, thread_ts=edited_ts) if m.get("bot_id")]
+    assert nudged == [render_nudge(1)]  # the ticket still in the story, not the one cut
+    assert [m for m in slack.messages_in(DESK, thread_ts=deleted_ts) if m.get("bot_id")] == []
+    with session_scope(engine) as session:
+        assert kept.id is not None
+        claim_ticket(kept.id, session=session, actor=BOB, now=clock(), policy=POLICY)
+    clock.set(T0 + timedelta(days=2))
+    assert sweeper.sweep().nudges == 0  # only the edited-out ticket is unclaimed
+
+
 def test_a_snooze_clicked_while_the_dm_was_on_its_way_is_kept(engine: Engine) -> None:
     from storage.reminders import acquire_due_reminders, record_reminders_sent
 
