@@ -94,3 +94,11 @@ def test_the_manifest_asks_for_no_scope_the_code_does_not_use() -> None:
     unused = set(BOT_SCOPES) - used
     assert not unused, f"scopes no code uses: {sorted(unused)}"
     assert build_manifest()["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
+
+
+def test_readme_names_every_scope_the_manifest_asks_for() -> None:
+    # An installer reads the list before granting it; it must be the manifest's, no more.
+    readme = (REPO / "README.md").read_text()
+    step = readme.split("## Create the Slack app", 1)[1].split("\n2. ", 1)[0]
+    named = set(re.findall(r"`([a-z_]+:[a-z_]+)`", step)) | {"commands"}
+    assert named == set(BOT_SCOPES)
