@@ -1,20 +1,34 @@
-"""How many MB of article text per second the offline engine handles on one core (quotes and claims together).
+"""How many MB of article text per second the rules engine handles on one core (quotes and claims together).
 
 Usage: python benchmarks/extract_speed.py [ARTICLES.jsonl|TEXT_FILE ...] [--repeat N]
+       [--baseline GIT_REF] [--whole N]
 
 With no files it times a generated article so it runs anywhere; with the shared quotes JSONL it
 times real news text. The bar is 2 MB/s.
+
+`--baseline REF` (e.g. `--baseline main`) extracts that commit's `bot/` with `git archive` into
+a temporary directory and times both engines side by side in one run: each in its own worker
+process, the passes interleaved (this, baseline, baseline, this, ...) so both see the same load
+on a shared machine; the figures are best of N and the ratio is this tree's speed over the
+baseline's. `--whole N` also times `factcheck extract --jsonl FILE` as a whole process (start-up,
+import, extraction and output) N times per tree, interleaved the same way. FACTCHECK_EXTRACTOR is
+rules throughout.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
-from bot.extract import extract
+REPO = Path(__file__).resolve().parents[1]
 
 _PARAGRAPHS = [
     "The regional council approved a 45 million euro budget for road repairs on Tuesday, "
@@ -26,6 +40,22 @@ _PARAGRAPHS = [
     "“The numbers do not add up,” Jensen’s rival, Peter Holm, told reporters. He said the "
     "council had ignored its own audit from 2021.",
 ]
+
+# A worker reads one line per pass from stdin and answers with the seconds that pass took; it
+# loads the texts and imports the engine of the tree on its sys.path before the first pass.
+_WORKER = """
+import json, sys, time
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+from bot.extract import extract
+print("ready", flush=True)
+for _ in sys.stdin:
+    started = time.perf_counter()
+    for text in texts:
+        extract(text)
+    print(time.perf_counter() - started, flush=True)
+"""
+# What the `factcheck` console script runs.
+_CLI = "import sys; from bot.cli import main; sys.argv[0] = 'factcheck'; sys.exit(main())"
 
 
 def _texts(paths: list[Path]) -> list[str]:
@@ -43,13 +73,124 @@ def _texts(paths: list[Path]) -> list[str]:
     return texts
 
 
+def _env(tree: Path) -> dict[str, str]:
+    return {**os.environ, "FACTCHECK_EXTRACTOR": "rules", "PYTHONPATH": str(tree)}
+
+
+class _Worker:
+    """One tree's engine in its own interpreter, timing a pass over the texts on request."""
+
+    def __init__(self, tree: Path, texts_file: Path) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER, str(texts_file)],
+            cwd=tree,  # sys.path[0] is the working directory: this tree's `bot` is found first
+            env=_env(tree),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        if self._read() != "ready":
+            sys.exit(f"extract_speed: the worker for {tree} did not start")
+
+    def _read(self) -> str:
+        assert self._process.stdout is not None
+        return self._process.stdout.readline().strip()
+
+    def one_pass(self) -> float:
+        assert self._process.stdin is not None
+        self._process.stdin.write("go\n")
+        self._process.stdin.flush()
+        return float(self._read())
+
+    def close(self) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait()
+
+
+def _whole_process(tree: Path, jsonl: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-c", _CLI, "extract", "--jsonl", str(jsonl)],
+        cwd=tree,
+        env=_env(tree),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def _checkout(ref: str, into: Path) -> Path:
+    """`bot/` of commit `ref`, as `git archive` gives it, under `into`."""
+    archive = subprocess.run(
+        ["git", "archive", ref, "bot"], cwd=REPO, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def _interleaved(runners: Mapping[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """Best time of each runner over `rounds`, the order flipped every round (ABBA...)."""
+    names = list(runners)
+    best = dict.fromkeys(names, float("inf"))
+    for number in range(rounds):
+        for name in names if number % 2 == 0 else reversed(names):
+            best[name] = min(best[name], runners[name]())
+    return best
+
+
+def _line(label: str, size: float, seconds: float) -> str:
+    return f"{label:28} {size / 1e6:.2f} MB in {seconds:.3f} s: {size / 1e6 / seconds:.2f} MB/s"
+
+
+def _side_by_side(args: argparse.Namespace, texts: list[str], size: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="extract-speed-") as scratch:
+        base = _checkout(args.baseline, Path(scratch))
+        texts_file = Path(scratch) / "texts.json"
+        texts_file.write_text(json.dumps(texts), encoding="utf-8")
+        trees = {"this tree": REPO, f"baseline {args.baseline}": base}
+        workers = {name: _Worker(tree, texts_file) for name, tree in trees.items()}
+        try:
+            best = _interleaved({n: w.one_pass for n, w in workers.items()}, args.repeat)
+        finally:
+            for worker in workers.values():
+                worker.close()
+        print(f"in-process, {len(texts)} texts, best of {args.repeat} interleaved passes:")
+        for name, seconds in best.items():
+            print("  " + _line(name, size, seconds))
+        this, baseline = best.values()
+        print(f"  ratio: {baseline / this:.2f}x the baseline's speed")
+        if args.whole:
+            jsonl = Path(scratch) / "texts.jsonl"
+            with jsonl.open("w", encoding="utf-8") as handle:
+                for number, text in enumerate(texts):
+                    handle.write(json.dumps({"id": number, "text": text}) + "\n")
+            runners = {name: partial(_whole_process, tree, jsonl) for name, tree in trees.items()}
+            _interleaved(runners, 1)  # warm the file cache and write .pyc files
+            whole = _interleaved(runners, args.whole)
+            print(f"whole process (factcheck extract --jsonl), best of {args.whole}:")
+            for name, seconds in whole.items():
+                print("  " + _line(name, size, seconds))
+            this, baseline = whole.values()
+            print(f"  ratio: {baseline / this:.2f}x the baseline's speed")
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="passes per tree (best of)")
+    parser.add_argument("--baseline", metavar="GIT_REF", help="time this commit's engine too")
+    parser.add_argument(
+        "--whole", type=int, default=0, metavar="N", help="also time N whole-process runs"
+    )
     args = parser.parse_args()
     texts = _texts(args.files)
     size = sum(len(t.encode("utf-8")) for t in texts)
+    if args.baseline:
+        _side_by_side(args, texts, size)
+        return 0
+    from bot.extract import extract
+
     best = float("inf")
     for _ in range(args.repeat):
         started = time.perf_counter()
