@@ -6,7 +6,8 @@ import math
 import re
 from collections.abc import Sequence
 
-_TOKEN = re.compile(r"[a-z0-9']+")
+from bot.extract.tokens import feature_tokens
+
 _NUMERAL = re.compile(r"\d[\d.,]*")
 _CLOSERS = " \t\n\"”’')"
 _YEAR = re.compile(r"\b(?:1[6-9]\d\d|20\d\d|\d{2,4}['’]?s)\b")
@@ -321,7 +322,7 @@ def _pairs(tokens: list[str], anchors: set[str], step: int) -> list[tuple[str, s
 def features(sentence: str) -> dict[str, float]:
     """The named features of one sentence; counts are capped so no single cue dominates."""
     lower = sentence.lower()
-    tokens = _TOKEN.findall(lower)
+    tokens = feature_tokens(lower)
     words = set(tokens)
     found: dict[str, float] = {}
     for word in words & _LEXICON_KEYS:

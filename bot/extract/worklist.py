@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Final, NamedTuple
 
+from bot.extract.tokens import split_words
 from bot.extract.types import Claim, Quote
 
 # Most claim tickets an article gets unless FACTCHECK_MAX_CLAIMS says otherwise.
@@ -26,7 +26,6 @@ _MIN_SHARED_WORDS: Final = 4
 # A word that many kept claims share tells nothing about which one a new claim repeats.
 _COMMON_WORD_CLAIMS: Final = 40
 _INDEX_FROM: Final = 64
-_WORD: Final = re.compile(r"\w+")
 # Words too common to tell two claims apart.
 _FUNCTION_WORDS: Final = frozenset(
     """a an the and or but of to in on at by for with from as is are was were be been it its
@@ -47,7 +46,7 @@ def claim_budget(chars: int, sentences: int, max_claims: int = DEFAULT_MAX_CLAIM
 
 def content_words(text: str) -> frozenset[str]:
     """The words that carry a claim, lower-cased: all but the commonest function words."""
-    return frozenset(_WORD.findall(text.lower())) - _FUNCTION_WORDS
+    return frozenset(split_words(text.lower())) - _FUNCTION_WORDS
 
 
 class Candidate(NamedTuple):
