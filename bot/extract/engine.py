@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from bot.extract.claims import RulesScorer
 from bot.extract.layout import paragraphs, sentences
@@ -146,6 +147,7 @@ def extract(
     judged: list[str] = []  # what each candidate is scored on: the sentence, or its unquoted rest
     sentence_count = 0
     cover_index = 0
+    covered_count = len(covered)
     for para in paras:
         if para.skip:
             continue
@@ -154,21 +156,23 @@ def extract(
             continue
         for start, end in sentences(body, para.start, para.end):
             sentence_count += 1
-            while cover_index < len(covered) and covered[cover_index][1] <= start:
+            while cover_index < covered_count and covered[cover_index][1] <= start:
                 cover_index += 1
-            inside = 0
             quoted: list[tuple[int, int, str | None, str | None]] = []
-            for q_start, q_end, speaker, title in covered[cover_index:]:
-                if q_start >= end:
-                    break
-                inside += min(end, q_end) - max(start, q_start)
-                quoted.append(
-                    (max(q_start, start) - start, min(q_end, end) - start, speaker, title)
-                )
-            if inside * 2 > end - start:
-                continue
+            if cover_index < covered_count and covered[cover_index][0] < end:
+                inside = 0
+                for q_start, q_end, speaker, title in islice(covered, cover_index, None):
+                    if q_start >= end:
+                        break
+                    inside += min(end, q_end) - max(start, q_start)
+                    quoted.append(
+                        (max(q_start, start) - start, min(q_end, end) - start, speaker, title)
+                    )
+                if inside * 2 > end - start:
+                    continue
             sentence = body[start:end]
-            if len(sentence.split()) < _MIN_CLAIM_WORDS:
+            # At most five words are split off: enough to count up to the minimum.
+            if len(sentence.split(None, _MIN_CLAIM_WORDS - 1)) < _MIN_CLAIM_WORDS:
                 continue
             if quoted:
                 rest = _beyond_quotes(sentence, quoted)

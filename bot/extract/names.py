@@ -220,12 +220,12 @@ def name_runs(text: str) -> list[NameRun]:
     that the name index and the people finder share, so neither cleans a run twice."""
     found: list[NameRun] = []
     append = found.append
+    new = tuple.__new__  # NameRun(...) goes through a Python-level __new__; this is the same tuple
     for match in NAME_RUN.finditer(text):
         run = match.group(0)
         named = _run_name(run)
         if named is not None:
-            start, end = match.span()
-            append(NameRun(start, end, run, named[0], named[1]))
+            append(new(NameRun, (*match.span(), run, *named)))
     return found
 
 
