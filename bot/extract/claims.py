@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.extract.tokens import feature_tokens
 
@@ -301,6 +302,22 @@ def _is_past(token: str) -> bool:
     )
 
 
+def _opening_word(tokens: list[str]) -> str:
+    """The first of the first four words that is not `and`, `but`, `well` ...; a plain loop, as a
+    generator per sentence costs more than the search."""
+    for token in tokens[:4]:
+        if token not in _CONVERSATIONAL_START:
+            return token
+    return ""
+
+
+@lru_cache(maxsize=16384)
+def _regular_past(word: str) -> bool:
+    """A word of five letters or more in -ed that is a past form (not `indeed`); cached, as the
+    test runs on every word of a sentence and the same words recur from sentence to sentence."""
+    return len(word) > 4 and word.endswith("ed") and word not in _NOT_PARTICIPLE
+
+
 def _pairs(tokens: list[str], anchors: set[str], step: int) -> list[tuple[str, str]]:
     """(anchor, neighbour) for each occurrence of an anchor word: the next word (step 1) or the
     previous one (step -1). Found with list.index, which beats a loop over every token."""
@@ -353,9 +370,7 @@ def features(sentence: str) -> dict[str, float]:
 
     past = len(words & _IRREGULAR)
     if _ED.search(lower):
-        past += sum(
-            1 for w in words if len(w) > 4 and w.endswith("ed") and w not in _NOT_PARTICIPLE
-        )
+        past += sum(map(_regular_past, words))
     # Only word pairs that start with a pronoun, an auxiliary or "got"/"need" matter.
     for previous, token in _pairs(tokens, words & _PAIR_STARTS, 1):
         if token in _TO:  # no other pair feature fires on "to"
@@ -400,7 +415,7 @@ def features(sentence: str) -> dict[str, float]:
             found["conversational"] = 1.0
         if tokens[0] in _EXISTENTIAL:
             found["existential"] = 1.0
-        first = next((t for t in tokens[:4] if t not in _CONVERSATIONAL_START), "")
+        first = _opening_word(tokens)
         subject = _SUBJECTS.get(first)
         if subject:
             found[subject] = 1.0
