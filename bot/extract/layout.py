@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _LINE = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? or … (with closing quotes or brackets) before space and a capital,
@@ -29,9 +29,11 @@ _ENDS_LINE = re.compile(r"[.!?\"”]$")
 _QUOTE_MARK = re.compile(r"[\"“”]")
 
 
-@dataclass(frozen=True)
-class Paragraph:
-    """One line of the plain text; `skip` marks debris and repeated teaser paragraphs."""
+class Paragraph(NamedTuple):
+    """One line of the plain text; `skip` marks debris and repeated teaser paragraphs.
+
+    A named tuple rather than a frozen dataclass: an article makes one per line, and a frozen
+    dataclass sets each field through `object.__setattr__`."""
 
     start: int
     end: int
