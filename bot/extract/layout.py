@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import NamedTuple
 
 _LINE = re.compile(r"[^\n]+")
@@ -91,16 +92,23 @@ def _last_word(text: str, start: int, end: int) -> str:
     return words[-1]
 
 
+@lru_cache(maxsize=4096)
+def _no_break_after(word: str) -> bool:
+    """Whether a word ending in a period is an abbreviation or initials (`Mr.`, `J.M.`), after
+    which no sentence ends; cached, as the same words end sentence after sentence."""
+    token = word.lower().strip("\"“(‘'*_").rstrip(".")
+    return token in ABBREVIATIONS or _INITIALS.fullmatch(token) is not None
+
+
 def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Sentence spans inside text[start:end], not split after abbreviations or initials."""
     begin = start
     for match in _BOUNDARY.finditer(text, start, end):
         stop = match.end()
-        if text[match.start()] == ".":
-            token = _last_word(text, begin, match.start() + 1).lower().strip("\"“(‘'*_")
-            token = token.rstrip(".")
-            if token in ABBREVIATIONS or _INITIALS.fullmatch(token):
-                continue
+        if text[match.start()] == "." and _no_break_after(
+            _last_word(text, begin, match.start() + 1)
+        ):
+            continue
         while begin < stop and text[begin].isspace():
             begin += 1
         if begin < stop:
