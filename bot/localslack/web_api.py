@@ -515,8 +515,8 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         self.trigger_ttl = trigger_ttl
         self.bot_tokens: set[str] = {bot_token}
         self.app_tokens: set[str] = {app_token}
-        #: The bot token's scopes, where the stand-in checks them (users.conversations);
-        #: None grants every scope.
+        #: The bot token's scopes, where the stand-in checks them (users.conversations,
+        #: conversations.open, .history and .replies); None grants every scope.
         self.granted_scopes: set[str] | None = None
         #: Most items one page of users.conversations holds, whatever `limit` asks (Slack may
         #: return fewer than asked before the end of the list); None: only `limit` counts.
@@ -1489,7 +1489,24 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
             link += f"?thread_ts={parent}&cid={channel.id}"
         return {"channel": channel.id, "permalink": link}
 
+    def _require_any_scope(self, *scopes: str) -> None:
+        """Answer missing_scope unless the token has one of `scopes` (None grants every scope)."""
+        if self.granted_scopes is not None and not set(scopes) & self.granted_scopes:
+            raise ApiError("missing_scope")
+
+    def _history_scope(self, channel: Channel) -> None:
+        """Reading a conversation needs the history scope of its type, as on Slack."""
+        if channel.is_im:
+            self._require_any_scope("im:history")
+        elif channel.is_mpim:
+            self._require_any_scope("mpim:history")
+        elif channel.is_private:
+            self._require_any_scope("groups:history")
+        else:
+            self._require_any_scope("channels:history")
+
     def _conversations_open(self, args: dict[str, Any], kind: str) -> dict[str, Any]:
+        self._require_any_scope("channels:manage", "groups:write", "im:write", "mpim:write")
         if args.get("channel"):
             channel = self._visible_channel(args["channel"])
             return {"channel": {"id": channel.id}}
@@ -1573,8 +1590,12 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
             ]
         page = selected[:limit]
         has_more = len(selected) > limit
+        page = copy.deepcopy(page)
+        if not _flag(args.get("include_all_metadata")):
+            for message in page:  # Slack shows message metadata only to those who ask
+                message.pop("metadata", None)
         answer: dict[str, Any] = {
-            "messages": copy.deepcopy(page),
+            "messages": page,
             "has_more": has_more,
             "response_metadata": {
                 "next_cursor": _cursor(selected[limit]["ts"]) if has_more else ""
@@ -1584,6 +1605,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
 
     def _conversations_history(self, args: dict[str, Any], kind: str) -> dict[str, Any]:
         channel = self._visible_channel(args.get("channel"))
+        self._history_scope(channel)
         if not channel.bot_is_member:
             raise ApiError("not_in_channel")
         top = [
@@ -1597,6 +1619,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
 
     def _conversations_replies(self, args: dict[str, Any], kind: str) -> dict[str, Any]:
         channel = self._visible_channel(args.get("channel"))
+        self._history_scope(channel)
         ts = args.get("ts")
         if not ts:
             raise _missing("ts")

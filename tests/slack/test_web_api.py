@@ -241,6 +241,42 @@ def test_conversations_history_pages_newest_first(client: WebClient, slack: Slac
     )
 
 
+def test_message_metadata_comes_back_only_when_asked_for(
+    client: WebClient, slack: SlackStandIn
+) -> None:
+    metadata = {"event_type": "factcheck_outbox", "event_payload": {"outbox_id": 7}}
+    top = client.chat_postMessage(channel=NEWSROOM, text="digest", metadata=metadata)["ts"]
+    client.chat_postMessage(channel=NEWSROOM, text="card", thread_ts=top, metadata=metadata)
+    client.chat_postMessage(channel=BOB, text="dm", metadata=metadata)
+    dm = client.conversations_open(users=BOB)["channel"]["id"]
+
+    def read(channel: str, thread: str | None, everything: bool) -> list[dict[str, Any]]:
+        if thread is None:
+            answer = client.conversations_history(channel=channel, include_all_metadata=everything)
+        else:
+            answer = client.conversations_replies(
+                channel=channel, ts=thread, include_all_metadata=everything
+            )
+        return list(answer["messages"])
+
+    for channel, thread in ((NEWSROOM, None), (NEWSROOM, top), (dm, None)):
+        assert all("metadata" not in message for message in read(channel, thread, False))
+        shown = read(channel, thread, True)
+        assert shown
+        assert [message["metadata"] for message in shown] == [metadata] * len(shown)
+
+
+def test_reading_a_dm_needs_the_im_scopes(client: WebClient, slack: SlackStandIn) -> None:
+    dm = client.conversations_open(users=BOB)["channel"]["id"]
+    slack.granted_scopes = {"chat:write", "channels:history", "groups:history"}
+    assert api_error(lambda: client.conversations_open(users=BOB))["error"] == "missing_scope"
+    assert api_error(lambda: client.conversations_history(channel=dm))["error"] == ("missing_scope")
+    assert client.conversations_history(channel=NEWSROOM)["ok"]
+    slack.granted_scopes |= {"im:history", "im:write"}
+    assert client.conversations_open(users=BOB)["channel"]["id"] == dm
+    assert client.conversations_history(channel=dm)["ok"]
+
+
 def test_conversations_replies_errors(client: WebClient) -> None:
     assert api_error(lambda: client.conversations_replies(channel=DESK, ts="1.000003"))[
         "error"
