@@ -7,9 +7,10 @@ winner composes the digest and writes it to the outbox in the same transaction; 
 (bot/outbox.py) posts it, retrying while Slack refuses. Because every tick tries, a digest missed
 while the bot was down goes out once when it comes back the same (local) day.
 
-The one repeat window is the dispatcher's: the process dies after Slack accepted the digest and
-before the outbox row is marked sent (one commit); the row's lease then runs out and the digest
-is posted again.
+The one repeat window is the dispatcher's: the process dies (or the answer is lost) after Slack
+accepted the digest and before the outbox row is marked sent. It is closed there: the digest
+carries its outbox id in message metadata, and the retry finds it in the channel's history
+instead of posting it again (bot/outbox.py).
 """
 
 from __future__ import annotations

@@ -7,11 +7,13 @@ from typing import Any
 from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK, MESSAGE_SHORTCUT_NAME, SLASH_COMMAND
 
 # Only what the code uses (tests/foundation/test_manifest_scopes.py ties each to its calls).
-# Reminder DMs are posted to the user's id, which needs chat:write only: no im:write, and the
-# read-only Messages tab needs no im:history. channels:read and groups:read are read only by
-# catch-up with FACTCHECK_CHANNELS empty, to find the channels the bot is in (without them it
-# would miss a channel's first article posted while the bot was down); they show channel
-# names and members, no messages.
+# DMs are posted to the user's id, which needs chat:write only. im:write and im:history serve
+# one look only: a DM whose earlier attempt may have reached Slack (the answer was lost, or
+# the process died) is looked for in the bot's DM with that person before it is sent again
+# (bot/outbox.py); an app installed without them still sends every DM, and such a DM may
+# repeat. channels:read and groups:read are read only by catch-up with FACTCHECK_CHANNELS
+# empty, to find the channels the bot is in (without them it would miss a channel's first
+# article posted while the bot was down); they show channel names and members, no messages.
 BOT_SCOPES = (
     "app_mentions:read",  # app_mention: articles pasted with a mention of the bot
     "channels:history",  # message.channels: articles pasted in public channels
@@ -21,6 +23,8 @@ BOT_SCOPES = (
     "chat:write",  # chat.postMessage/update/postEphemeral: threads, cards, DMs, digests
     "commands",  # /factcheck
     "files:write",  # files_upload_v2 (files.getUploadURLExternal/completeUploadExternal): the weekly chart
+    "im:history",  # conversations.history of the bot's DMs: a DM sent but never acknowledged
+    "im:write",  # conversations.open: ... the DM's channel id, to read it
     "reactions:write",  # reactions.add/remove: the :eyes: reaction while an article is read
     "users:read",  # users.info: time zones for quiet hours
 )

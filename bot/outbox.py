@@ -13,14 +13,19 @@ pending row of each conversation (storage/outbox.py), delivers it, and records t
 Thread cards and card updates are rendered from the database when they are delivered, so
 they always show the ticket's current state, and several updates coalesce into one.
 
-The one window where a message can repeat: Slack accepted a post, and the process died (or
-lost its database) before the commit recording it. A thread message (cards, nudges, intake
-answers) is not repeated even then: it carries its outbox id in Slack message metadata, and a
-row whose earlier attempt may have been posted is first looked for in its thread. The weekly
-report is looked for in its channel's history the same way (its chart's file name carries the
-outbox id, as does the metadata of a report sent without a chart). A DM (an escalation, the
-assignment notice) or another top-level post (the digest) sent in that window is posted again
-when the lease runs out.
+The one window where a message could repeat: Slack accepted a post, and the process died (or
+lost its database, or the answer never came) before the commit recording it. No post repeats
+even then: each carries its outbox id in Slack message metadata, and a row whose earlier
+attempt may have reached Slack (`OutboxRow.maybe_posted`) is first looked for where it would
+be: a thread message (cards, nudges, intake answers, the offers list) in its thread
+(`conversations.replies`), a top-level post (the digest, an escalation sent to a channel) in
+the channel's history since the row was written (`conversations.history`), a DM (an
+escalation, the assignment notice) in the bot's DM with that person (`conversations.open`,
+then its history). Found, the row is recorded with that message's ts and nothing is posted.
+The weekly report is looked for in its channel's history too, by outbox id or by its chart's
+file name (which carries the id). An app installed before it was asked for `im:history` and
+`im:write` cannot read its DMs: such a DM is posted again, with a warning in the log. Card
+updates (`chat.update`) and removing :eyes: may be applied twice, which nobody can see.
 
 The weekly report's upload (files_upload_v2: files.getUploadURLExternal, the bytes to the
 upload URL, files.completeUploadExternal) is three requests: a failure before the last leaves
@@ -63,6 +68,7 @@ from storage.outbox import (
     mark_retry,
     mark_sent,
     prune_sent,
+    retry_error,
 )
 from storage.tickets import set_card
 from storage.weekly_reports import report_for_outbox
@@ -104,6 +110,25 @@ FILES_REFUSED: Final = frozenset(
         "access_denied",
     }
 )
+#: Slack answers meaning the bot may not read the conversation where an earlier attempt would
+#: be (an app installed before im:history and im:write were asked for): the row is posted
+#: again, as before the look existed, rather than never.
+LOOKUP_REFUSED: Final = frozenset(
+    {
+        "missing_scope",
+        "not_allowed_token_type",
+        "no_permission",
+        "access_denied",
+        "method_not_supported_for_channel_type",
+    }
+)
+LOOKUP_REFUSED_LOG: Final = (
+    "outbox row %s (%s to %s): Slack does not let the bot read that conversation (%s), so it "
+    "cannot tell whether its earlier attempt was posted; posting it again. Reinstall the app "
+    "from `factcheck manifest` to grant im:history and im:write"
+)
+#: How a user's id starts (a DM owed to a person); channels start with C, G or D.
+USER_ID_PREFIXES: Final = ("U", "W")
 MAX_BACKOFF: Final = timedelta(minutes=5)
 BATCH: Final = 50
 #: A pass stops leasing new rows after this long; the clock picks up what is left.
@@ -268,7 +293,8 @@ def _hand_back(
             mark_failed(session, ids=ids, owner=owner, error=refusal.error)
             report.failed += len(ids)
         else:
-            mark_retry(session, ids=ids, owner=owner, at=refusal.until, error=refusal.error)
+            error = retry_error(row, refusal.error)
+            mark_retry(session, ids=ids, owner=owner, at=refusal.until, error=error)
             report.retried += len(ids)
 
 
@@ -316,7 +342,7 @@ def _metadata(row: OutboxRow) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": {"outbox_id": row.id}}
 
 
-def _already_posted(services: Services, row: OutboxRow) -> str | None:
+def _already_in_thread(services: Services, row: OutboxRow) -> str | None:
     """The ts of this row's message in its thread, if an earlier attempt did post it."""
     if not row.maybe_posted or row.thread_ts is None:
         return None
@@ -342,10 +368,19 @@ def _already_posted(services: Services, row: OutboxRow) -> str | None:
 
 
 def _post(services: Services, row: OutboxRow, message: SlackMessage) -> str:
-    found = _already_posted(services, row)
+    """Post the row's message, unless an earlier attempt did: then that message's ts."""
+    if row.thread_ts is not None:
+        found = _already_in_thread(services, row)
+    else:
+        found = _already_in_channel(services, row)
     if found is not None:
         logger.info("outbox row %s was already posted as %s; not posting again", row.id, found)
         return found
+    return _post_new(services, row, message)
+
+
+def _post_new(services: Services, row: OutboxRow, message: SlackMessage) -> str:
+    """Post the row's message, its outbox id in the metadata; no look for an earlier one."""
     extra: dict[str, Any] = {"thread_ts": row.thread_ts} if row.thread_ts else {}
     if message.blocks:
         extra["blocks"] = message.blocks
@@ -462,14 +497,39 @@ def _deliver_unreact(services: Services, row: OutboxRow) -> _Done:
     return _Done()
 
 
-def _already_in_channel(services: Services, row: OutboxRow, filename: str) -> str | None:
-    """The ts of this row's top-level message, if an earlier attempt did post it.
+def _already_in_channel(
+    services: Services, row: OutboxRow, filename: str | None = None
+) -> str | None:
+    """The ts of this row's top-level message or DM, if an earlier attempt did post it.
 
-    Looks through the channel's history since the row was written for a message carrying the
-    row's outbox id in its metadata, or sharing a file named `filename`.
+    Looks through the conversation's history since the row was written (a DM: the bot's DM
+    with that person) for a message carrying the row's outbox id in its metadata, or sharing a
+    file named `filename`. Only when the earlier attempt may have reached Slack: a row posted
+    at the first try costs no extra call. Raises `Refused` as `_call` does, except when Slack
+    does not let the bot read the conversation: then it is logged and None returned (post).
     """
     if not row.maybe_posted:
         return None
+    try:
+        return _find_in_history(services, row, filename)
+    except Refused as refusal:
+        if refusal.error not in LOOKUP_REFUSED:
+            raise
+        logger.warning(LOOKUP_REFUSED_LOG, row.id, row.kind, row.channel, refusal.error)
+        return None
+
+
+def _conversation_of(services: Services, row: OutboxRow) -> str:
+    """The id whose history holds the row's messages: a person's id stands for the bot's DM
+    with them, whose `D` id only Slack knows (conversations.open hands it out)."""
+    if not row.channel.startswith(USER_ID_PREFIXES):
+        return row.channel
+    opened = _call(services, row.attempts, "conversations_open", users=row.channel)
+    return str((opened.get("channel") or {}).get("id") or row.channel)
+
+
+def _find_in_history(services: Services, row: OutboxRow, filename: str | None) -> str | None:
+    channel = _conversation_of(services, row)
     since = row.created_at - HISTORY_MARGIN if row.created_at is not None else None
     cursor: str | None = None
     while True:
@@ -477,7 +537,7 @@ def _already_in_channel(services: Services, row: OutboxRow, filename: str) -> st
             services,
             row.attempts,
             "conversations_history",
-            channel=row.channel,
+            channel=channel,
             oldest=f"{since.timestamp():.6f}" if since is not None else None,
             include_all_metadata=True,
             limit=200,
@@ -486,7 +546,7 @@ def _already_in_channel(services: Services, row: OutboxRow, filename: str) -> st
         for message in page.get("messages") or []:
             payload = (message.get("metadata") or {}).get("event_payload") or {}
             names = [str(shared.get("name")) for shared in message.get("files") or []]
-            if payload.get("outbox_id") == row.id or filename in names:
+            if payload.get("outbox_id") == row.id or (filename is not None and filename in names):
                 return str(message["ts"])
         cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
         if not cursor:
@@ -511,7 +571,7 @@ def _deliver_weekly_report(services: Services, row: OutboxRow) -> _Done:
         return _Done(ts=found)
     png = weekly_chart_png(WeeklyChart.from_json(figures)) if figures else None
     if png is None:
-        return _Done(ts=_post(services, row, message))
+        return _Done(ts=_post_new(services, row, message))
     try:
         # files_upload_v2 takes no text: the blocks show the report, the file title the chart.
         _call(
@@ -533,7 +593,7 @@ def _deliver_weekly_report(services: Services, row: OutboxRow) -> _Done:
             row.channel,
             refusal.error,
         )
-        return _Done(ts=_post(services, row, message))
+        return _Done(ts=_post_new(services, row, message))
     return _Done()
 
 

@@ -26,10 +26,10 @@ The one window where a message can repeat: the process dies (or loses its databa
 connection drops) after Slack accepted a message and before the transaction recording it
 commits. For a reminder that is one `record_reminders_sent` commit (a few milliseconds) after
 each DM; the checker then gets those tickets again once the lease expires (or at the next sweep
-when the answer was lost). For an escalation it is the dispatcher's commit after the post (see
-bot/outbox.py); a nudge is looked for in its thread before it is posted again. Nothing else can
-repeat a message: a second sweeper cannot lease a ticket while it is leased, and a recorded
-reminder is never due again until its next interval.
+when the answer was lost). An escalation and a nudge do not repeat: the dispatcher looks for
+them (by outbox id, in the editor's DM or the channel, or in the thread) before posting again
+(see bot/outbox.py). Nothing else can repeat a message: a second sweeper cannot lease a ticket
+while it is leased, and a recorded reminder is never due again until its next interval.
 """
 
 from __future__ import annotations

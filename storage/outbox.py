@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlmodel import Session, col
 
 from storage.db import insert_ignore
 from storage.models import SlackOutbox
 
 # last_error of an attempt whose outcome is unknown (the connection dropped, the process died):
-# Slack may have posted it, so the next attempt looks in the thread first.
+# Slack may have posted it, so the next attempt looks for it first. Sticky: a later refusal of
+# such a row is kept as "uncertain: <error>", since its first message may still be out there.
 UNCERTAIN: Final = "uncertain"
 _ERROR_CHARS: Final = 200
 
@@ -46,8 +47,21 @@ class OutboxRow:
 
     @property
     def maybe_posted(self) -> bool:
-        """An earlier attempt may have reached Slack: it died, or its answer never came."""
-        return self.attempts > 1 and (self.last_error is None or self.last_error == UNCERTAIN)
+        """An earlier attempt may have reached Slack: it died, or its answer never came.
+
+        Stays true through later refusals (`retry_error`) until the row is done."""
+        if self.attempts <= 1:
+            return False
+        error = self.last_error
+        return error is None or error == UNCERTAIN or error.startswith(f"{UNCERTAIN}: ")
+
+
+def retry_error(row: OutboxRow, error: str) -> str:
+    """The last_error to keep for a retry of `row`: a row that may already have been posted
+    stays uncertain, whatever refused this attempt (a 429 on the look for it, say)."""
+    if error == UNCERTAIN or not row.maybe_posted:
+        return error
+    return f"{UNCERTAIN}: {error}"
 
 
 def enqueue(
@@ -168,12 +182,22 @@ _ROW_COLUMNS: Final = (
 
 def _leased_by(owner: str, *, now: datetime, lease: timedelta) -> dict[str, Any]:
     """A lease counts an attempt and frees `pending_key`: a change committed from now on owes
-    a new row (this delivery may render the state from before it)."""
+    a new row (this delivery may render the state from before it).
+
+    A row still naming a lease owner was abandoned mid-delivery (every outcome clears the
+    owner): its process died, perhaps after Slack took the message, so it becomes UNCERTAIN
+    whatever an attempt before that one said (SET reads the row's values from before the
+    UPDATE, on SQLite and PostgreSQL alike).
+    """
     return {
         "lease_owner": owner,
         "lease_until": now + lease,
         "attempts": col(SlackOutbox.attempts) + 1,
         "pending_key": None,
+        "last_error": case(
+            (col(SlackOutbox.lease_owner).is_not(None), UNCERTAIN),
+            else_=col(SlackOutbox.last_error),
+        ),
     }
 
 

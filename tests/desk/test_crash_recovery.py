@@ -15,10 +15,11 @@ from sqlalchemy import Engine, select
 from bot.localslack.signing import EventSender
 from bot.localslack.web_api import CAROL, DESK, SlackStandIn
 from bot.outbox import WORKING_REACTION
+from bot.render.digest import DIGEST_TITLE
 from bot.render.ids import ticket_id_of_block
 from bot.render.thread import chunk_tickets
 from storage.db import session_scope
-from storage.models import Article, Ticket
+from storage.models import Article, SlackOutbox, Ticket
 from storage.outbox import pending_rows
 from tests.desk.helpers import ARTICLE
 from tests.slack.bot_process import BotProcess
@@ -141,6 +142,57 @@ def test_killed_between_two_thread_messages_the_next_process_completes_the_threa
     finally:
         second.kill()
     _assert_one_card_each(engine, slack, ts)
+
+
+def test_killed_while_slack_posts_the_digest_the_next_process_does_not_post_it_again(
+    slack: SlackStandIn, engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """A replica dies after handing Slack the digest: Slack posts it for a client that has
+    gone, and the next process finds it in the channel's history instead of posting it again.
+
+    Slack refused the first attempt, so the row's last word is that refusal, not "uncertain":
+    the lease left behind by the dead replica is what tells the next one to look first."""
+    digest_due = {
+        **FAST_RECOVERY,
+        "FACTCHECK_SCHEDULER": "on",
+        "FACTCHECK_DIGEST_TIME": "00:00",  # due at once, whatever the hour
+        "FACTCHECK_DIGEST_CHANNEL": DESK,
+        "FACTCHECK_CHANNELS": DESK,
+        "FACTCHECK_WEEKLY_REPORT": "off",
+    }
+    title = DIGEST_TITLE.split(",")[0]
+
+    def digests() -> list[dict[str, Any]]:
+        return [m for m in slack.messages_in(DESK) if m.get("bot_id") and title in str(m)]
+
+    slack.error_next("chat.postMessage", "service_unavailable")
+    hold = slack.hold_next("chat.postMessage", skip=1)
+    first = BotProcess("http", slack, database_url, tmp_path, env=digest_due)
+    try:
+        first.wait_healthy()
+        assert hold.arrived.wait(timeout=15)
+    finally:
+        first.kill()
+    hold.release()
+    wait_until(lambda: len(digests()) == 1, timeout=WAIT, description="the held digest posted")
+    second = BotProcess("http", slack, database_url, tmp_path, env=digest_due)
+    try:
+        second.wait_healthy()
+        wait_until(lambda: _owed_nothing(engine), timeout=WAIT, description="the digest recorded")
+    finally:
+        second.kill()
+    [digest] = digests()
+    with session_scope(engine) as session:
+        [row] = session.scalars(select(SlackOutbox))
+    assert (row.status, row.message_ts) == ("sent", digest["ts"])
+    assert [c.response.get("ok") for c in slack.calls("chat.postMessage")] == [False, True]
+    looks = [c for c in slack.calls("conversations.history") if c.args.get("include_all_metadata")]
+    assert looks, "the channel's history was looked at before posting again"
+
+
+def _owed_nothing(engine: Engine) -> bool:
+    with session_scope(engine) as session:
+        return not pending_rows(session)
 
 
 def test_what_was_posted_while_down_or_reconnecting_is_caught_up(

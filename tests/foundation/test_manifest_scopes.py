@@ -28,9 +28,11 @@ METHOD_SCOPE: dict[str, str | tuple[str, ...] | None] = {
     "views_update": None,
     "auth_test": None,
     # Catch-up and the outbox's look for its own post; channels:history covers public
-    # channels, groups:history (also granted) private ones.
-    "conversations_history": "channels:history",
+    # channels, groups:history (also granted) private ones, im:history the bot's DMs.
+    "conversations_history": ("channels:history", "im:history"),
     "conversations_replies": "channels:history",
+    # The outbox's look for a DM: the DM's channel id.
+    "conversations_open": "im:write",
     # Catch-up with FACTCHECK_CHANNELS empty: types=public_channel,private_channel.
     "users_conversations": ("channels:read", "groups:read"),
     "files_getUploadURLExternal": "files:write",

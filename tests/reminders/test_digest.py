@@ -338,6 +338,31 @@ def test_a_refused_digest_is_retried_later(
     assert len(_digests(slack)) == 1
 
 
+def test_a_digest_slack_posted_but_never_acknowledged_is_not_posted_again(
+    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
+) -> None:
+    services = make_services(digest_channel=DESK)
+    clock.set(T0)
+    # Slack posts the digest; the connection drops before the dispatcher hears so.
+    slack.drop_next("chat.postMessage", after=True)
+    assert len(post_due_digests(services, owner="a")) == 1
+    [posted] = _digests(slack)
+    # The retry looks in the channel's history; Slack refuses that look once.
+    slack.error_next("conversations.history", "service_unavailable")
+    clock.set(T0 + timedelta(minutes=5))
+    assert deliver_owed(services).retried == 1
+    clock.set(T0 + timedelta(minutes=10))
+    assert deliver_owed(services).sent == 1
+    assert _digests(slack) == [posted]
+    looks = [c for c in slack.calls("conversations.history") if c.response.get("ok")]
+    assert [c.args.get("channel") for c in looks] == [DESK]
+    assert len(slack.calls("chat.postMessage")) == 1
+    # The next day's digest goes out as usual: the look found only its own digest.
+    clock.set(T0 + timedelta(days=1))
+    assert len(post_due_digests(services, owner="b")) == 1
+    assert len(_digests(slack)) == 2
+
+
 def test_cli_prints_and_posts_the_digest(
     engine: Engine,
     database_url: str,
