@@ -1,7 +1,7 @@
 """How many MB of article text per second the rules engine handles on one core (quotes and claims together).
 
 Usage: python benchmarks/extract_speed.py [ARTICLES.jsonl|TEXT_FILE ...] [--repeat N]
-       [--baseline GIT_REF] [--whole N]
+       [--baseline GIT_REF] [--whole N] [--instructions]
 
 With no files it times a generated article so it runs anywhere; with the shared quotes JSONL it
 times real news text. The bar is 2 MB/s.
@@ -13,6 +13,11 @@ on a shared machine; the figures are best of N and the ratio is this tree's spee
 baseline's. `--whole N` also times `factcheck extract --jsonl FILE` as a whole process (start-up,
 import, extraction and output) N times per tree, interleaved the same way. FACTCHECK_EXTRACTOR is
 rules throughout.
+
+Wall clock on a shared machine moves by about 10% between two runs of the same tree, so
+`--instructions` also counts the CPU instructions of one pass per tree under valgrind's callgrind
+(a cold pass: the import subtracted, no warm caches), a figure that load does not move. It needs
+valgrind and takes about a minute per tree on the dev set.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -54,6 +60,17 @@ for _ in sys.stdin:
         extract(text)
     print(time.perf_counter() - started, flush=True)
 """
+# One process that imports the engine and makes PASSES passes: run under callgrind with 0 and 1.
+_PASSES = """
+import json, sys
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+from bot.extract import extract
+for _ in range(int(sys.argv[2])):
+    for text in texts:
+        extract(text)
+"""
+_CALLGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
+_COLLECTED = re.compile(r"Collected : (\d+)")
 # What the `factcheck` console script runs.
 _CLI = "import sys; from bot.cli import main; sys.argv[0] = 'factcheck'; sys.exit(main())"
 
@@ -120,6 +137,25 @@ def _whole_process(tree: Path, jsonl: Path) -> float:
     return time.perf_counter() - started
 
 
+def _instructions(tree: Path, texts_file: Path) -> int:
+    """CPU instructions of one pass over the texts with `tree`'s engine, import not counted."""
+    counts = []
+    for passes in (0, 1):
+        run = subprocess.run(
+            [*_CALLGRIND, sys.executable, "-c", _PASSES, str(texts_file), str(passes)],
+            cwd=tree,
+            env=_env(tree),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found = _COLLECTED.search(run.stderr)
+        if found is None:
+            sys.exit(f"extract_speed: no instruction count from valgrind: {run.stderr[-300:]}")
+        counts.append(int(found.group(1)))
+    return counts[1] - counts[0]
+
+
 def _checkout(ref: str, into: Path) -> Path:
     """`bot/` of commit `ref`, as `git archive` gives it, under `into`."""
     archive = subprocess.run(
@@ -173,6 +209,13 @@ def _side_by_side(args: argparse.Namespace, texts: list[str], size: int) -> None
                 print("  " + _line(name, size, seconds))
             this, baseline = whole.values()
             print(f"  ratio: {baseline / this:.2f}x the baseline's speed")
+        if args.instructions:
+            counted = {name: _instructions(tree, texts_file) for name, tree in trees.items()}
+            print("instructions of one cold pass (callgrind, import not counted):")
+            for name, count in counted.items():
+                print(f"  {name:28} {count / 1e9:.3f} G")
+            this_count, baseline_count = counted.values()
+            print(f"  ratio: {baseline_count / this_count:.3f}x fewer than the baseline")
 
 
 def main() -> int:
@@ -182,6 +225,9 @@ def main() -> int:
     parser.add_argument("--baseline", metavar="GIT_REF", help="time this commit's engine too")
     parser.add_argument(
         "--whole", type=int, default=0, metavar="N", help="also time N whole-process runs"
+    )
+    parser.add_argument(
+        "--instructions", action="store_true", help="also count instructions (valgrind)"
     )
     args = parser.parse_args()
     texts = _texts(args.files)
