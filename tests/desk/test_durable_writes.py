@@ -32,6 +32,7 @@ from tests.desk.helpers import (
     Desk,
     articles,
     catch_up_on_two_replicas,
+    paste,
     thread_replies,
     tickets,
 )
@@ -326,8 +327,16 @@ def test_delivered_messages_are_forgotten_after_retention_and_the_desk_goes_on(
     """Sent outbox rows were kept for ever; only what Slack took long ago may go."""
     desk = make_desk(**FAST, outbox_retention_days=14)
     slack, services = desk.slack, desk.services
-    first = desk.driver.say(CAROL, DESK, ARTICLE)
-    wait_until(lambda: not _owed(services) and tickets(desk), timeout=WAIT, description="thread")
+    first, _ = paste(desk)
+    # The thread and the :eyes: removal are owed in the transaction that stores the tickets,
+    # and recorded as sent only after Slack took them: wait for what Carol sees, then for the
+    # records, so that every row of this article is sent before the clock moves on.
+    slack.wait_for(
+        lambda: WORKING_REACTION not in slack.reactions_on(DESK, first["ts"]),
+        timeout=WAIT,
+        description=":eyes: removed",
+    )
+    wait_until(lambda: not _owed(services), timeout=WAIT, description="the thread recorded sent")
     old = [row.id for row in _all_rows(services)]
 
     services.clock = lambda: utc_now() + timedelta(days=15)  # the desk, two weeks later
