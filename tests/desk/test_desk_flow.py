@@ -111,8 +111,15 @@ def test_paste_claim_verify_updates_the_card(desk: Desk) -> None:
         "Mostly accurate",
         ["https://stats.example.org/budget"],
     )
-    # The actor's Home was refreshed after their own action.
-    assert slack.last_view_published_for(ALICE) is not None
+
+    # The actor's Home is refreshed after their own action (after the card, so wait for it):
+    # #1, verified, has left it; #2, still claimed, is in it.
+    def home_after_verify() -> str | None:
+        home = visible_text(slack.last_view_published_for(ALICE))
+        rows = {line.split("*")[1] for line in home.splitlines() if line.startswith("*#")}
+        return home if "#2" in rows and "#1" not in rows else None
+
+    slack.wait_for(home_after_verify, description="Alice's Home without the verified #1")
     assert_block_kit_clean(slack)
 
 
