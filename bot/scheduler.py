@@ -27,6 +27,8 @@ correctness). The scheduler's job store is in memory on purpose: there is nothin
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -76,6 +78,9 @@ class DeskClock:
     ) -> None:
         self.services = services
         self.sweeper = sweeper or ReminderSweeper(services)
+        # Held while a one-off job is added and while shutdown empties the job store.
+        self._jobs_lock = threading.Lock()
+        self._stopping = False
         self.reminders = reminders
         settings = services.settings
         self.scheduler: Any = BackgroundScheduler(
@@ -149,13 +154,30 @@ class DeskClock:
         )
 
     def shutdown(self) -> None:
+        """Stop the clock, waiting for a running job; no one-off job is added from now on.
+
+        The job store is emptied first: APScheduler 3 marks itself stopped before it takes its
+        job-store lock, so a one-off job (catch-up, sweep brought forward) that its thread was
+        just handing out was then looked for among jobs not yet started, not found, and the
+        scheduler's thread died with a JobLookupError traceback in the log. An empty store
+        leaves that thread nothing to remove.
+        """
+        with self._jobs_lock:
+            self._stopping = True
+            if self.scheduler.running:
+                self.scheduler.remove_all_jobs()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+
+    def _add_one_off(self, job: Callable[[], object], **options: Any) -> None:
+        with self._jobs_lock:
+            if not self._stopping:
+                self.scheduler.add_job(job, **options)
 
     def sweep_now(self) -> None:
         """Run one sweep at once, as a one-off job beside the regular one (which may be running:
         the database's claims keep the two from doing any piece of work twice)."""
-        self.scheduler.add_job(self.tick, name="sweep brought forward", misfire_grace_time=None)
+        self._add_one_off(self.tick, name="sweep brought forward", misfire_grace_time=None)
 
     def tick(self) -> SweepReport | None:
         """One sweep and a look for due digests and reports; errors are logged, the clock goes on."""
@@ -192,9 +214,7 @@ class DeskClock:
 
     def catch_up_soon(self) -> None:
         """Read what was missed in the watched channels, now, in the clock's thread."""
-        self.scheduler.add_job(
-            self.catch_up, id=CATCH_UP_JOB, name="catch-up", replace_existing=True
-        )
+        self._add_one_off(self.catch_up, id=CATCH_UP_JOB, name="catch-up", replace_existing=True)
 
     def catch_up(self) -> None:
         try:

@@ -125,5 +125,5 @@ def test_the_bot_waits_for_its_database_and_says_503_meanwhile(
         finally:
             bot.stop(timeout=10)
     output = bot.text()
-    assert "Traceback" not in output
+    assert "Traceback" not in output, output
     assert all(len(line) < 300 for line in output.splitlines() if waiting in line)
