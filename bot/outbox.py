@@ -48,6 +48,7 @@ from typing import Any, Final
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from bot.desk.cards import card_updates, thread_part
@@ -57,7 +58,7 @@ from bot.render.weekly import chart_alt_text, chart_filename, chart_title
 from bot.render.weekly_chart import WeeklyChart, weekly_chart_png
 from bot.services import Services
 from storage.articles import get_article, set_article_reply
-from storage.db import session_scope
+from storage.db import outage_line, session_scope
 from storage.offers import offers_for_article, set_offers_message
 from storage.outbox import (
     UNCERTAIN,
@@ -139,6 +140,7 @@ PRUNE_BATCH: Final = 500
 PRUNE_BATCHES: Final = 20
 #: How far before a row was written its earlier attempt's message is looked for (clock skew).
 HISTORY_MARGIN: Final = timedelta(minutes=10)
+DELIVERY_STOPPED: Final = "outbox pass by %s stopped, database unavailable (%s); the clock retries"
 METADATA_EVENT: Final = "factcheck_outbox"
 WORKING_REACTION: Final = "eyes"
 _owner_numbers = itertools.count(1)
@@ -199,6 +201,8 @@ def deliver_owed(services: Services, *, budget: timedelta = PASS_BUDGET) -> Deli
                 break
             for row in rows:
                 _deliver_one(services, row, owner=owner, lease=lease, report=report)
+    except DBAPIError as error:  # an outage, not a bug: one line; what is owed stays owed
+        logger.warning(DELIVERY_STOPPED, owner, outage_line(error))
     except Exception:
         logger.exception("outbox pass by %s stopped; the clock retries", owner)
     return report
@@ -257,7 +261,7 @@ def _deliver_one(
             row.kind,
             row.channel,
             type(error).__name__,
-            exc_info=not isinstance(error, OSError),
+            exc_info=not isinstance(error, OSError | DBAPIError),
         )
         until = services.clock() + _backoff(services, row.attempts)
         _hand_back(

@@ -44,11 +44,15 @@ from bot.outbox import deliver_owed, prune_delivered
 from bot.reminders import ReminderSweeper, SweepReport
 from bot.services import Services
 from bot.weekly import post_due_weekly_reports
+from storage.db import outage_line
 
 logger = logging.getLogger(__name__)
 
 SWEEP_FAILED: Final = "reminder sweep by %s failed, database unavailable (%s); next sweep retries"
 DIGEST_FAILED: Final = "digest check by %s failed, database unavailable (%s); next sweep retries"
+RECOVERY_FAILED: Final = (
+    "intake recovery by %s failed, database unavailable (%s); next tick retries"
+)
 PRUNE_FAILED: Final = "outbox pruning by %s failed, database unavailable (%s); next run retries"
 WEEKLY_FAILED: Final = (
     "weekly report check by %s failed, database unavailable (%s); next sweep retries"
@@ -185,7 +189,7 @@ class DeskClock:
         try:
             report = self.sweeper.sweep()
         except DBAPIError as error:  # an outage, not a bug: one line, the next tick retries
-            logger.warning(SWEEP_FAILED, self.owner, _first_line(error))
+            logger.warning(SWEEP_FAILED, self.owner, outage_line(error))
         except Exception:
             logger.exception("reminder sweep by %s failed; next sweep will retry", self.owner)
         self.digest_tick()
@@ -199,6 +203,8 @@ class DeskClock:
             missed = self.services.missed.take()
             if missed:
                 catch_up(self.services, since=missed)
+        except DBAPIError as error:
+            logger.warning(RECOVERY_FAILED, self.owner, outage_line(error))
         except Exception:
             logger.exception("intake recovery by %s failed; next tick retries", self.owner)
         deliver_owed(self.services)
@@ -208,7 +214,7 @@ class DeskClock:
         try:
             prune_delivered(self.services)
         except DBAPIError as error:
-            logger.warning(PRUNE_FAILED, self.owner, _first_line(error))
+            logger.warning(PRUNE_FAILED, self.owner, outage_line(error))
         except Exception:
             logger.exception("outbox pruning by %s failed; the next run retries", self.owner)
 
@@ -228,7 +234,7 @@ class DeskClock:
         try:
             post_due_digests(self.services, owner=self.owner)
         except DBAPIError as error:
-            logger.warning(DIGEST_FAILED, self.owner, _first_line(error))
+            logger.warning(DIGEST_FAILED, self.owner, outage_line(error))
         except Exception:
             logger.exception("digest check by %s failed; next sweep will retry", self.owner)
 
@@ -236,15 +242,9 @@ class DeskClock:
         try:
             post_due_weekly_reports(self.services, owner=self.owner)
         except DBAPIError as error:
-            logger.warning(WEEKLY_FAILED, self.owner, _first_line(error))
+            logger.warning(WEEKLY_FAILED, self.owner, outage_line(error))
         except Exception:
             logger.exception("weekly report check by %s failed; next sweep will retry", self.owner)
-
-
-def _first_line(error: DBAPIError) -> str:
-    """The driver's own message, without SQLAlchemy's SQL echo and background link."""
-    lines = str(error.orig).strip().splitlines() if error.orig is not None else []
-    return lines[0] if lines else type(error).__name__
 
 
 def start_desk_clock(services: Services) -> DeskClock:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, Insert, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from storage.deadline import install as install_deadline
@@ -167,3 +168,10 @@ def insert_ignore(session: Session, table: Any, *, conflict: Sequence[str]) -> I
     if name == "sqlite":
         return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
     raise NotImplementedError(f"no INSERT ... ON CONFLICT for {name}")  # pragma: no cover
+
+
+def outage_line(error: DBAPIError) -> str:
+    """The driver's own message, without SQLAlchemy's SQL echo and background link: what a
+    log line says of a database that went away (a traceback would say nothing more)."""
+    lines = str(error.orig).strip().splitlines() if error.orig is not None else []
+    return lines[0] if lines else type(error).__name__

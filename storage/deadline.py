@@ -122,10 +122,16 @@ def install(engine: Engine, seconds: float) -> Watchdog:
             watchdog.disarm(dbapi)
 
     def arm(conn: Any, *_args: Any) -> None:
-        watchdog.arm(conn.connection.dbapi_connection)
+        # SQLAlchemy fires `rollback` on a connection it has just invalidated (the database
+        # went away mid-transaction); asking it for its DBAPI connection then raises
+        # PendingRollbackError over the real OperationalError, and callers that log a lost
+        # database in one line saw a traceback instead. Such a connection sends nothing more.
+        if not conn.invalidated:
+            watchdog.arm(conn.connection.dbapi_connection)
 
     def disarm(conn: Any, *_args: Any) -> None:
-        watchdog.disarm(conn.connection.dbapi_connection)
+        if not conn.invalidated:
+            watchdog.disarm(conn.connection.dbapi_connection)
 
     def arm_record(dbapi: Any, *_args: Any) -> None:
         watchdog.arm(dbapi)

@@ -152,6 +152,8 @@ def test_a_silent_database_does_not_stop_the_scheduler(
         clock.shutdown()
     assert len(dms) == 1
     assert f"#{first}" in slack.dms_to(ALICE)[0]["text"]
+    # The outage is told in one line per failed job, not a traceback.
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []
 
 
 def test_healthz_says_503_while_the_database_is_silent_then_200(outage: Outage) -> None:
