@@ -1,7 +1,7 @@
 """How many MB of article text per second the rules engine handles on one core (quotes and claims together).
 
 Usage: python benchmarks/extract_speed.py [ARTICLES.jsonl|TEXT_FILE ...] [--repeat N]
-       [--baseline GIT_REF] [--whole N] [--instructions]
+       [--baseline GIT_REF] [--whole N] [--jobs N] [--instructions]
 
 With no files it times a generated article so it runs anywhere; with the shared quotes JSONL it
 times real news text. The bar is 2 MB/s.
@@ -11,8 +11,9 @@ a temporary directory and times both engines side by side in one run: each in it
 process, the passes interleaved (this, baseline, baseline, this, ...) so both see the same load
 on a shared machine; the figures are best of N and the ratio is this tree's speed over the
 baseline's. `--whole N` also times `factcheck extract --jsonl FILE` as a whole process (start-up,
-import, extraction and output) N times per tree, interleaved the same way. FACTCHECK_EXTRACTOR is
-rules throughout.
+import, extraction and output) N times per tree, interleaved the same way; `--jobs N` passes
+`--jobs N` to this tree's command (its default is one worker per CPU, up to 4; `--jobs 1` gives
+the one-process figure). FACTCHECK_EXTRACTOR is rules throughout.
 
 Wall clock on a shared machine moves by about 10% between two runs of the same tree, so
 `--instructions` also counts the CPU instructions of one pass per tree under valgrind's callgrind
@@ -132,10 +133,10 @@ class _Worker:
         self._process.wait()
 
 
-def _whole_process(tree: Path, jsonl: Path) -> float:
+def _whole_process(tree: Path, jsonl: Path, options: tuple[str, ...] = ()) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-c", _CLI, "extract", "--jsonl", str(jsonl)],
+        [sys.executable, "-c", _CLI, "extract", "--jsonl", str(jsonl), *options],
         cwd=tree,
         env=_env(tree),
         check=True,
@@ -208,10 +209,15 @@ def _side_by_side(args: argparse.Namespace, texts: list[str], size: int) -> None
             with jsonl.open("w", encoding="utf-8") as handle:
                 for number, text in enumerate(texts):
                     handle.write(json.dumps({"id": number, "text": text}) + "\n")
-            runners = {name: partial(_whole_process, tree, jsonl) for name, tree in trees.items()}
+            jobs = () if args.jobs is None else ("--jobs", str(args.jobs))
+            runners = {
+                name: partial(_whole_process, tree, jsonl, jobs if tree == REPO else ())
+                for name, tree in trees.items()
+            }
             _interleaved(runners, 1)  # warm the file cache and write .pyc files
             whole = _interleaved(runners, args.whole)
-            print(f"whole process (factcheck extract --jsonl), best of {args.whole}:")
+            command = " ".join(("factcheck extract --jsonl", *jobs))
+            print(f"whole process ({command}), best of {args.whole}:")
             for name, seconds in whole.items():
                 print("  " + _line(name, size, seconds))
             this, baseline = whole.values()
@@ -232,6 +238,9 @@ def main() -> int:
     parser.add_argument("--baseline", metavar="GIT_REF", help="time this commit's engine too")
     parser.add_argument(
         "--whole", type=int, default=0, metavar="N", help="also time N whole-process runs"
+    )
+    parser.add_argument(
+        "--jobs", type=int, metavar="N", help="--whole: pass --jobs N to this tree's command"
     )
     parser.add_argument(
         "--instructions", action="store_true", help="also count instructions (valgrind)"

@@ -6,17 +6,29 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.errors import BadInput
 from bot.extract import ClaimScorer, Extraction, extract
 from bot.extract.claims import check_reason
 from bot.extract.worklist import DEFAULT_MAX_CLAIMS
 
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
+
 NO_FILE = "{path}: no such file"
 CLAIMS_HEADING = "CLAIMS ({filed} tickets, {offered} offered)"
 BAD_LINE = 'line {number}: expected a JSON object with a string "text" (and an "id")'
+BAD_JOBS = "--jobs must be a whole number of at least 1, not {value!r}"
+#: The default for `--jobs` is the number of CPUs this process may use, at most this many: a
+#: worker beyond the cores only adds start-up and memory.
+MAX_DEFAULT_JOBS = 4
+# Articles handed to a worker at a time: enough that the pipes are not the bottleneck, few
+# enough that the workers finish together at the end of a batch.
+_CHUNK = 8
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -32,8 +44,36 @@ def register(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help='batch mode: each input line {"id", "text"} gives one output line (- for stdin)',
     )
+    parser.add_argument(
+        "--jobs",
+        type=_job_count,
+        metavar="N",
+        help=(
+            "with --jsonl and the rules engine: extract in N worker processes, output still in "
+            f"input order (default: the number of CPUs, at most {MAX_DEFAULT_JOBS})"
+        ),
+    )
     parser.add_argument("--threshold", type=float, help="minimum claim score (default: engine's)")
     parser.set_defaults(handler=run)
+
+
+def _job_count(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(BAD_JOBS.format(value=value))
+    return jobs
+
+
+def default_jobs() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count), capped."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_DEFAULT_JOBS))
 
 
 def as_json(result: Extraction) -> dict[str, list[dict[str, Any]]]:
@@ -129,28 +169,68 @@ def _scorer() -> tuple[ClaimScorer | None, int]:
     return build_semantic_scorer(settings), settings.max_claims
 
 
+def _output_line(
+    numbered: tuple[int, str],
+    *,
+    scorer: ClaimScorer | None,
+    threshold: float | None,
+    max_claims: int,
+) -> str | BadInput:
+    """The output line for one input line (empty for a blank line), or what is wrong with it.
+
+    The error is returned, not raised, so that with workers the lines before a bad one are
+    still written before it is reported, as with one process (a worker's exception would
+    take the rest of its chunk with it).
+    """
+    number, line = numbered
+    if not line.strip():
+        return ""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError:
+        return BadInput(BAD_LINE.format(number=number))
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+        return BadInput(BAD_LINE.format(number=number))
+    result = extract(row["text"], scorer=scorer, claim_threshold=threshold, max_claims=max_claims)
+    out = {"id": row.get("id"), **as_json(result)}
+    return json.dumps(out, ensure_ascii=False) + "\n"
+
+
+def _worker_pool(jobs: int) -> Pool | None:
+    """`jobs` forked workers, or None where fork is missing; multiprocessing (~8 ms to import)
+    is loaded only here. Forked workers start with the engine imported (no ~0.1 s import each)."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork").Pool(jobs)
+
+
+def _write(lines: Iterable[str | BadInput]) -> None:
+    for line in lines:
+        if isinstance(line, BadInput):
+            raise line
+        sys.stdout.write(line)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.jsonl:
         handle = _open_lines(args.jsonl)
-        scorer, max_claims = _scorer()
+        jobs = default_jobs() if args.jobs is None else args.jobs
         try:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError:
-                    raise BadInput(BAD_LINE.format(number=number)) from None
-                if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                    raise BadInput(BAD_LINE.format(number=number))
-                result = extract(
-                    row["text"],
-                    scorer=scorer,
-                    claim_threshold=args.threshold,
-                    max_claims=max_claims,
-                )
-                out = {"id": row.get("id"), **as_json(result)}
-                sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+            scorer, max_claims = _scorer()
+            one = partial(
+                _output_line, scorer=scorer, threshold=args.threshold, max_claims=max_claims
+            )
+            numbered: Iterable[tuple[int, str]] = enumerate(handle, 1)
+            # A model-backed scorer stays in this process: its runtime's threads do not survive
+            # a fork. Each worker returns finished JSON, so encoding runs in parallel too.
+            pool = _worker_pool(jobs) if jobs > 1 and scorer is None else None
+            if pool is None:
+                _write(map(one, numbered))
+            else:
+                with pool:
+                    _write(pool.imap(one, numbered, chunksize=_CHUNK))
         finally:
             if handle is not sys.stdin:
                 handle.close()

@@ -56,6 +56,36 @@ def test_extract_jsonl_keeps_order(tmp_path: Path, capsys: pytest.CaptureFixture
     assert lines[1] == {"id": "a", "claims": [], "quotes": []}
 
 
+def test_extract_jsonl_jobs_give_one_jobs_output_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "in.jsonl"
+    texts = [ARTICLE, "Nothing here.", ARTICLE.replace("Lea Novak", "Ana Horvat"), ""] * 7
+    batch.write_text(
+        "\n".join(json.dumps({"id": f"a{i}", "text": t}) for i, t in enumerate(texts)),
+        encoding="utf-8",
+    )
+    assert main(["extract", "--jsonl", str(batch), "--jobs", "1"]) == 0
+    one_job = capsys.readouterr().out
+    assert main(["extract", "--jsonl", str(batch), "--jobs", "3"]) == 0
+    three_jobs = capsys.readouterr().out
+    assert three_jobs == one_job
+    lines = [json.loads(line) for line in three_jobs.splitlines()]
+    assert [line["id"] for line in lines] == [f"a{i}" for i in range(len(texts))]
+    assert [q["speaker"] for q in lines[2]["quotes"]] == ["Ana Horvat"]
+
+
+def test_extract_jsonl_jobs_write_the_lines_before_a_bad_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "in.jsonl"
+    batch.write_text(json.dumps({"id": "ok", "text": ARTICLE}) + "\nnot json\n", encoding="utf-8")
+    assert main(["extract", "--jsonl", str(batch), "--jobs", "2"]) == 1
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["id"] for line in out.splitlines()] == ["ok"]
+    assert "line 2: expected a JSON object" in err
+
+
 def test_missing_file_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["extract", "/no/such/article.txt"]) == 1
     assert main(["evaluate", "--quotes", "/no/such/quotes.jsonl"]) == 1
