@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import compress, repeat
 
 from bot.extract.tokens import feature_tokens
 
@@ -169,6 +170,7 @@ _LEXICON_KEYS = frozenset(_LEXICON)
 _IRREGULAR = frozenset(_WORD_LISTS["irregular_past"].split())
 _NUMBER_WORDS = frozenset(_WORD_LISTS["number"].split())
 _ED = re.compile(r"ed\b")
+_ED_SUFFIX = repeat("ed")
 _PAIR_STARTS = _FIRST | _THIRD | _PERFECT | _PERFECT_CONTRACTED | _AUX_PAST | _NEED
 _SPEECH = frozenset(_WORD_LISTS["reported_speech"].split())
 
@@ -370,7 +372,8 @@ def features(sentence: str) -> dict[str, float]:
 
     past = len(words & _IRREGULAR)
     if _ED.search(lower):
-        past += sum(map(_regular_past, words))
+        # The words in -ed picked out in C (`str.endswith` mapped over the set), then tested.
+        past += sum(map(_regular_past, compress(words, map(str.endswith, words, _ED_SUFFIX))))
     # Only word pairs that start with a pronoun, an auxiliary or "got"/"need" matter.
     for previous, token in _pairs(tokens, words & _PAIR_STARTS, 1):
         if token in _TO:  # no other pair feature fires on "to"
