@@ -47,7 +47,7 @@ def _norm(text: str) -> str:
 
 def is_debris(line: str) -> bool:
     """Share widgets, author avatars and bylines that come along when a web page is copied."""
-    words = line.split()
+    words = line.split(None, 8)  # nine parts at most: only up to eight words are counted
     if not words:
         return True
     if len(words) <= 4 and not _ENDS_LINE.search(line):
