@@ -27,7 +27,6 @@ from bot.extract.quote_cues import (
     BETWEEN_MODIFIERS,
     BETWEEN_STOP,
     INTRODUCTORY,
-    POSSESSIVE_END,
     VERB,
     VERB_ALT,
     Mention,
@@ -62,7 +61,53 @@ _LOWER_NEXT = re.compile(
     r"|, (?:a|an|the|who) [a-z]"
 )
 
+# A sentence break, as the people finder means it; `_Breaks` answers its searches.
 _BREAK = re.compile(r"[.!?…][\"”’)]*\s+(?=[\"“‘(]*[A-Z0-9])|\n")
+# _BREAK's first branch, once over the whole article: where the spaces after the mark end
+# (group 1's end) and where the capital it needs stands (the match's end).
+_MARK_BREAK = re.compile(r"[.!?…][\"”’)]*(\s+)[\"“‘(]*(?=[A-Z0-9])")
+
+
+class _Breaks:
+    """Where `_BREAK` matches in an article, found in one scan, so that each name run asks by
+    bisection instead of searching the text before it again.
+
+    `_BREAK` searched in `text[lo:hi]` matches at a newline in it, or at a sentence mark at or
+    after `lo` whose capital stands before `hi` (the lookahead cannot see past `hi`). Marks never
+    stand inside another match, so the article's matches of `_MARK_BREAK` are every such mark.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.newlines: list[int] = []
+        at = text.find("\n")
+        while at >= 0:
+            self.newlines.append(at)
+            at = text.find("\n", at + 1)
+        marks = list(_MARK_BREAK.finditer(text))
+        self.marks = [m.start() for m in marks]
+        self.spaces_end = [m.end(1) for m in marks]
+        self.capitals = [m.end() for m in marks]
+
+    def within(self, lo: int, hi: int) -> bool:
+        """Whether `_BREAK.search(text, lo, hi)` finds a match."""
+        at = bisect.bisect_left(self.newlines, lo)
+        if at < len(self.newlines) and self.newlines[at] < hi:
+            return True
+        at = bisect.bisect_left(self.marks, lo)
+        return at < len(self.marks) and self.capitals[at] < hi
+
+    def last_end(self, lo: int, hi: int) -> int:
+        """The end of the last match of `_BREAK.finditer(text, lo, hi)`, or -1: the latest end
+        of any match in the window, as a match hides only what ends no later than it does."""
+        end = -1
+        at = bisect.bisect_left(self.newlines, hi) - 1
+        if at >= 0 and self.newlines[at] >= lo:
+            end = self.newlines[at] + 1
+        at = bisect.bisect_left(self.capitals, hi) - 1
+        if at >= 0 and self.marks[at] >= lo:
+            end = max(end, self.spaces_end[at])
+        return end
+
 
 _TITLE_GENDER = {
     "mr": "m",
@@ -86,7 +131,6 @@ _TITLE_GENDER = {
     "spokesman": "m",
     "spokeswoman": "f",
 }
-_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _MODIFIER_WORD = re.compile(r"[a-z][a-z-]*")
 
 
@@ -112,16 +156,14 @@ _VERB_BEFORE = re.compile(rf"\b(?:{VERB_ALT}) $")
 _SUBJECT_BEFORE = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+|[,;:—–]\s+(?:and |but |then )?)$")
 
 
-def _in_opening_phrase(text: str, start: int, since: int = 0) -> bool:
+def _in_opening_phrase(text: str, breaks: _Breaks, start: int, since: int = 0) -> bool:
     """Whether a name at `start` sits in a phrase opening its sentence before the first comma
     (`In Iowa, Cruz ...`, `On the last day of the Convention, Ivanka Trump ...`).
 
     `since` is where a sentence break is known to follow (the end of the name before), so the
     search for the last break need not start further back."""
     lo = max(0, start - 120)
-    begin = -1
-    for match in _BREAK.finditer(text, max(lo, since), start):
-        begin = match.end()
+    begin = breaks.last_end(max(lo, since), start)
     if begin < 0 and lo > 0:
         return False
     opening = text[max(begin, 0) : start]
@@ -129,14 +171,23 @@ def _in_opening_phrase(text: str, start: int, since: int = 0) -> bool:
 
 
 @lru_cache(maxsize=8192)
-def _org_headed(name: str) -> bool:
-    """Whether a name ends in the head noun of an organisation or a place ('Supreme Court')."""
-    return ORG_HEAD.search(name) is not None
+def _name_facts(name: str) -> tuple[int, bool, str]:
+    """A name's word count, whether it ends in the head noun of an organisation or a place
+    ('Supreme Court'), and its surname: one cache lookup per run instead of three."""
+    return len(name.split()), ORG_HEAD.search(name) is not None, surname(name)
 
 
-@lru_cache(maxsize=8192)
-def _word_total(name: str) -> int:
-    return len(name.split())
+def _after_the(text: str, start: int) -> bool:
+    """Whether the word 'the' and one space are the four characters before `start` ('the Tea
+    Party'): what `\\b[Tt]he\\s+$` finds searched in just those four, without a regex call."""
+    if start < 4 or text[start - 4 : start - 1] not in ("the", "The"):
+        return False
+    before = text[start - 5] if start > 4 else " "  # `\b` sees the text before the window
+    return text[start - 1].isspace() and not (before.isalnum() or before == "_")
+
+
+# What POSSESSIVE_END finds at the end of a run (which never ends in a newline).
+_POSSESSIVE_ENDINGS = ("'", "’", "'s", "’s")
 
 
 class Resolver:
@@ -186,13 +237,14 @@ class Resolver:
         spoke: set[str] = set()  # speech beside them shows a person ('in Ohio', 'Kasich said')
         previous_end = -1
         by_surname = self.index.by_surname
+        breaks = _Breaks(text)
         # The checks below are pure, so the cheap ones (cached per name) come first and each
         # regex runs only for the runs that got that far.
         for number, (start, end, run, title, name) in enumerate(runs):
-            size = _word_total(name)
-            if size > 4 or _org_headed(name):
+            size, org_headed, key = _name_facts(name)
+            if size > 4 or org_headed:
                 continue
-            indexed = surname(name) in by_surname
+            indexed = key in by_surname
             if (
                 size == 1
                 and not indexed
@@ -203,19 +255,17 @@ class Resolver:
                 )
             ):
                 continue  # a lone capitalised word is a person only as a sentence's subject
-            if not title and _THE_BEFORE.search(text, max(0, start - 4), start):
+            if not title and _after_the(text, start):
                 continue  # 'the Tea Party', 'the Supreme Court': people are not 'the X'
             if number + 1 < len(runs) and _premodifier(text, end, runs[number + 1][0]):
                 continue  # 'Obama consultant Cornell Belcher': Obama is not the person here
             full = self.index.expand(name, start)
             if size == 1 and not indexed:
                 lone.add(full)
-            first_in_sentence = previous_end < 0 or (
-                _BREAK.search(text, previous_end, start) is not None
-            )
-            if first_in_sentence and _in_opening_phrase(text, start, max(previous_end, 0)):
+            first_in_sentence = previous_end < 0 or breaks.within(previous_end, start)
+            if first_in_sentence and _in_opening_phrase(text, breaks, start, max(previous_end, 0)):
                 first_in_sentence = False  # 'On the last day of the Convention, Ivanka Trump'
-            possessive = POSSESSIVE_END.search(run) is not None
+            possessive = run.endswith(_POSSESSIVE_ENDINGS)
             subject = not possessive and (
                 first_in_sentence
                 or _SUBJECT_BEFORE.search(text, max(0, start - 12), start) is not None
