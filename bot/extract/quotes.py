@@ -103,14 +103,16 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
     headline = _headline(text, paras)
     resolver = Resolver(text, spans)
     by_para: dict[int, list[Span]] = {}
+    places: list[int] = []  # each span's place among its paragraph's spans
     for span in spans:
-        by_para.setdefault(span.para, []).append(span)
+        siblings = by_para.setdefault(span.para, [])
+        places.append(len(siblings))
+        siblings.append(span)
     last: tuple[int, str] | None = None
     group_speaker: dict[int, Span] = {}
-    for span in spans:
+    for span, position in zip(spans, places, strict=True):
         para = paras[span.para]
         siblings = by_para[span.para]
-        position = siblings.index(span)
         lo = siblings[position - 1].close if position > 0 else para.start
         hi = siblings[position + 1].open if position + 1 < len(siblings) else para.end
         after_first = span.closed and (
