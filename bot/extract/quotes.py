@@ -158,7 +158,7 @@ def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
                 attribute(
                     span, maker, resolver, last
                 )  # 'The shipping alliance said in a statement'
-        if span.kind in {SpeakerKind.NAME, SpeakerKind.PRONOUN} and span.speaker:
+        if span.kind in (SpeakerKind.NAME, SpeakerKind.PRONOUN) and span.speaker:
             last = (span.open, span.speaker)
             group_speaker.setdefault(span.group, span)
         elif span.kind == SpeakerKind.PHRASE:
@@ -299,7 +299,7 @@ def _inherit(
                 mention = cue_before(
                     text, previous_para.start, previous_para.end, previous_para.start
                 )
-                if mention is not None and mention.kind in {SpeakerKind.NAME, SpeakerKind.PRONOUN}:
+                if mention is not None and mention.kind in (SpeakerKind.NAME, SpeakerKind.PRONOUN):
                     attribute(span, mention, resolver, None)
                     span.score = min(0.7, span.score)
 
@@ -345,7 +345,7 @@ def _fill_titles(text: str, spans: list[Span]) -> None:
         if (
             not span.speaker
             or span.title
-            or span.kind not in {SpeakerKind.NAME, SpeakerKind.PRONOUN}
+            or span.kind not in (SpeakerKind.NAME, SpeakerKind.PRONOUN)
         ):
             continue
         if span.speaker not in titles:

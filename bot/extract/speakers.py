@@ -239,7 +239,8 @@ class Resolver:
         by_surname = self.index.by_surname
         breaks = _Breaks(text)
         # The checks below are pure, so the cheap ones (cached per name) come first and each
-        # regex runs only for the runs that got that far.
+        # regex runs only for the runs that got that far. (A regex's `pos` below 0 counts as 0,
+        # so the windows before a run need no max().)
         for number, (start, end, run, title, name) in enumerate(runs):
             size, org_headed, key = _name_facts(name)
             if size > 4 or org_headed:
@@ -250,7 +251,7 @@ class Resolver:
                 and not indexed
                 and not (
                     " " not in run
-                    and _SENTENCE_START.search(text, max(0, start - 4), start) is not None
+                    and _SENTENCE_START.search(text, start - 4, start) is not None
                     and _LOWER_NEXT.match(text, end) is not None
                 )
             ):
@@ -267,14 +268,11 @@ class Resolver:
                 first_in_sentence = False  # 'On the last day of the Convention, Ivanka Trump'
             possessive = run.endswith(_POSSESSIVE_ENDINGS)
             subject = not possessive and (
-                first_in_sentence
-                or _SUBJECT_BEFORE.search(text, max(0, start - 12), start) is not None
+                first_in_sentence or _SUBJECT_BEFORE.search(text, start - 12, start) is not None
             )
             if not possessive and text[max(0, start - 3) : start] == "in ":
                 placed.add(full)
-            speaks = bool(
-                VERB.match(text, end + 1) or _VERB_BEFORE.search(text, max(0, start - 12), start)
-            )
+            speaks = bool(VERB.match(text, end + 1) or _VERB_BEFORE.search(text, start - 12, start))
             if title or speaks:
                 spoke.add(full)
             people.append(_Person(start, full, subject, subject and first_in_sentence, speaks))
