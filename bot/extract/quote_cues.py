@@ -152,8 +152,11 @@ class Mention:
     strength: float
 
 
+_TITLE_LEAD = re.compile(r"^(?:the|a|an|and|but)\s+", re.I)
+
+
 def strip_title(title: str) -> str | None:
-    title = re.sub(r"^(?:the|a|an|and|but)\s+", "", title.strip(" ,.;:-–—"), flags=re.I)
+    title = _TITLE_LEAD.sub("", title.strip(" ,.;:-–—"))
     title = title.strip(" ,.;:")
     if not title or len(title.split()) > 18:
         return None

@@ -72,27 +72,16 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Words a title may keep in lower case.
+_SMALL_WORDS = frozenset("a an the of and or in on at to for with from by".split())
+
+
 def _looks_like_title(text: str) -> bool:
-    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    words = _TITLE_WORD.findall(text)
     if not words or len(words) > 12:
         return False
-    small = {
-        "a",
-        "an",
-        "the",
-        "of",
-        "and",
-        "or",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "with",
-        "from",
-        "by",
-    }
-    return all(w[0].isupper() or w in small for w in words) and words[0][0].isupper()
+    return all(w[0].isupper() or w in _SMALL_WORDS for w in words) and words[0][0].isupper()
 
 
 def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
