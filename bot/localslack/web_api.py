@@ -44,6 +44,10 @@ DEFAULT_APP_TOKEN = "xapp-test-token"  # noqa: S105
 DEFAULT_SIGNING_SECRET = "test-signing-secret-0123456789abcdef"  # noqa: S105
 DEFAULT_TEAM_ID = "T0TEST"
 DEFAULT_TEAM_DOMAIN = "factdesk"
+# How long a test waits for the bot to do something before it fails. A wait returns as soon
+# as the thing happens, so only a failing test waits this long; it is generous because CI
+# shares two cores with other suites, where a digest behind a thread's cards took over 5 s.
+WAIT_SECONDS = 15.0
 DEFAULT_BOT_USER_ID = "U0BOT"
 DEFAULT_BOT_ID = "B0BOT"
 DEFAULT_APP_ID = "A0TEST"
@@ -1034,7 +1038,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         self,
         predicate: Callable[[], T],
         *,
-        timeout: float = 5.0,
+        timeout: float = WAIT_SECONDS,
         description: str = "condition",
     ) -> T:
         """Wait until ``predicate()`` is truthy and return its value; AssertionError on timeout.
@@ -1063,7 +1067,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         *,
         where: Callable[[Call], bool] | None = None,
         count: int = 1,
-        timeout: float = 5.0,
+        timeout: float = WAIT_SECONDS,
     ) -> Call:
         """Wait until ``count`` calls of ``method`` (matching ``where``) happened; the last one."""
 
@@ -1089,7 +1093,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         return found[0]
 
     def assert_one_dm(
-        self, user: str, *, containing: str | None = None, timeout: float = 5.0
+        self, user: str, *, containing: str | None = None, timeout: float = WAIT_SECONDS
     ) -> dict[str, Any]:
         """Wait for a DM to ``user`` (with ``containing`` in its visible text); exactly one."""
         return self._assert_one(
@@ -1100,7 +1104,7 @@ class SlackStandIn(ServedInThread[ThreadingHTTPServer]):
         )
 
     def assert_one_ephemeral(
-        self, user: str, *, containing: str | None = None, timeout: float = 5.0
+        self, user: str, *, containing: str | None = None, timeout: float = WAIT_SECONDS
     ) -> Ephemeral:
         """Wait for an ephemeral to ``user`` (with ``containing``); exactly one."""
         return self._assert_one(
