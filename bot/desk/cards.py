@@ -46,6 +46,28 @@ def _article_state(session: Session, article_id: int) -> tuple[str, bool]:
     return article.text, article.deleted_at is not None
 
 
+def _render_part(
+    session: Session,
+    article_id: int,
+    chunk: Sequence[Ticket],
+    all_tickets: Sequence[Ticket],
+    part: int,
+    parts: int,
+) -> SlackMessage:
+    """One thread message as the desk stands now: the article's text and whether it was
+    deleted, and each ticket's earlier checks, read in the caller's session."""
+    text, deleted = _article_state(session, article_id)
+    return render_thread_message(
+        chunk,
+        all_tickets=all_tickets,
+        part=part,
+        parts=parts,
+        article_text=text,
+        memory=ticket_memory(session, [t.id for t in chunk if t.id is not None]),
+        article_deleted=deleted,
+    )
+
+
 def thread_part(session: Session, article_id: int, part: int) -> ThreadPart | None:
     """Thread message `part` (1-based) as it should look now, or None when there is nothing to
     do: every ticket it shows already has its card there (so a part is posted once, however
@@ -59,16 +81,7 @@ def thread_part(session: Session, article_id: int, part: int) -> ThreadPart | No
         return None
     homes = {(t.card_channel, t.card_ts) for t in chunk if t.card_channel and t.card_ts}
     home = homes.pop() if len(homes) == 1 else None
-    text, deleted = _article_state(session, article_id)
-    message = render_thread_message(
-        chunk,
-        all_tickets=all_tickets,
-        part=part,
-        parts=len(chunks),
-        article_text=text,
-        memory=ticket_memory(session, [t.id for t in chunk if t.id is not None]),
-        article_deleted=deleted,
-    )
+    message = _render_part(session, article_id, chunk, all_tickets, part, len(chunks))
     return ThreadPart(
         [t.id for t in chunk if t.id is not None],
         message,
@@ -82,7 +95,6 @@ def card_updates(
     """(channel, ts, message) for the posted thread messages showing `ticket_ids`, and the
     first one, whose header shows the article's progress; rendered from the state now."""
     wanted = set(ticket_ids)
-    text, deleted = _article_state(session, article_id)
     all_tickets = tickets_for_article(session, article_id)
     chunks = chunk_tickets(all_tickets)
     updates: list[tuple[str, str, SlackMessage]] = []
@@ -96,15 +108,7 @@ def card_updates(
         channel, ts = homes.pop()
         assert channel is not None
         assert ts is not None
-        message = render_thread_message(
-            chunk,
-            all_tickets=all_tickets,
-            part=part,
-            parts=len(chunks),
-            article_text=text,
-            memory=ticket_memory(session, [t.id for t in chunk if t.id is not None]),
-            article_deleted=deleted,
-        )
+        message = _render_part(session, article_id, chunk, all_tickets, part, len(chunks))
         updates.append((channel, ts, message))
     return updates
 
