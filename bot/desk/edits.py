@@ -31,7 +31,13 @@ from sqlmodel import Session
 from bot.desk.intake import ArticleMessage, drafts_of, link_to_fetch, read_article
 from bot.desk.meaning import add_meaning
 from bot.errors import UserError
-from bot.match.desk import NEAR_IDENTICAL, IntakeMatches, best_matches, remember_tickets
+from bot.match.desk import (
+    NEAR_IDENTICAL,
+    IntakeMatches,
+    best_matches,
+    remember_tickets,
+    same_speaker,
+)
 from bot.match.desk import content_key as words_key
 from bot.match.terms import overlap, stems
 from bot.outbox import deliver_owed
@@ -136,18 +142,12 @@ def _words(text: str) -> str:
     return f" {' '.join(_WORDS.findall(text.lower()))} "
 
 
-def _same_speaker(one: str | None, other: str | None) -> bool:
-    """Same surname, or one of them not known."""
-    mine, theirs = _WORDS.findall((one or "").lower()), _WORDS.findall((other or "").lower())
-    return not mine or not theirs or mine[-1] == theirs[-1]
-
-
 def same_ticket(draft: TicketDraft, ticket: Ticket) -> bool:
     """A draft repeats a ticket: same kind, and each says what the other does, give or take a
     word (a typo fix); a quote only from the same speaker, when both have one."""
     if draft.kind != ticket.kind:
         return False
-    if draft.kind == "quote" and not _same_speaker(draft.speaker, ticket.speaker):
+    if draft.kind == "quote" and not same_speaker(draft.speaker, ticket.speaker):
         return False
     mine, theirs = stems(draft.text), stems(ticket.text)
     if not mine or not theirs:

@@ -54,12 +54,17 @@ def _surname(name: str | None) -> str:
     return words[-1] if words else ""
 
 
+def same_speaker(one: str | None, other: str | None) -> bool:
+    """Same surname, or one of them not known: a title or first name may come and go."""
+    mine, theirs = _surname(one), _surname(other)
+    return not mine or not theirs or mine == theirs
+
+
 def comparable(draft: TicketDraft, match: Match) -> bool:
     """A quote is the same quote only from the same speaker (when both have one)."""
     if draft.kind != "quote" or match.entry.kind != "quote":
         return True
-    mine, theirs = _surname(draft.speaker), _surname(match.entry.speaker)
-    return not mine or not theirs or mine == theirs
+    return same_speaker(draft.speaker, match.entry.speaker)
 
 
 @dataclass
