@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.app import create_app
     from bot.runtime import BackgroundJobs, build_services, database_engine, start_background_jobs
     from bot.services import Services
-    from bot.web import Handoff, serve_wsgi, services_app, starting_app
+    from bot.web import Handoff, close_server, serve_wsgi, services_app, starting_app
 
     engine = database_engine(settings)
     entry = Handoff(starting_app(mode))
@@ -98,23 +98,13 @@ def run(args: argparse.Namespace) -> int:
         pass
     finally:
         background.stop()
-        _close_from_its_loop(server)
+        close_server(server)
         http.join(timeout=5)
         if services is not None:
             services.work.drain()  # what was acked is answered before the process goes
         engine.dispose()
         logger.info("factcheck-bot stopped")
     return 0
-
-
-def _close_from_its_loop(server: Any) -> None:
-    """Close waitress on its own loop thread: pulling its trigger wakes the select() at once
-    (instead of after the loop's 1 s timeout) and no socket is closed under it."""
-    trigger = getattr(server, "trigger", None)
-    if trigger is None:  # a MultiSocketServer (several addresses) has no trigger of its own
-        server.close()
-        return
-    trigger.pull_trigger(server.close)
 
 
 def _bound_addresses(server: Any) -> list[tuple[str, int]]:

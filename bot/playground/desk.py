@@ -29,7 +29,7 @@ from bot.playground.workspace import CHANNELS, EDITORS, as_slack_sends, handles,
 from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK, SLASH_COMMAND
 from bot.runtime import BackgroundJobs, build_services, start_background_jobs
 from bot.services import Services
-from bot.web import EVENTS_PATH, create_http_server
+from bot.web import EVENTS_PATH, close_server, create_http_server
 
 logger = logging.getLogger(__name__)
 
@@ -303,7 +303,7 @@ class Playground:
 def _close_in_its_loop(server: Any, serving: threading.Thread) -> None:
     """Close waitress from its own loop thread (closing its sockets from another thread races
     the loop's select: EBADF), give the loop a moment to finish, then end its worker threads."""
-    server.trigger.pull_trigger(server.close)
+    close_server(server)
     serving.join(timeout=5)
     server.task_dispatcher.shutdown(timeout=5)
 

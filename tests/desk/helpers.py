@@ -24,7 +24,7 @@ from bot.localslack.driver import SlackDriver
 from bot.localslack.web_api import BOB, CAROL, DESK, SlackStandIn
 from bot.render import ids
 from bot.services import Services
-from bot.web import EVENTS_PATH, SERVER_LIMITS, build_wsgi_app
+from bot.web import EVENTS_PATH, SERVER_LIMITS, build_wsgi_app, close_server
 from storage.db import session_scope
 from storage.models import Article, Ticket
 
@@ -75,10 +75,7 @@ def serve(services: Services) -> tuple[str, Callable[[], None]]:
     url = f"http://127.0.0.1:{port}{EVENTS_PATH}"
 
     def stop() -> None:
-        # Close on waitress's own loop thread: pulling the trigger wakes its select() at once
-        # (asyncore_loop_timeout is a whole number of seconds, and 0 would spin), and no socket
-        # is closed under a select() in progress, which failed with EBADF now and then.
-        server.trigger.pull_trigger(server.close)  # type: ignore[union-attr]
+        close_server(server)
         thread.join(timeout=5)
 
     return url, stop

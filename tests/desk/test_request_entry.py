@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 from urllib.parse import urlsplit
 
 import pytest
 
 from bot.localslack.signing import FORM, JSON, EventSender, signed_headers
-from bot.web import BAD_SIGNATURE, MALFORMED_BODY, MAX_BODY_BYTES
+from bot.web import BAD_SIGNATURE, MALFORMED_BODY, MAX_BODY_BYTES, close_server, serve_wsgi
 from tests.desk.helpers import Desk, articles
 
 #: (name, body, content type) of what the fault test sent; each one used to be a 500.
@@ -83,3 +84,19 @@ def test_a_body_just_under_the_cap_still_reaches_the_signature_check(sender: Eve
     body = b"x" * (MAX_BODY_BYTES - 10)
     response = sender.post(body, FORM, forge=True)
     assert response.status_code == 401
+
+
+def test_the_server_still_stops_when_its_wake_up_pipe_is_already_gone() -> None:
+    """Waitress closes its trigger pipe itself when reading it fails (CI saw EBADF on stop);
+    stopping the bot then closes the listener directly instead of raising."""
+    server = serve_wsgi(lambda environ, start: [], host="127.0.0.1", port=0)
+    serving = threading.Thread(target=server.run, daemon=True)
+    serving.start()
+    port = server.effective_port
+    server.trigger.close()  # what waitress does when its pipe reports EBADF
+
+    close_server(server)
+    serving.join(timeout=5)
+
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
