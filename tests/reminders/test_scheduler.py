@@ -38,6 +38,7 @@ def running_bot(
         "FACTCHECK_TIMEZONE": "UTC",
         "FACTCHECK_SCHEDULER": "on",
         "FACTCHECK_QUIET_HOURS": "none",  # the real clock may be in anyone's night
+        "FACTCHECK_WEEKLY_REPORT": "off",  # a Monday-morning run posts no extra report here
     }
     bot = BotProcess("http", slack, database_url, tmp_path, env=env)
     base = bot.wait_healthy()
