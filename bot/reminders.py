@@ -22,14 +22,16 @@ decides *when* a replica looks (see bot/scheduler.py).
   Slack takes it. A nudge is queued behind its article's thread, so it never points at cards
   Slack has not shown yet.
 
-The one window where a message can repeat: the process dies (or loses its database, or the
-connection drops) after Slack accepted a message and before the transaction recording it
-commits. For a reminder that is one `record_reminders_sent` commit (a few milliseconds) after
-each DM; the checker then gets those tickets again once the lease expires (or at the next sweep
-when the answer was lost). An escalation and a nudge do not repeat: the dispatcher looks for
-them (by outbox id, in the editor's DM or the channel, or in the thread) before posting again
-(see bot/outbox.py). Nothing else can repeat a message: a second sweeper cannot lease a ticket
-while it is leased, and a recorded reminder is never due again until its next interval.
+A message is never repeated, even across a crash. Each reminder DM names its reminders
+(ticket, claim, reminder number) in its metadata. If the process dies (or loses its database)
+after Slack accepted a DM and before `record_reminders_sent` commits, the lease runs out with
+its holder still named on the tickets; if the answer was lost (a dropped connection, a 5xx) the
+tickets are handed back with that mark kept. Either way the next sweeper to lease them looks in
+the bot's DM with the checker first and records the DM it finds instead of sending another (an
+app installed before `im:history` cannot look, and sends again, logging why). Escalations and
+nudges are found the same way by the dispatcher, by outbox id (see bot/outbox.py). A second
+sweeper cannot lease a ticket while it is leased, and a recorded reminder is never due again
+until its next interval.
 """
 
 from __future__ import annotations
@@ -39,13 +41,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import groupby
-from typing import Final
+from typing import Any, Final
 
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.clock import ZoneBook, local_day_start, quiet_until
-from bot.outbox import deliver_owed
+from bot.outbox import HISTORY_MARGIN, LOOKUP_REFUSED, deliver_owed
 from bot.render.reminders import (
     EscalationItem,
     ReminderItem,
@@ -79,6 +81,14 @@ REMINDER_BATCH_LEASE: Final = timedelta(minutes=10)
 # Stop sending once this share of the lease has passed; the rest is handed back, due now.
 LEASE_SAFETY: Final = 0.8
 SWEEP_BATCH: Final = 20_000
+#: A reminder DM's metadata: its reminders as "ticket:claim:number" keys, space-separated.
+REMINDER_EVENT: Final = "factcheck_reminder"
+REMINDER_KEYS: Final = "reminders"
+REMINDER_LOOKUP_REFUSED: Final = (
+    "Slack does not let the bot read its DM with %s (%s), so it cannot tell whether an "
+    "earlier reminder was posted; sending it again. Reinstall the app from `factcheck "
+    "manifest` to grant im:history and im:write"
+)
 ESCALATION_BATCH: Final = 200
 NUDGE_BATCH: Final = 200
 
@@ -188,34 +198,57 @@ class ReminderSweeper:
     def _remind(
         self, assignee: str, items: list[DueReminder], *, now: datetime, report: SweepReport
     ) -> None:
+        try:
+            earlier = self._earlier_reminders(assignee, items)
+        except Exception as error:  # Slack unreachable: the look and the DM wait for a sweep
+            self._not_delivered(assignee, items, error, report)
+            return
+        for ts, found in earlier.items():
+            self._record(assignee, found, ts, delivered_at=self.services.clock(), report=report)
+        already = {r.key for found in earlier.values() for r in found}
+        items = [r for r in items if r.key not in already]
+        if not items:
+            return
         message = render_reminder([_reminder_item(r) for r in items], now=now)
         with session_scope(self.services.engine) as session:
             previous = last_reminder_message(session, assignee=assignee)
         try:
             # The dispatcher's client: a dropped connection is not re-sent inside the SDK.
             response = self.services.delivery_client.chat_postMessage(
-                channel=assignee, text=message.text, blocks=message.blocks, unfurl_links=False
+                channel=assignee,
+                text=message.text,
+                blocks=message.blocks,
+                metadata=_reminder_metadata(items),
+                unfurl_links=False,
             )
         except Exception as error:  # a refusal, a dropped connection, a timeout: all handed back
-            reason = (
-                error.response.get("error") or error.response.status_code
-                if isinstance(error, SlackApiError)
-                else type(error).__name__
-            )
-            logger.warning(
-                "reminder DM to %s not delivered (%s); %d tickets retried next sweep",
-                assignee,
-                reason,
-                len(items),
-            )
-            self._hand_back([r.ticket_id for r in items], until=self.services.clock())
-            report.refused += len(items)
+            self._not_delivered(assignee, items, error, report)
             return
         # Slack accepted it: from here until the commit below is the documented repeat window.
         # The next reminder is due one interval after this one was delivered, not after the
         # sweep began (a 429 wait inside the client can take a while).
-        delivered_at = self.services.clock()
         message_ts = response.get("ts")
+        self._record(
+            assignee,
+            items,
+            message_ts if isinstance(message_ts, str) else None,
+            delivered_at=self.services.clock(),
+            report=report,
+        )
+        report.reminder_messages += 1
+        channel = response.get("channel")
+        if previous and previous != message_ts and isinstance(channel, str):
+            self._replace_old_reminder(assignee, channel, previous, {r.ticket_id for r in items})
+
+    def _record(
+        self,
+        assignee: str,
+        items: list[DueReminder],
+        message_ts: str | None,
+        *,
+        delivered_at: datetime,
+        report: SweepReport,
+    ) -> None:
         with session_scope(self.services.engine) as session:
             record_reminders_sent(
                 session,
@@ -223,13 +256,80 @@ class ReminderSweeper:
                 owner=self.owner,
                 now=delivered_at,
                 interval=self.settings.reminder_interval,
-                message_ts=message_ts if isinstance(message_ts, str) else None,
+                message_ts=message_ts,
             )
         report.tickets_reminded += len(items)
-        report.reminder_messages += 1
-        channel = response.get("channel")
-        if previous and previous != message_ts and isinstance(channel, str):
-            self._replace_old_reminder(assignee, channel, previous, {r.ticket_id for r in items})
+
+    def _not_delivered(
+        self, assignee: str, items: list[DueReminder], error: Exception, report: SweepReport
+    ) -> None:
+        """Hand the tickets back for the next sweep; when Slack may have taken the DM all the
+        same (no answer, or a 5xx), they are marked so that sweep looks for it first."""
+        refused = isinstance(error, SlackApiError) and _status(error) < 500
+        reason = (
+            error.response.get("error") or _status(error)
+            if isinstance(error, SlackApiError)
+            else type(error).__name__
+        )
+        logger.warning(
+            "reminder DM to %s not delivered (%s); %d tickets retried next sweep",
+            assignee,
+            reason,
+            len(items),
+        )
+        self._hand_back(
+            [r.ticket_id for r in items], until=self.services.clock(), maybe_posted=not refused
+        )
+        report.refused += len(items)
+
+    def _earlier_reminders(
+        self, assignee: str, items: list[DueReminder]
+    ) -> dict[str, list[DueReminder]]:
+        """The DMs (by ts) an earlier attempt posted for any of `items`, and which items each
+        one holds; empty unless an attempt may have reached Slack (no call at all then).
+
+        Looks through the bot's DM with the checker since the earliest such attempt began, for
+        the reminder keys in each message's metadata. A workspace that does not let the bot
+        read that DM (installed before im:history) gets the reminder again, as before."""
+        unsure = [r for r in items if r.maybe_posted]
+        if not unsure:
+            return {}
+        wanted = {r.key: r for r in unsure}
+        since = min((r.due_since for r in unsure if r.due_since), default=None)
+        oldest = since - self.lease - HISTORY_MARGIN if since is not None else None
+        client = self.services.delivery_client
+        found: dict[str, list[DueReminder]] = {}
+        try:
+            channel = client.conversations_open(users=assignee)["channel"]["id"]
+            cursor: str | None = None
+            while wanted:
+                page = client.conversations_history(
+                    channel=channel,
+                    oldest=f"{oldest.timestamp():.6f}" if oldest is not None else None,
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                )
+                for dm in page.get("messages") or []:
+                    payload = (dm.get("metadata") or {}).get("event_payload") or {}
+                    for key in str(payload.get(REMINDER_KEYS, "")).split():
+                        if key in wanted:
+                            found.setdefault(str(dm["ts"]), []).append(wanted.pop(key))
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    break
+        except SlackApiError as error:
+            if error.response.get("error") not in LOOKUP_REFUSED:
+                raise
+            logger.warning(REMINDER_LOOKUP_REFUSED, assignee, error.response.get("error"))
+            return {}
+        if found:
+            logger.info(
+                "reminders %s to %s were already posted; not sending them again",
+                ", ".join(r.key for held in found.values() for r in held),
+                assignee,
+            )
+        return found
 
     def _replace_old_reminder(self, assignee: str, channel: str, ts: str, listed: set[int]) -> None:
         """One live reminder per checker: the old DM goes once the new one lists all it still
@@ -247,9 +347,17 @@ class ReminderSweeper:
                 error.response.get("error"),
             )
 
-    def _hand_back(self, ticket_ids: list[int], *, until: datetime) -> None:
+    def _hand_back(
+        self, ticket_ids: list[int], *, until: datetime, maybe_posted: bool = False
+    ) -> None:
         with session_scope(self.services.engine) as session:
-            defer_reminders(session, ticket_ids=ticket_ids, owner=self.owner, until=until)
+            defer_reminders(
+                session,
+                ticket_ids=ticket_ids,
+                owner=self.owner,
+                until=until,
+                maybe_posted=maybe_posted,
+            )
 
     # ---------------------------------------------------------------- escalations
 
@@ -375,6 +483,19 @@ class ReminderSweeper:
                     now=now,
                 )
             report.nudges += 1
+
+
+def _reminder_metadata(items: list[DueReminder]) -> dict[str, Any]:
+    """Names the reminders a DM carries, so a retry can tell it was posted (`_earlier_reminders`)."""
+    return {
+        "event_type": REMINDER_EVENT,
+        "event_payload": {REMINDER_KEYS: " ".join(r.key for r in items)},
+    }
+
+
+def _status(error: SlackApiError) -> int:
+    status = getattr(error.response, "status_code", 200)
+    return status if isinstance(status, int) else 200
 
 
 def _reminder_item(reminder: DueReminder) -> ReminderItem:

@@ -5,6 +5,10 @@
 
 If the DM fails in any way the tickets are handed back (`defer_reminders`); if the process dies
 the lease runs out and the ticket is due again for a later sweep of any replica.
+
+A ticket whose lease ran out still names its last lease holder, and a hand-back after a failure
+that leaves Slack's side unknown (a dropped connection, a timeout) keeps it: the next lease of
+that ticket comes back `maybe_posted`, and the sweeper looks for the DM before sending another.
 """
 
 from __future__ import annotations
@@ -38,6 +42,15 @@ class DueReminder:
     article_permalink: str | None
     article_title: str | None
     speaker: str | None = None  # quotes: who said it, shown wherever the ticket appears
+    #: An earlier attempt at this very reminder may have reached Slack (its lease ran out, or
+    #: its answer was lost), from about `due_since`: look for it before posting again.
+    maybe_posted: bool = False
+    due_since: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        """Names this reminder (ticket, claim, reminder number) in the DM's metadata."""
+        return f"{self.ticket_id}:{self.claim_number}:{self.reminder_number}"
 
 
 def _article_column(column: Any) -> Any:
@@ -61,8 +74,9 @@ def acquire_due_reminders(
     rows instead of waiting; on SQLite the transaction holds the single write lock (BEGIN
     IMMEDIATE). Commit right after, before calling Slack, so the lease is visible to others.
 
-    That one statement is the only one: RETURNING hands back everything the DM needs (the
-    ticket's fields and its article's link and title), so no second query re-reads the rows.
+    RETURNING hands back everything the DM needs (the ticket's fields and its article's link
+    and title). The only other statement is the same SELECT just before, locking the rows and
+    reading who held each lease (RETURNING sees only the new holder).
 
     If the lease expires before `record_reminders_sent` (Slack 429, crash), the ticket is due
     again and will be leased by a later sweep. Results are ordered by assignee, then due time,
@@ -70,16 +84,22 @@ def acquire_due_reminders(
     `ix_ticket_due`), not the size of the table.
     """
     candidates = (
-        select(col(Ticket.id))
+        select(col(Ticket.id), col(Ticket.lease_owner), col(Ticket.next_reminder_at))
         .where(col(Ticket.status) == "claimed", col(Ticket.next_reminder_at) <= now)
         .order_by(col(Ticket.next_reminder_at))
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
+    # Who held each lease before, read under the lock the UPDATE then takes over (our own row
+    # locks do not make SKIP LOCKED skip): a leftover holder means an earlier attempt may have
+    # posted this reminder.
+    before = {ticket_id: (holder, due) for ticket_id, holder, due in session.execute(candidates)}
+    if not before:
+        return []
     rows = session.execute(
         update(Ticket)
-        .where(col(Ticket.id).in_(candidates.scalar_subquery()))
+        .where(col(Ticket.id).in_(candidates.with_only_columns(col(Ticket.id)).scalar_subquery()))
         .values(next_reminder_at=now + lease, lease_owner=owner)
         .returning(
             col(Ticket.id),
@@ -113,6 +133,8 @@ def acquire_due_reminders(
             article_permalink=permalink,
             article_title=title,
             speaker=speaker,
+            maybe_posted=before.get(ticket_id, (None, None))[0] is not None,
+            due_since=before.get(ticket_id, (None, None))[1],
         )
         for (
             ticket_id,
@@ -238,9 +260,19 @@ def record_reminders_sent(
     return len(list(updated))
 
 
-def defer_reminders(session: Session, *, ticket_ids: list[int], owner: str, until: datetime) -> int:
+def defer_reminders(
+    session: Session,
+    *,
+    ticket_ids: list[int],
+    owner: str,
+    until: datetime,
+    maybe_posted: bool = False,
+) -> int:
     """Hand leased reminders back to be due at `until` (quiet hours, or retry sooner than the
-    lease after a refused send). Only the lease holder's tickets change; returns how many."""
+    lease after a refused send). Only the lease holder's tickets change; returns how many.
+
+    `maybe_posted` (the DM's fate is unknown) keeps the holder's name on the tickets, so the
+    next lease looks for that DM before sending another."""
     if not ticket_ids:
         return 0
     result = session.scalars(
@@ -250,7 +282,7 @@ def defer_reminders(session: Session, *, ticket_ids: list[int], owner: str, unti
             col(Ticket.status) == "claimed",
             col(Ticket.lease_owner) == owner,
         )
-        .values(next_reminder_at=until, lease_owner=None)
+        .values(next_reminder_at=until, lease_owner=owner if maybe_posted else None)
         .returning(col(Ticket.id))
         .execution_options(synchronize_session=False)
     )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 
 from bot.clock import next_local_time, quiet_until, snooze_until
@@ -513,21 +514,33 @@ def test_a_snooze_clicked_while_the_dm_was_on_its_way_is_kept(engine: Engine) ->
     )
 
 
-def test_a_dropped_connection_hands_the_reminders_back(
-    make_services: Callable[..., Services], engine: Engine, slack: SlackStandIn, clock: ManualClock
+@pytest.mark.parametrize("slack_took_it", [True, False], ids=["posted", "not-posted"])
+def test_a_reminder_whose_answer_was_lost_reaches_the_checker_once(
+    make_services: Callable[..., Services],
+    engine: Engine,
+    slack: SlackStandIn,
+    clock: ManualClock,
+    slack_took_it: bool,
 ) -> None:
-    """Issue 11, failure 4: a connection error escaped the sweep with the tickets still leased."""
+    """Issue 11, failure 4: a dropped connection escaped the sweep with the tickets leased.
+    Handed back now, and the next sweep looks in the DM before sending: one DM either way."""
     held = claimed(engine, {ALICE: 2})[ALICE]
     sweeper = ReminderSweeper(make_services())
     clock.set(T0 + INTERVAL)
-    slack.drop_next("chat.postMessage")
+    slack.drop_next("chat.postMessage", after=slack_took_it)
     first = sweeper.sweep()
     assert (first.tickets_reminded, first.refused) == (0, 2)
-    assert all(ticket(engine, t).lease_owner is None for t in held)
     assert all(ticket(engine, t).next_reminder_at == clock() for t in held)
+    assert len(slack.dms_to(ALICE)) == (1 if slack_took_it else 0)
+
     second = sweeper.sweep()
     assert second.tickets_reminded == 2
     assert [reminded_ids(dm) for dm in slack.dms_to(ALICE)] == [held]
+    assert len(slack.calls("conversations.history")) == 1
+    assert all(ticket(engine, t).reminders_sent == 1 for t in held)
+    clock.advance(timedelta(minutes=30))
+    assert sweeper.sweep().tickets_reminded == 0
+    assert len(slack.dms_to(ALICE)) == 1
 
 
 def test_the_next_reminder_is_due_an_interval_after_delivery(
