@@ -38,6 +38,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.exc import DBAPIError
 
 from bot.catchup import catch_up
+from bot.desk.edits import resume_stalled_edits
 from bot.desk.intake import resume_stalled_intakes
 from bot.digest import post_due_digests
 from bot.outbox import deliver_owed, prune_delivered
@@ -197,9 +198,11 @@ class DeskClock:
         return report
 
     def outbox_tick(self) -> None:
-        """Finish stalled intakes, retry pastes lost to a database outage, deliver the outbox."""
+        """Finish stalled intakes and edits, retry pastes lost to a database outage, deliver the
+        outbox."""
         try:
             resume_stalled_intakes(self.services)
+            resume_stalled_edits(self.services)
             missed = self.services.missed.take()
             if missed:
                 catch_up(self.services, since=missed)

@@ -146,6 +146,23 @@ class Article(SQLModel, table=True):
     deleted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class ArticleEditJob(SQLModel, table=True):
+    """The newest edit of an article not yet applied: written before the edit is extracted and
+    deleted in the transaction that applies it, so an edit whose process died is finished by
+    the next replica's clock (`taken_at` is its lease), not lost until the next edit."""
+
+    __tablename__ = "article_edit_job"
+
+    article_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    )
+    edit_ts: str = Field(max_length=32)
+    text: str
+    previous_text: str
+    edited_by: str | None = Field(default=None, max_length=32)
+    taken_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class Ticket(SQLModel, table=True):
     """One claim or quote to check; `id` is the `#12` people type."""
 

@@ -12,8 +12,9 @@ The rules, as a desk would put them:
 
 Each Slack edit is applied once, however often it is delivered: its event ts must be newer than
 the last one applied, checked in the transaction that files its tickets (storage/edits.py).
-Every edit carries the whole message, so the next edit brings the article up to date even if
-one was lost with its process.
+An edit is a resumable job: it is written down (storage/edit_jobs.py) before it is read and
+extracted, and forgotten in the transaction that applies it, so an edit whose process died is
+finished by the next replica's clock (`resume_stalled_edits`), not lost.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from sqlmodel import Session
@@ -47,6 +48,7 @@ from bot.render.thread import chunk_tickets, render_fetch_failed
 from bot.services import Services
 from storage.articles import INTAKE_ACTOR, find_article, get_article
 from storage.db import session_scope
+from storage.edit_jobs import forget_edit, remember_edit, take_stalled_edits
 from storage.edits import (
     apply_article_edit,
     mark_article_deleted,
@@ -239,23 +241,38 @@ def _new_text(services: Services, article: Article, edit: ArticleEdit) -> str | 
 def apply_edit(services: Services, edit: ArticleEdit) -> EditResult:
     """Bring an article up to date with its edited Slack message, once per edit.
 
-    Extraction runs before the transaction; the transaction first wins the edit
-    (`apply_article_edit`: a retry, a second replica or an older edit stops there), then files
-    the new drafts, marks the tickets whose words left or came back (each audited, each card
-    owed an update) and owes the thread one summary, all together.
+    The edit is written down first (`remember_edit`), so a process dying from here on leaves
+    it for `resume_stalled_edits`. Extraction runs before the transaction; the transaction
+    first wins the edit (`apply_article_edit`: a retry, a second replica or an older edit
+    stops there) and forgets it, then files the new drafts, marks the tickets whose words left
+    or came back (each audited, each card owed an update) and owes the thread one summary,
+    all together.
     """
     with session_scope(services.engine) as session:
         article = find_article(session, team=edit.team, channel=edit.channel, ts=edit.ts)
-    if article is None or article.id is None:
-        return EditResult(applied=False)  # not an article: edits of other messages do nothing
+        if article is None or article.id is None:
+            return EditResult(applied=False)  # not an article: edits of other messages do nothing
+        if article.edit_ts is not None and article.edit_ts >= edit.edit_ts:
+            return EditResult(applied=False)  # applied already (a Slack retry), or a newer one was
+        remember_edit(
+            session,
+            article_id=article.id,
+            edit_ts=edit.edit_ts,
+            text=edit.text,
+            previous_text=edit.previous_text,
+            edited_by=edit.user,
+            now=services.clock(),
+        )
     article_id = article.id
     article = _settled(services, article)
+    if article.intake_status == "processing":
+        return EditResult(applied=False)  # kept: a later clock tick applies it after the intake
     if article.intake_status != "ready" or article.deleted_at is not None:
+        _forget(services, article_id, edit)
         return EditResult(applied=False)
-    if article.edit_ts is not None and article.edit_ts >= edit.edit_ts:
-        return EditResult(applied=False)  # applied already (a Slack retry), or a newer one was
     text = _new_text(services, article, edit)
     if text is None:
+        _forget(services, article_id, edit)
         return EditResult(applied=False)
     drafts = drafts_of(services.extractor.extract(text))
     now = services.clock()
@@ -269,6 +286,7 @@ def apply_edit(services: Services, edit: ArticleEdit) -> EditResult:
             now=now,
             content_key=words_key(text),
         )
+        forget_edit(session, article_id=article_id, edit_ts=edit.edit_ts)
         if won is None or won.id is None:
             return EditResult(applied=False)
         plan = plan_edit(tickets_for_article(session, won.id), drafts, text)
@@ -315,6 +333,37 @@ def apply_edit(services: Services, edit: ArticleEdit) -> EditResult:
     if filed_ids:
         add_meaning(services, won.id)
     return EditResult(True, tuple(filed_ids), tuple(gone), tuple(back))
+
+
+def _forget(services: Services, article_id: int, edit: ArticleEdit) -> None:
+    with session_scope(services.engine) as session:
+        forget_edit(session, article_id=article_id, edit_ts=edit.edit_ts)
+
+
+def resume_stalled_edits(services: Services) -> int:
+    """Apply edits whose process died before applying them (their lease ran out); how many
+    this call applied. Each is taken by one replica per lease."""
+    lease = timedelta(seconds=services.settings.intake_lease_seconds)
+    with session_scope(services.engine) as session:
+        jobs = take_stalled_edits(session, now=services.clock(), stale_after=lease)
+        articles = {job.article_id: get_article(session, job.article_id) for job in jobs}
+    applied = 0
+    for job in jobs:
+        article = articles[job.article_id]
+        if article is None:
+            continue  # the article is gone, and its job with it (ON DELETE CASCADE)
+        logger.info("resuming edit %s of article %s", job.edit_ts, job.article_id)
+        edit = ArticleEdit(
+            team=article.team,
+            channel=article.channel,
+            ts=article.ts,
+            edit_ts=job.edit_ts,
+            text=job.text,
+            previous_text=job.previous_text,
+            user=job.edited_by,
+        )
+        applied += apply_edit(services, edit).applied
+    return applied
 
 
 def apply_deletion(services: Services, *, team: str, channel: str, ts: str) -> bool:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 from sqlmodel import col, select
 
+from bot.desk.edits import resume_stalled_edits
 from bot.localslack import payloads
 from bot.localslack.blockkit import visible_text
 from bot.localslack.web_api import ALICE, CAROL, DESK
 from storage.db import session_scope
+from storage.edit_jobs import remember_edit
 from storage.models import AuditEvent
 from tests.desk.helpers import (
     ARTICLE,
@@ -22,6 +26,7 @@ from tests.desk.helpers import (
     thread_replies,
     tickets,
 )
+from tests.waiting import wait_until
 
 COUNCIL = " The council has 45 members, and 31 voted in favour of the budget."
 DEBT = "The city's debt rose to $1.8 billion last year, up 40 percent in five years, the audit office said."
@@ -30,9 +35,11 @@ REWRITTEN = ARTICLE.replace(COUNCIL, "") + f"\n{DEBT}\n"
 
 
 def _idle(*desks: Desk) -> None:
-    """Wait until every desk has finished what its events asked for."""
-    desks[0].slack.wait_for(
+    """Wait until every desk has finished what its events asked for (polled: finishing may
+    call Slack no more, and the stand-in's wait_for looks again only on a call)."""
+    wait_until(
         lambda: all(d.services.work.waiting == 0 and d.services.work.running == 0 for d in desks),
+        timeout=15,
         description="the bot has finished",
     )
 
@@ -234,3 +241,56 @@ def test_a_deleted_article_keeps_its_tickets_and_says_so(desk: Desk) -> None:
     )
     assert len(tickets(desk)) == 6
     assert_block_kit_clean(desk.slack)
+
+
+def _edit_left_by_a_dead_process(desk: Desk, message: dict[str, Any]) -> None:
+    """What a process that died after taking Carol's edit left behind: the edit, written down
+    (as `apply_edit` writes it first) more than a lease ago, and nothing of it applied."""
+    lease = timedelta(seconds=desk.services.settings.intake_lease_seconds)
+    with session_scope(desk.services.engine) as session:
+        article_id = articles(desk)[0].id
+        assert article_id is not None
+        remember_edit(
+            session,
+            article_id=article_id,
+            edit_ts=f"{float(message['ts']) + 60:.6f}",
+            text=REWRITTEN,
+            previous_text=ARTICLE,
+            edited_by=CAROL,
+            now=desk.services.clock() - lease - timedelta(seconds=1),
+        )
+
+
+def test_an_edit_whose_process_died_is_finished_by_the_next_clock_tick(desk: Desk) -> None:
+    message, _ = paste(desk)
+    _edit_left_by_a_dead_process(desk, message)
+
+    assert resume_stalled_edits(desk.services) == 1
+
+    summary = _reply_saying(desk, message["ts"], "Article edited")
+    assert summary.endswith("Article edited: 1 new ticket (#7); 1 no longer in the text (#3)")
+    assert articles(desk)[0].text == REWRITTEN
+    assert resume_stalled_edits(desk.services) == 0  # finished: nothing left to take
+
+
+def test_two_replicas_finishing_the_same_stalled_edit_file_it_once(
+    make_desk: Callable[..., Desk],
+) -> None:
+    desk, other = make_desk(), make_desk()
+    message, _ = paste(desk)
+    _edit_left_by_a_dead_process(desk, message)
+    applied: list[int] = []
+    replicas = [
+        threading.Thread(target=lambda d=d: applied.append(resume_stalled_edits(d.services)))
+        for d in (desk, other)
+    ]
+    for replica in replicas:
+        replica.start()
+    for replica in replicas:
+        replica.join()
+    _idle(desk, other)
+
+    assert sum(applied) == 1
+    assert [t.id for t in tickets(desk)] == list(range(1, 8))
+    edited = [r for r in _bot_replies(desk, message["ts"]) if "Article edited" in r]
+    assert len(edited) == 1
