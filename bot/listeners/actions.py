@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk.errors import SlackApiError
 
 from bot.desk import actions, offers
 from bot.errors import BadInput
 from bot.listeners.errors import after_ack
 from bot.render import ids
 from bot.render.modals import render_fix_speaker_modal, render_flag_modal, render_verify_modal
+from bot.render.reminders import editor_row_done
 from bot.services import Services
 from bot.workflow import SeenHolder
+
+logger = logging.getLogger(__name__)
 
 REUSE = "reuse"
 BAD_BUTTON = "That button is out of date; run `/factcheck show ID` to see the ticket."
@@ -30,6 +35,50 @@ class TicketAction:
     # Where to answer ephemerally when the click was away from the ticket's card (an editor's
     # row in the digest), as the card that shows the change is elsewhere; None: on the card.
     answer_in: str | None = None
+    # That row, to be replaced by what was done (`settle_editor_row`).
+    row: EditorRow | None = None
+
+
+@dataclass(frozen=True)
+class EditorRow:
+    """The message an editor's row of buttons is in, and the row's block id."""
+
+    channel: str
+    ts: str
+    block_id: str
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+def _editor_row(body: dict[str, Any], action: dict[str, Any]) -> EditorRow | None:
+    message = body.get("message") or {}
+    channel = _channel_of(body)
+    ts = message.get("ts") or (body.get("container") or {}).get("message_ts")
+    blocks = message.get("blocks")
+    if not (channel and ts and isinstance(blocks, list)):
+        return None
+    text = str(message.get("text") or "")
+    return EditorRow(channel, str(ts), str(action.get("block_id", "")), text, blocks)
+
+
+def settle_editor_row(
+    services: Services, row: EditorRow, ticket_id: int, *, editor: str, assignee: str | None
+) -> None:
+    """Put what was done in place of the row's buttons (digest, escalation DM), so no other
+    editor acts on a ticket already taken care of. The message stays as it was otherwise."""
+    done = editor_row_done(ticket_id, editor=editor, assignee=assignee)
+    blocks = [done if b.get("block_id") == row.block_id else b for b in row.blocks]
+    if blocks == row.blocks:
+        return
+    try:
+        services.client.chat_update(channel=row.channel, ts=row.ts, text=row.text, blocks=blocks)
+    except SlackApiError as error:  # deleted meanwhile, or too old to edit: the change stands
+        logger.info(
+            "editor row of #%s in %s not updated: %s",
+            ticket_id,
+            row.channel,
+            error.response.get("error"),
+        )
 
 
 def _channel_of(body: dict[str, Any]) -> str | None:
@@ -58,8 +107,11 @@ def read_action(body: dict[str, Any], action: dict[str, Any]) -> TicketAction:
         ids.ACTION_REUSE_VERDICT: REUSE,
     }[action["action_id"]]
     editor_row, _ = ids.holder_seen_in_block(str(action.get("block_id", "")))
-    answer_in = _channel_of(body) if editor_row else None
-    return TicketAction(user, int(value), verb, trigger, answer_in)
+    if not editor_row:
+        return TicketAction(user, int(value), verb, trigger)
+    return TicketAction(
+        user, int(value), verb, trigger, _channel_of(body), _editor_row(body, action)
+    )
 
 
 def handle(services: Services, click: TicketAction) -> None:
@@ -91,6 +143,8 @@ def handle(services: Services, click: TicketAction) -> None:
     else:
         raise BadInput(BAD_BUTTON)
     actions.after_change(services, click.user, answer.changed)
+    if click.row is not None and click.verb == "claim" and click.ticket_id in answer.changed:
+        settle_editor_row(services, click.row, click.ticket_id, editor=click.user, assignee=None)
     if click.answer_in:
         services.client.chat_postEphemeral(
             channel=click.answer_in, user=click.user, text=answer.message.text
@@ -121,6 +175,9 @@ def assign_picked(services: Services, body: dict[str, Any], action: dict[str, An
     editor = body["user"]["id"]
     answer = actions.assign(services, editor, ticket_id, assignee, seen=seen)
     actions.after_change(services, editor, answer.changed)
+    row = _editor_row(body, action)
+    if row is not None and ticket_id in answer.changed:
+        settle_editor_row(services, row, ticket_id, editor=editor, assignee=assignee)
     channel = _channel_of(body)
     if channel:
         services.client.chat_postEphemeral(channel=channel, user=editor, text=answer.message.text)

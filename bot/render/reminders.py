@@ -50,6 +50,9 @@ NUDGE_TEXT: Final = (
     "or `/factcheck claim ID`."
 )
 ASSIGN_PLACEHOLDER: Final = "Assign…"
+#: What an editor's row (digest, escalation DM) says once someone acted on it from there.
+ROW_ASSIGNED: Final = "✅ #{id} assigned to <@{assignee}> by <@{editor}>"
+ROW_CLAIMED: Final = "🙋 #{id} claimed by <@{editor}>"
 OPEN_THREAD_LABEL: Final = "Open thread"
 SNOOZED_TEXT: Final = "Snoozed {ids} until {until}. I will remind you then."
 
@@ -274,6 +277,17 @@ def editor_actions(
     if thread_link:
         elements.append(open_thread_button(ticket_id, thread_link))
     return actions(elements, block_id=ids.assign_block_id(ticket_id, part, holder))
+
+
+def editor_row_done(ticket_id: int, *, editor: str, assignee: str | None) -> Block:
+    """What replaces an editor's row of buttons once an editor acted from it, so whoever else
+    reads the digest or the DM sees the ticket is taken care of, and by whom."""
+    text = (
+        ROW_ASSIGNED.format(id=ticket_id, assignee=assignee, editor=editor)
+        if assignee and assignee != editor
+        else ROW_CLAIMED.format(id=ticket_id, editor=editor)
+    )
+    return context(text, block_id=ids.ticket_block_id(ticket_id, "done"))
 
 
 def open_thread_button(ticket_id: int, thread_link: str) -> Block:

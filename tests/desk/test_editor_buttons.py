@@ -16,7 +16,12 @@ from bot.render import ids
 from bot.render import messages as m
 from bot.render.cards import BUTTON_CLAIM, STATUS_CLAIMED
 from bot.render.digest import MORE_UNCLAIMED as DIGEST_MORE_UNCLAIMED
-from bot.render.reminders import ASSIGN_PLACEHOLDER, OPEN_THREAD_LABEL
+from bot.render.reminders import (
+    ASSIGN_PLACEHOLDER,
+    OPEN_THREAD_LABEL,
+    ROW_ASSIGNED,
+    ROW_CLAIMED,
+)
 from bot.workflow import STALE_ASSIGN, STALE_ASSIGN_FINISHED, STALE_HELD_BY
 from storage.db import session_scope
 from storage.tickets import audit_trail
@@ -72,6 +77,12 @@ def test_an_editor_assigns_an_escalated_ticket_from_the_escalation_dm(
     desk.slack.wait_for(lambda: desk.slack.dms_to(CAROL, containing="assigned you #1"))
     done = m.ASSIGNED.format(id=1, assignee=CAROL)
     desk.slack.wait_for(lambda: desk.slack.ephemerals_to(EDITOR, containing=done))
+    # The DM itself now says it was handled, in place of the picker.
+    settled = ROW_ASSIGNED.format(id=1, assignee=CAROL, editor=EDITOR)
+    [dm] = desk.slack.wait_for(
+        lambda: desk.slack.dms_to(EDITOR, containing=settled), description="the DM settled"
+    )
+    assert not [b for b in dm["blocks"] if b["type"] == "actions"]
 
 
 def _digest(desk: Desk) -> dict[str, Any]:
@@ -134,6 +145,19 @@ def _a_late_pick_changes_nothing(
     assert desk.slack.dms_to(pick, containing=f"assigned you #{ticket_id}") == []
 
 
+def _row_settled(desk: Desk, digest: dict[str, Any], row: str, says: str) -> None:
+    """The digest in Slack now shows `says` where row `row`'s buttons were, the rest as was."""
+
+    def now() -> dict[str, Any] | None:
+        message = desk.slack.message(DESK, digest["ts"])
+        return message if message and says in visible_text(message["blocks"]) else None
+
+    settled = desk.slack.wait_for(now, description="the digest row settled")
+    assert settled is not None
+    assert row not in [b.get("block_id") for b in settled["blocks"]]
+    assert len(settled["blocks"]) == len(digest["blocks"])
+
+
 def _card_says(desk: Desk, text: str) -> bool:
     return text in str(desk.slack.messages_in(DESK, include_replies=True))
 
@@ -159,6 +183,8 @@ def test_an_editor_assigns_the_oldest_unclaimed_ticket_from_the_digest(
     done = m.ASSIGNED.format(id=oldest, assignee=CAROL)
     desk.slack.wait_for(lambda: desk.slack.ephemerals_to(EDITOR, containing=done))
     desk.slack.wait_for(lambda: _card_says(desk, STATUS_CLAIMED.format(assignee=CAROL)))
+    # Every editor reading the digest sees the row handled: no buttons left on it.
+    _row_settled(desk, digest, row, ROW_ASSIGNED.format(id=oldest, assignee=CAROL, editor=EDITOR))
 
     # Later Bob picks Alice in the same, now stale, row: he is told, and nothing changes.
     stale = STALE_ASSIGN.format(id=oldest, now=STALE_HELD_BY.format(assignee=CAROL))
@@ -179,6 +205,7 @@ def test_a_checker_claims_from_the_digest_and_later_clicks_change_nothing(
     desk.slack.wait_for(lambda: _card_says(desk, STATUS_CLAIMED.format(assignee=ALICE)))
     told = m.CLAIMED.format(ids=f"#{oldest}")
     desk.slack.wait_for(lambda: desk.slack.ephemerals_to(ALICE, containing=told))
+    _row_settled(desk, digest, row, ROW_CLAIMED.format(id=oldest, editor=ALICE))
 
     # Carol's Claim and Bob's Assign… on the same digest come too late: each is told so.
     desk.driver.click(CAROL, digest, ids.ACTION_CLAIM, block_id=row)
