@@ -41,9 +41,10 @@ import itertools
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Final
 
 from slack_sdk import WebClient
@@ -532,14 +533,15 @@ def _conversation_of(services: Services, row: OutboxRow) -> str:
     return str((opened.get("channel") or {}).get("id") or row.channel)
 
 
-def _find_in_history(services: Services, row: OutboxRow, filename: str | None) -> str | None:
-    channel = _conversation_of(services, row)
-    since = row.created_at - HISTORY_MARGIN if row.created_at is not None else None
+def history_since(
+    call: Callable[..., Mapping[str, Any]], channel: str, since: datetime | None
+) -> Iterator[dict[str, Any]]:
+    """The conversation's messages since `since` (all when None), with their metadata, page by
+    page as they are read: where an earlier attempt's message is looked for. `call(method,
+    **args)` makes the Web API call (the caller's retry and refusal rules)."""
     cursor: str | None = None
     while True:
-        page = _call(
-            services,
-            row.attempts,
+        page = call(
             "conversations_history",
             channel=channel,
             oldest=f"{since.timestamp():.6f}" if since is not None else None,
@@ -547,14 +549,21 @@ def _find_in_history(services: Services, row: OutboxRow, filename: str | None) -
             limit=200,
             cursor=cursor,
         )
-        for message in page.get("messages") or []:
-            payload = (message.get("metadata") or {}).get("event_payload") or {}
-            names = [str(shared.get("name")) for shared in message.get("files") or []]
-            if payload.get("outbox_id") == row.id or (filename is not None and filename in names):
-                return str(message["ts"])
+        yield from page.get("messages") or []
         cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
         if not cursor:
-            return None
+            return
+
+
+def _find_in_history(services: Services, row: OutboxRow, filename: str | None) -> str | None:
+    channel = _conversation_of(services, row)
+    since = row.created_at - HISTORY_MARGIN if row.created_at is not None else None
+    for message in history_since(partial(_call, services, row.attempts), channel, since):
+        payload = (message.get("metadata") or {}).get("event_payload") or {}
+        names = [str(shared.get("name")) for shared in message.get("files") or []]
+        if payload.get("outbox_id") == row.id or (filename is not None and filename in names):
+            return str(message["ts"])
+    return None
 
 
 def _deliver_weekly_report(services: Services, row: OutboxRow) -> _Done:

@@ -40,14 +40,16 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import groupby
 from typing import Any, Final
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot.clock import ZoneBook, local_day_start, quiet_until
-from bot.outbox import HISTORY_MARGIN, LOOKUP_REFUSED, deliver_owed
+from bot.outbox import HISTORY_MARGIN, LOOKUP_REFUSED, deliver_owed, history_since
 from bot.render.reminders import (
     EscalationItem,
     ReminderItem,
@@ -301,22 +303,13 @@ class ReminderSweeper:
         found: dict[str, list[DueReminder]] = {}
         try:
             channel = client.conversations_open(users=assignee)["channel"]["id"]
-            cursor: str | None = None
-            while wanted:
-                page = client.conversations_history(
-                    channel=channel,
-                    oldest=f"{oldest.timestamp():.6f}" if oldest is not None else None,
-                    include_all_metadata=True,
-                    limit=200,
-                    cursor=cursor,
-                )
-                for dm in page.get("messages") or []:
-                    payload = (dm.get("metadata") or {}).get("event_payload") or {}
-                    for key in str(payload.get(REMINDER_KEYS, "")).split():
-                        if key in wanted:
-                            found.setdefault(str(dm["ts"]), []).append(wanted.pop(key))
-                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
-                if not cursor:
+            call = partial(_web_api, client)
+            for dm in history_since(call, channel, oldest):
+                payload = (dm.get("metadata") or {}).get("event_payload") or {}
+                for key in str(payload.get(REMINDER_KEYS, "")).split():
+                    if key in wanted:
+                        found.setdefault(str(dm["ts"]), []).append(wanted.pop(key))
+                if not wanted:
                     break
         except SlackApiError as error:
             if error.response.get("error") not in LOOKUP_REFUSED:
@@ -491,6 +484,10 @@ def _reminder_metadata(items: list[DueReminder]) -> dict[str, Any]:
         "event_type": REMINDER_EVENT,
         "event_payload": {REMINDER_KEYS: " ".join(r.key for r in items)},
     }
+
+
+def _web_api(client: WebClient, method: str, **args: Any) -> Any:
+    return getattr(client, method)(**args)
 
 
 def _status(error: SlackApiError) -> int:
