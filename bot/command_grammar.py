@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Final
 
 from bot.errors import BadInput
@@ -13,6 +14,7 @@ from bot.user_input import (
     NOT_A_URL,
     NOT_A_USER,
     is_http_url,
+    parse_week,
     role,
     ticket_number,
     unwrap_link,
@@ -57,6 +59,13 @@ SUBCOMMANDS: Final[tuple[Subcommand, ...]] = (
     Subcommand("reopen", "reopen ID", "reopen 12", "open a finished ticket again", True),
     Subcommand("digest", "digest", "digest", "the desk's digest, now", True),
     Subcommand(
+        "report",
+        "report [YYYY-Www]",
+        "report 2026-W49",
+        "the weekly report (the last one, or that ISO week), to you only",
+        True,
+    ),
+    Subcommand(
         "roster",
         "roster add|remove|list [@user] [checker|editor]",
         "roster add @maria editor",
@@ -97,6 +106,7 @@ MISSING_SEARCH: Final = "What should I look for? Give the claim's words."
 MAX_SEARCH_CHARS: Final = 1000
 SEARCH_TOO_LONG: Final = "Search with one claim, at most 1,000 characters."
 EXTRA_WORDS: Final = "`{name}` takes no arguments."
+ONE_WEEK: Final = "`report` takes at most one ISO week."
 
 # Slack escapes a mention as <@U123|name> (or <@U123>); with escaping off a bare U-id may appear.
 
@@ -172,6 +182,11 @@ class DigestCmd:
 
 
 @dataclass(frozen=True)
+class ReportCmd:
+    week_start: date | None  # None: the week the latest report covers
+
+
+@dataclass(frozen=True)
 class RosterCmd:
     action: str  # add | remove | list
     user_id: str | None = None
@@ -202,6 +217,7 @@ Command = (
     | AssignCmd
     | ReopenCmd
     | DigestCmd
+    | ReportCmd
     | RosterCmd
     | SearchCmd
     | IngestCmd
@@ -278,6 +294,15 @@ def parse_command(text: str) -> Command:
         return ReopenCmd(_one_id(name, words))
     if name == "show":
         return ShowCmd(_one_id(name, words))
+    if name == "report":
+        if len(words) > 1:
+            raise _bad(name, ONE_WEEK)
+        if not words:
+            return ReportCmd(None)
+        try:
+            return ReportCmd(parse_week(words[0]))
+        except ValueError as error:
+            raise _bad(name, str(error)) from None
     if name in ("mine", "queue", "digest"):
         _no_args(name, words)
         return MineCmd() if name == "mine" else QueueCmd() if name == "queue" else DigestCmd()

@@ -7,7 +7,9 @@ or `<@U123>` mean the same wherever they are typed.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from datetime import date
 from typing import Final
 
 from storage.models import ROLES
@@ -82,3 +84,16 @@ def without_links(text: str) -> str:
 def strip_mentions(text: str) -> str:
     """The text without `<@U123>` mentions (the bot's own, in an app_mention)."""
     return _MENTION.sub("", text).strip()
+
+
+WEEK_FORMAT: Final = "YYYY-Www"
+_ISO_WEEK: Final = re.compile(r"(\d{4})-W(\d{1,2})")
+
+
+def parse_week(text: str) -> date:
+    """The Monday of ISO week `2026-W49`; ValueError naming the format otherwise."""
+    match = _ISO_WEEK.fullmatch(text.strip())
+    if match:
+        with contextlib.suppress(ValueError):
+            return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    raise ValueError(f"{text!r} is not an ISO week; write {WEEK_FORMAT}, e.g. 2026-W49")

@@ -15,10 +15,8 @@ comes back the same (local) day.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -37,6 +35,7 @@ from bot.render.weekly import (
 )
 from bot.render.weekly_chart import WeeklyChart, weekly_chart_png
 from bot.services import Services
+from bot.user_input import parse_week
 from storage.db import session_scope
 from storage.outbox import enqueue
 from storage.weekly_figures import DAYS_IN_WEEK, weekly_figures
@@ -44,8 +43,6 @@ from storage.weekly_reports import attach_delivery, claim_weekly_report
 
 logger = logging.getLogger(__name__)
 
-WEEK_FORMAT = "YYYY-Www"
-_ISO_WEEK = re.compile(r"(\d{4})-W(\d{1,2})")
 
 __all__ = [
     "WeeklyReport",
@@ -66,15 +63,6 @@ class WeeklyReport:
     week_start: date
     message: SlackMessage
     chart: WeeklyChart
-
-
-def parse_week(text: str) -> date:
-    """The Monday of ISO week `2026-W49`; ValueError naming the format otherwise."""
-    match = _ISO_WEEK.fullmatch(text.strip())
-    if match:
-        with contextlib.suppress(ValueError):
-            return date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-    raise ValueError(f"{text!r} is not an ISO week; write {WEEK_FORMAT}, e.g. 2026-W49")
 
 
 def report_week_due(settings: Settings, now: datetime) -> date | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
 from sqlmodel import Session
@@ -23,6 +24,7 @@ from bot.render.cards import render_ticket_card, ticket_line
 from bot.render.help import render_help
 from bot.render.reminders import render_snoozed
 from bot.services import Services
+from bot.weekly import compose_weekly_report, last_report_week
 from bot.workflow import DeskPolicy
 from storage.articles import articles_by_ids, get_article
 from storage.db import session_scope
@@ -40,6 +42,7 @@ from storage.tickets import (
 T = TypeVar("T")
 
 DIGEST_EDITORS_ONLY = "only an editor can ask for the digest"
+REPORT_EDITORS_ONLY = "only an editor can ask for the weekly report"
 SPEAKER_FIXED = "#{id} is now attributed to {speaker}"
 
 
@@ -320,6 +323,22 @@ def digest(services: Services, actor: str, channel: str) -> Answer:
     return Answer(_in_transaction(services, read))
 
 
+def weekly_report(services: Services, actor: str, channel: str, week_start: date | None) -> Answer:
+    """The weekly report for this channel's desk, as Monday's post would read (no chart): an
+    editor's look at a week before or between the posted ones."""
+    now, policy, settings = services.clock(), _policy(services), services.settings
+
+    def read(session: Session) -> SlackMessage:
+        if not workflow.is_editor(session, actor, policy=policy):
+            raise NotAllowed(REPORT_EDITORS_ONLY)
+        week = week_start or last_report_week(settings, now)
+        return compose_weekly_report(
+            session, settings=settings, channel=channel, week_start=week, now=now
+        ).message
+
+    return Answer(_in_transaction(services, read))
+
+
 def roster(services: Services, actor: str, command: g.RosterCmd) -> Answer:
     if command.action == "list":
         return Answer(
@@ -361,6 +380,8 @@ def run_command(services: Services, actor: str, channel: str, command: g.Command
             return reopen(services, actor, tid)
         case g.DigestCmd():
             return digest(services, actor, channel)
+        case g.ReportCmd(week_start=week):
+            return weekly_report(services, actor, channel, week)
         case g.RosterCmd():
             return roster(services, actor, command)
     raise AssertionError(f"unhandled command {command!r}")  # ingest goes to intake

@@ -6,12 +6,14 @@ import pytest
 
 from bot import command_grammar as g
 from bot import user_input, workflow
-from bot.desk.actions import DIGEST_EDITORS_ONLY
-from bot.localslack.blockkit import message_block_errors
+from bot.desk.actions import DIGEST_EDITORS_ONLY, REPORT_EDITORS_ONLY
+from bot.localslack.blockkit import message_block_errors, visible_text
 from bot.localslack.web_api import ALICE, CAROL, DESK, RANDOM
 from bot.render import ids
 from bot.render import messages as m
 from bot.render.cards import BUTTON_CLAIM
+from bot.render.weekly import iso_week
+from bot.weekly import last_report_week
 from tests.desk.helpers import ARTICLE, EDITOR, Desk, paste, tickets
 
 
@@ -175,3 +177,27 @@ def test_a_verdict_carries_its_published_fact_check_but_never_a_slack_link(desk:
     first = tickets(desk)[0]
     assert first.review_url == public
     assert first.note == "checked"
+
+
+def test_an_editor_reads_the_weekly_report_on_demand_and_others_are_told_why_not(
+    desk: Desk,
+) -> None:
+    paste(desk)
+    run(desk, ALICE, "claim 1")
+    run(desk, ALICE, "verify 1 https://a.example/src checked")
+    week = iso_week(desk.services.clock().date())
+
+    delivery = desk.driver.command(EDITOR, "/factcheck", f"report {week}", channel=DESK)
+    [answer] = desk.slack.wait_for(lambda: desk.slack.responses(delivery.response_url))
+    assert answer.response_type == "ephemeral"
+    assert message_block_errors(answer.body["blocks"]) == []
+    shown = visible_text(answer.body["blocks"])
+    assert f"Week {week}" in shown
+    assert "*Finished*\n1 (1 verified" in shown
+
+    assert run(desk, ALICE, "report") == REPORT_EDITORS_ONLY
+    assert run(desk, EDITOR, "report 2026-W60").startswith("'2026-W60' is not an ISO week")
+    assert run(desk, EDITOR, "report 2026-W48 2026-W49").startswith(g.ONE_WEEK)
+    # Without a week: the one the latest Monday report covered.
+    last = iso_week(last_report_week(desk.services.settings, desk.services.clock()))
+    assert f"Week {last}" in run(desk, EDITOR, "report")
