@@ -64,6 +64,11 @@ logger = logging.getLogger(__name__)
 _WORDS: Final = re.compile(r"[^\W_]+")
 # What Slack leaves of a deleted message that has thread replies (ours always has).
 TOMBSTONE: Final = "tombstone"
+EDIT_GIVEN_UP: Final = (
+    "edit %s of article %s was never applied and is older than FACTCHECK_CATCHUP_HOURS; "
+    "giving it up (the next edit of the message brings the article up to date)"
+)
+EDIT_FAILED: Final = "resuming edit %s of article %s failed; it is tried again after its lease"
 # How often an edit that arrived during its article's intake looks again.
 INTAKE_POLL_SECONDS: Final = 0.2
 
@@ -342,16 +347,27 @@ def _forget(services: Services, article_id: int, edit: ArticleEdit) -> None:
 
 def resume_stalled_edits(services: Services) -> int:
     """Apply edits whose process died before applying them (their lease ran out); how many
-    this call applied. Each is taken by one replica per lease."""
+    this call applied. Each is taken by one replica per lease.
+
+    One that fails again is logged and retried after its lease, without holding up the others;
+    one older than the catch-up window (FACTCHECK_CATCHUP_HOURS) is given up, with a warning,
+    rather than retried for ever."""
+    now = services.clock()
     lease = timedelta(seconds=services.settings.intake_lease_seconds)
+    oldest = (now - timedelta(hours=services.settings.catchup_hours)).timestamp()
     with session_scope(services.engine) as session:
-        jobs = take_stalled_edits(session, now=services.clock(), stale_after=lease)
+        jobs = take_stalled_edits(session, now=now, stale_after=lease)
         articles = {job.article_id: get_article(session, job.article_id) for job in jobs}
     applied = 0
     for job in jobs:
         article = articles[job.article_id]
         if article is None:
             continue  # the article is gone, and its job with it (ON DELETE CASCADE)
+        if float(job.edit_ts or 0) < oldest:
+            logger.warning(EDIT_GIVEN_UP, job.edit_ts, job.article_id)
+            with session_scope(services.engine) as session:
+                forget_edit(session, article_id=job.article_id, edit_ts=job.edit_ts)
+            continue
         logger.info("resuming edit %s of article %s", job.edit_ts, job.article_id)
         edit = ArticleEdit(
             team=article.team,
@@ -362,7 +378,10 @@ def resume_stalled_edits(services: Services) -> int:
             previous_text=job.previous_text,
             user=job.edited_by,
         )
-        applied += apply_edit(services, edit).applied
+        try:
+            applied += apply_edit(services, edit).applied
+        except Exception:
+            logger.exception(EDIT_FAILED, job.edit_ts, job.article_id)
     return applied
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import col, select
 
 from bot.desk.edits import resume_stalled_edits
@@ -15,7 +17,7 @@ from bot.localslack.blockkit import visible_text
 from bot.localslack.web_api import ALICE, CAROL, DESK
 from storage.db import session_scope
 from storage.edit_jobs import remember_edit
-from storage.models import AuditEvent
+from storage.models import ArticleEditJob, AuditEvent
 from tests.desk.helpers import (
     ARTICLE,
     Desk,
@@ -243,7 +245,9 @@ def test_a_deleted_article_keeps_its_tickets_and_says_so(desk: Desk) -> None:
     assert_block_kit_clean(desk.slack)
 
 
-def _edit_left_by_a_dead_process(desk: Desk, message: dict[str, Any]) -> None:
+def _edit_left_by_a_dead_process(
+    desk: Desk, message: dict[str, Any], *, edit_ts: str | None = None
+) -> None:
     """What a process that died after taking Carol's edit left behind: the edit, written down
     (as `apply_edit` writes it first) more than a lease ago, and nothing of it applied."""
     lease = timedelta(seconds=desk.services.settings.intake_lease_seconds)
@@ -253,7 +257,7 @@ def _edit_left_by_a_dead_process(desk: Desk, message: dict[str, Any]) -> None:
         remember_edit(
             session,
             article_id=article_id,
-            edit_ts=f"{float(message['ts']) + 60:.6f}",
+            edit_ts=edit_ts or f"{float(message['ts']) + 60:.6f}",
             text=REWRITTEN,
             previous_text=ARTICLE,
             edited_by=CAROL,
@@ -294,3 +298,20 @@ def test_two_replicas_finishing_the_same_stalled_edit_file_it_once(
     assert [t.id for t in tickets(desk)] == list(range(1, 8))
     edited = [r for r in _bot_replies(desk, message["ts"]) if "Article edited" in r]
     assert len(edited) == 1
+
+
+def test_a_stalled_edit_older_than_the_catch_up_window_is_given_up_with_a_warning(
+    desk: Desk, caplog: pytest.LogCaptureFixture
+) -> None:
+    message, _ = paste(desk)
+    hours = desk.services.settings.catchup_hours
+    too_old = desk.services.clock() - timedelta(hours=hours + 1)
+    _edit_left_by_a_dead_process(desk, message, edit_ts=f"{too_old.timestamp():.6f}")
+
+    with caplog.at_level(logging.WARNING, logger="bot.desk.edits"):
+        assert resume_stalled_edits(desk.services) == 0
+    assert "older than FACTCHECK_CATCHUP_HOURS" in caplog.text
+    assert articles(desk)[0].text == ARTICLE
+    assert len(tickets(desk)) == 6
+    with session_scope(desk.services.engine) as session:
+        assert list(session.scalars(select(ArticleEditJob))) == []
