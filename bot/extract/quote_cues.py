@@ -20,6 +20,7 @@ from bot.extract.names import (
     is_name_like,
     is_organisation,
     surname,
+    trie_pattern,
 )
 from bot.extract.quote_spans import SpeakerKind
 
@@ -60,30 +61,6 @@ _PHRASES = [
     "chimed in",
     "chimes in",
 ]
-
-
-_Trie = dict[str, "_Trie"]
-
-
-def trie_pattern(words: set[str]) -> str:
-    """One regex alternation with shared prefixes factored out, so matching does not try every
-    word at every position: {'said', 'says', 'sighed'} -> 's(?:a(?:id|y(?:s)?)|ighed)'."""
-    trie: _Trie = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: _Trie) -> str:
-        ends = "" in node
-        parts = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
-        if not parts:
-            return ""
-        body = parts[0] if len(parts) == 1 and not ends else f"(?:{'|'.join(parts)})"
-        return f"{body}?" if ends else body
-
-    return build(trie)
 
 
 VERB_ALT = trie_pattern({*_SPEECH, *_PHRASES})

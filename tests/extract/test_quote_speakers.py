@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.extract import Quote, extract
-from bot.extract.names import clean_name, name_runs
-from bot.extract.quote_cues import VERB, trie_pattern
+from bot.extract.names import clean_name, name_runs, trie_pattern
+from bot.extract.quote_cues import VERB
 
 
 def quotes_of(text: str) -> list[Quote]:
