@@ -135,8 +135,12 @@ def _key(word: str) -> str:
     return _CONTRACTION.sub("", key) if "'" in key or "’" in key else key
 
 
+# What `_POSSESSIVE` finds at the end of a word (no line break ends one).
+_POSSESSIVE_ENDINGS = ("'", "’", "'s", "’s")
+
+
 def _is_role(word: str) -> bool:
-    if _POSSESSIVE.search(word) and len(word) > 2:
+    if len(word) > 2 and word.endswith(_POSSESSIVE_ENDINGS):  # what _POSSESSIVE finds
         return True
     parts = _key(word).split("-")
     return any(part in TITLE_WORDS or part in ROLE_WORDS for part in parts)
@@ -147,9 +151,7 @@ def clean_name(run: str) -> tuple[str, str]:
     """Split a capitalised run into (leading title words, name): 'Sen. Ted Cruz' -> ('Sen.', 'Ted Cruz')."""
     words = _POSSESSIVE.sub("", run).split()
     cut = 0
-    while cut < len(words) - 1 and (
-        _key(words[cut]) in TITLE_WORDS or _key(words[cut]) in FUNCTION_WORDS
-    ):
+    while cut < len(words) - 1 and _key(words[cut]) in _TITLE_OR_FUNCTION:
         cut += 1
     if (
         cut == len(words) - 1
@@ -214,14 +216,14 @@ def is_name_like(name: str) -> bool:
 
 
 # Head nouns of organisations, places and documents: never a person's name.
-ORG_HEAD = re.compile(
-    r"\b(?:Party|Court|Republic|Amendment|Act|Committee|Council|Department|Agency|University|"
-    r"College|School|Institute|Center|Centre|Foundation|Association|Union|League|Bank|Company|"
-    r"Corporation|Group|News|Times|Post|Journal|Review|Magazine|Network|Channel|Press|Radio|"
-    r"Senate|Congress|Parliament|Assembly|Administration|Office|Ministry|Service|Board|Commission|"
-    r"Campaign|Fund|Trust|Club|Church|Hospital|Airport|Street|Avenue|Road|Square|Park|River|"
-    r"County|City|State|States|Kingdom|Island|Islands|Mountains|Valley|Coast|Inc|Corp|Co|Convention|Caucus|Organization|Organisation|Alliance|Directorate|Coalition|Federation|Council|Police|Army|Navy|Forces)$"
-)
+_ORG_HEADS = """Party Court Republic Amendment Act Committee Council Department Agency University
+    College School Institute Center Centre Foundation Association Union League Bank Company
+    Corporation Group News Times Post Journal Review Magazine Network Channel Press Radio Senate
+    Congress Parliament Assembly Administration Office Ministry Service Board Commission Campaign
+    Fund Trust Club Church Hospital Airport Street Avenue Road Square Park River County City State
+    States Kingdom Island Islands Mountains Valley Coast Inc Corp Co Convention Caucus Organization
+    Organisation Alliance Directorate Coalition Federation Police Army Navy Forces""".split()
+ORG_HEAD = re.compile(rf"\b{trie_pattern(set(_ORG_HEADS))}$")
 
 
 @lru_cache(maxsize=8192)
