@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -41,6 +42,24 @@ _PRONOUNS = {"he": "m", "she": "f", "they": "p", "i": "s", "we": "p"}
 # lookbehinds then ask for a word start and the right first letter.
 _PRONOUN_WORDS = re.compile(r"[HhSs](?<!\w[HhSs])(?:(?<=[Hh])(?:e|is)|(?<=[Ss])he)\b")
 
+# How far after the end of a person's name a he/his/she still votes for their gender.
+_PRONOUN_REACH = 150
+
+
+def _pronouns_near(text: str, ends: list[int]) -> Iterator[re.Match[str]]:
+    """The he/his/she matches that may vote: the article is scanned only in the stretches that
+    start where a person ends (`ends`, in order) and run `_PRONOUN_REACH` on, overlapping ones
+    merged. A stretch runs a pronoun's length further, so that the word boundary after the last
+    one that counts is read in the text; the caller's distance test drops any found past it."""
+    lo = hi = -1
+    for end in ends:
+        if end > hi:
+            yield from _PRONOUN_WORDS.finditer(text, lo, hi) if hi > lo else ()
+            lo = end
+        hi = end + _PRONOUN_REACH + 4
+    if hi > lo:
+        yield from _PRONOUN_WORDS.finditer(text, lo, hi)
+
 
 class _Person(NamedTuple):
     """A person named outside quotations, as the pronoun resolver sees them."""
@@ -61,10 +80,11 @@ _LOWER_NEXT = re.compile(
     r"|, (?:a|an|the|who) [a-z]"
 )
 
-# A sentence break, as the people finder means it; `_Breaks` answers its searches.
-_BREAK = re.compile(r"[.!?…][\"”’)]*\s+(?=[\"“‘(]*[A-Z0-9])|\n")
-# _BREAK's first branch, once over the whole article: where the spaces after the mark end
-# (group 1's end) and where the capital it needs stands (the match's end).
+# A sentence break, as the people finder means it, is `_BREAK`:
+#     [.!?…]["”’)]*\s+(?=["“‘(]*[A-Z0-9])|\n
+# `_Breaks` answers its searches without running it. _MARK_BREAK is its first branch, once over
+# the whole article: where the spaces after the mark end (group 1's end) and where the capital
+# it needs stands (the match's end).
 _MARK_BREAK = re.compile(r"[.!?…][\"”’)]*(\s+)[\"“‘(]*(?=[A-Z0-9])")
 
 
@@ -283,10 +303,10 @@ class Resolver:
                 titled.append((len(people) - 1, _TITLE_GENDER[lead], size == 1))
         # Each he/his/she outside quotes votes for the nearest person before it; him and her are
         # left out, as objects they mostly point at someone other than the last person named.
-        for match in _PRONOUN_WORDS.finditer(text):
+        for match in _pronouns_near(text, ends):
             position = match.start()
             at = bisect.bisect_right(ends, position) - 1
-            if at < 0 or position - ends[at] > 150 or quoted(position):
+            if at < 0 or position - ends[at] > _PRONOUN_REACH or quoted(position):
                 continue
             vote = "m" if match.group(0).lower() in {"he", "him", "his"} else "f"
             tally = votes.setdefault(people[at].name, {})
