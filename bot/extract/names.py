@@ -342,12 +342,13 @@ class NameIndex:
                 continue  # more than four words, or an acronym: NATO, CNN, GOP
             if not title and _opens_with_a_verb(name) and _starts_sentence(text, start):
                 continue  # 'Praising Quill's work ...': a participle glued to a surname
-            index.by_surname.setdefault(surname(name), []).append((start, name))
+            key = surname(name)
+            index.by_surname.setdefault(key, []).append((start, name))
             lead = _key(title.split()[0]) if title else ""
             if lead in {"mr", "sir", "lord", "king", "prince", "father"}:
-                index.genders.setdefault(surname(name), "m")
+                index.genders.setdefault(key, "m")
             elif lead in {"mrs", "ms", "miss", "dame", "lady", "queen", "princess"}:
-                index.genders.setdefault(surname(name), "f")
+                index.genders.setdefault(key, "f")
         for key, entries in index.by_surname.items():
             index._positions[key] = [p for p, _ in entries]
             for _, name in entries:

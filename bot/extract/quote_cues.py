@@ -66,7 +66,9 @@ _PHRASES = [
 VERB_ALT = trie_pattern({*_SPEECH, *_PHRASES})
 VERB = re.compile(rf"(?=[a-z])\b(?:{VERB_ALT})\b")
 VERB_FIRST = re.compile(rf"[\s,;:]*(?:{VERB_ALT}|Said|Says)\b")
-_ACCORDING = re.compile(r"\b[Aa]ccording to\b")
+# `\b[Aa]ccording to\b`, opening with its letter so a search jumps between a and A in C (a
+# leading `\b` is tried at every position); the lookbehind then asks for the word start.
+_ACCORDING = re.compile(r"[Aa](?<!\w.)ccording to\b")
 DASH_START = re.compile(r"\s*,?\s*(?:[-–—]{1,2}|―)\s*(?=\S)")
 POSSESSIVE_END = re.compile(r"['’]s?$")
 # `More from Jones:`, `A statement by Smith:`: the source of a colon line.
@@ -486,6 +488,11 @@ def _acting_name(region: str, offset: int) -> Mention | None:
     )
 
 
+# Compiled here, not on a call's first use inside a pass.
+_SPACED_DASH = re.compile(r"\s[-–—]+\s")
+_PRONOUN_FIRST = re.compile(r"\s*(He|She|he|she)\b")
+
+
 def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | None:
     """`X said: “` / `According to X, “` / `X called the offer “` in the sentence before a quote."""
     s, e = _last_sentence(text, start, end)
@@ -501,7 +508,7 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
         stripped = sentence.rstrip()
         if stripped.endswith(":"):
             # `Pollsters agree - Carl Bialik: “...` / `Politico reveals a few relevant facts:`
-            tail = re.split(r"\s[-–—]+\s", stripped[:-1])[-1]
+            tail = _SPACED_DASH.split(stripped[:-1])[-1]
             source = _FROM_SOURCE.search(tail)
             if source is not None:
                 tail = tail[source.end() :]  # `More from Jones:`, `A statement by Smith:`
@@ -524,7 +531,7 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
                 return None  # `... and set the mayor against Quill: “` is not Quill speaking
             if head is not None:
                 return Mention(SpeakerKind.NAME, head[1], None, offset + head[2], 0.75)
-            first = re.match(r"\s*(He|She|he|she)\b", part)
+            first = _PRONOUN_FIRST.match(part)
             if first:
                 return Mention(
                     SpeakerKind.PRONOUN, first.group(1).lower(), None, offset + first.start(1), 0.7

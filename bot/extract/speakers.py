@@ -258,6 +258,7 @@ class Resolver:
         previous_end = -1
         by_surname = self.index.by_surname
         breaks = _Breaks(text)
+        new = tuple.__new__
         # The checks below are pure, so the cheap ones (cached per name) come first and each
         # regex runs only for the runs that got that far. (A regex's `pos` below 0 counts as 0,
         # so the windows before a run need no max().)
@@ -295,7 +296,8 @@ class Resolver:
             speaks = bool(VERB.match(text, end + 1) or _VERB_BEFORE.search(text, start - 12, start))
             if title or speaks:
                 spoke.add(full)
-            people.append(_Person(start, full, subject, subject and first_in_sentence, speaks))
+            person = (start, full, subject, subject and first_in_sentence, speaks)
+            people.append(new(_Person, person))  # _Person(...) without its Python-level __new__
             ends.append(end)
             previous_end = end
             lead = title.split()[0].lower().rstrip(".") if title else ""
