@@ -176,7 +176,7 @@ def _bare_name(segment: str) -> bool:
 
 
 def _segments(region: str) -> list[tuple[int, str]]:
-    cleaned = _PARENS.sub(lambda m: " " * len(m.group(0)), region)
+    cleaned = _PARENS.sub(lambda m: " " * len(m.group(0)), region) if "(" in region else region
     result = []
     pos = 0
     for part in cleaned.split(","):
@@ -225,6 +225,18 @@ def _organisation_in(region: str, *, at_end: bool) -> tuple[str, int] | None:
     return text, found.start() + (len(found.group(0)) - len(found.group(0).lstrip()))
 
 
+# The last word of any text _PRONOUN_AT_END finds in: a pronoun, or an adverb after one.
+_PRONOUN_END_WORDS = tuple("he she they He She They I we We also then later again".split())
+
+
+def _pronoun_at_end(text: str) -> re.Match[str] | None:
+    """`_PRONOUN_AT_END.search(text)`, which tries every position, run only when the text ends
+    on a word it can end on (most regions end on a name or a noun)."""
+    if not text.rstrip().endswith(_PRONOUN_END_WORDS):
+        return None
+    return _PRONOUN_AT_END.search(text)
+
+
 def _mention_in(
     region: str, offset: int, *, strength: float, before_verb: bool = True
 ) -> Mention | None:
@@ -241,7 +253,7 @@ def _mention_in(
         stripped = region.strip(" ,:;—–-\n")
         if not stripped or len(stripped.split()) > _MAX_REGION_WORDS:
             return None
-    pron = _PRONOUN_AT_END.search(region.rstrip(" ,"))
+    pron = _pronoun_at_end(region.rstrip(" ,"))
     segments = _segments(region)
     order = list(enumerate(segments))
     if len(segments) > 1 and before_verb:
