@@ -212,7 +212,11 @@ def _organisation_in(region: str, *, at_end: bool) -> tuple[str, int] | None:
         first = region.lstrip()
         if not (first[:1].isupper() or first.startswith("the")):
             return None  # the run (or 'the') must open the region
-    found = (_THE_RUN_AT_END.search if at_end else _THE_RUN_AT_START.match)(region)
+    if at_end:
+        # Neither a run nor `the` holds a comma, so the search starts after the last one.
+        found = _THE_RUN_AT_END.search(region, region.rfind(",") + 1)
+    else:
+        found = _THE_RUN_AT_START.match(region)
     if found is None or _OBJECT_OF.search(region, 0, found.start()):
         return None  # `a spokeswoman for the Democratic National Convention` is a person
     title, name = clean_name(found.group(1))
