@@ -11,6 +11,10 @@ _LINE = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? or … (with closing quotes or brackets) before space and a capital,
 # a digit or an opening mark. Abbreviations are checked in code, not in this pattern.
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[*_]*[A-Z0-9À-Þ])")
+# The same for a stretch with no `!`, `?` or `…`. It opens with one literal character (`\.\.*`,
+# not `\.+`, which hides the literal from the compiler), so the scanner jumps between periods in
+# C several times faster than it tests a character class at every position.
+_PERIOD_BOUNDARY = re.compile(r"\.\.*[\"”’')\]]*(?=\s+[\"“‘'(\[*_]*[A-Z0-9À-Þ])")
 # An initial or a run of them ("J." in "J. Smith", "J.M." in "J.M. Berger"), dot already cut.
 _INITIALS = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
 ABBREVIATIONS = frozenset(
@@ -45,6 +49,38 @@ def _norm(text: str) -> str:
     return " ".join(text.rstrip(".…").lower().split())
 
 
+def _last_words(line: str) -> str:
+    """The last three words of `_norm(line)`, read from the end of the line only."""
+    return " ".join(line.rstrip(".…").rsplit(None, 3)[-3:]).lower()
+
+
+class _Repeats:
+    """Tells the lines that repeat an earlier line once normalised (`_norm`).
+
+    Normalising a line (a lowercase copy, every word split off) costs more than all else the
+    paragraph pass does, so a line is first keyed by its last words, which equal lines share,
+    and normalised only when an earlier line ends the same: a few lines an article."""
+
+    def __init__(self) -> None:
+        self._unread: dict[str, str | None] = {}  # last words: the one line with them, if one
+        self._seen: set[str] = set()  # normalised lines whose last words another line shares
+
+    def repeats(self, line: str) -> bool:
+        """Whether an earlier line normalises as `line` does; `line` is then remembered."""
+        tail = _last_words(line)
+        if tail not in self._unread:
+            self._unread[tail] = line
+            return False
+        first = self._unread[tail]
+        if first is not None:
+            self._seen.add(_norm(first))
+            self._unread[tail] = None
+        norm = _norm(line)
+        repeated = norm in self._seen
+        self._seen.add(norm)
+        return repeated
+
+
 def is_debris(line: str) -> bool:
     """Share widgets, author avatars and bylines that come along when a web page is copied."""
     words = line.split(None, 8)  # nine parts at most: only up to eight words are counted
@@ -62,21 +98,18 @@ def paragraphs(text: str) -> list[Paragraph]:
         raw = match.group(0)
         line = raw.strip()
         lines.append((match.start() + len(raw) - len(raw.lstrip()) if line else match.end(), line))
-    norms = [_norm(line) for _, line in lines]
     result: list[Paragraph] = []
-    seen: set[str] = set()
+    repeats = _Repeats()
     for index, (start, line) in enumerate(lines):
         if not line:
             result.append(Paragraph(start, start, True))
             continue
-        end = start + len(line)
-        norm = norms[index]
-        skip = is_debris(line) or norm in seen
-        if not skip and line.endswith(("…", "...")) and len(norm) > 40:
+        skip = is_debris(line) | repeats.repeats(line)  # every line is remembered
+        if not skip and line.endswith(("…", "...")) and len(norm := _norm(line)) > 40:
             # A teaser cut off with an ellipsis and repeated in full further down.
-            skip = any(other.startswith(norm) for other in norms[index + 1 :] if other != norm)
-        seen.add(norm)
-        result.append(Paragraph(start, end, skip))
+            later = (_norm(other) for _, other in lines[index + 1 :])
+            skip = any(other.startswith(norm) for other in later if other != norm)
+        result.append(Paragraph(start, start + len(line), skip))
     return result
 
 
@@ -100,21 +133,31 @@ def _no_break_after(word: str) -> bool:
     return token in ABBREVIATIONS or _INITIALS.fullmatch(token) is not None
 
 
+def _boundaries(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Where sentences may end in text[start:end], as `_BOUNDARY.finditer` finds them."""
+    if (
+        text.find("!", start, end) < 0
+        and text.find("?", start, end) < 0
+        and text.find("…", start, end) < 0
+    ):
+        return _PERIOD_BOUNDARY.finditer(text, start, end)
+    return _BOUNDARY.finditer(text, start, end)
+
+
 def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Sentence spans inside text[start:end], not split after abbreviations or initials."""
-    begin = start
-    for match in _BOUNDARY.finditer(text, start, end):
-        stop = match.end()
-        if text[match.start()] == "." and _no_break_after(
-            _last_word(text, begin, match.start() + 1)
-        ):
+    while start < end and text[start].isspace():
+        start += 1
+    begin = start  # where the next sentence starts, spaces already skipped
+    for match in _boundaries(text, start, end):
+        mark = match.start()
+        if text[mark] == "." and _no_break_after(_last_word(text, begin, mark + 1)):
             continue
-        while begin < stop and text[begin].isspace():
+        stop = match.end()
+        yield begin, stop
+        # The boundary's lookahead saw spaces and then a capital before `end`: no bound needed.
+        begin = stop + 1
+        while text[begin].isspace():
             begin += 1
-        if begin < stop:
-            yield begin, stop
-        begin = stop
-    while begin < end and text[begin].isspace():
-        begin += 1
     if begin < end:
         yield begin, end
