@@ -15,7 +15,8 @@ _MARKUP = re.compile(
 )
 # Every kind of markup starts with one of these characters; jumping between them is much faster
 # than letting the alternation above try every position of a long article.
-_TRIGGER = re.compile(r"[<&*_~]")
+_TRIGGERS = "<&*_~"
+_TRIGGER = re.compile(f"[{_TRIGGERS}]")
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "#39": "'", "nbsp": " "}
 
 
@@ -54,6 +55,8 @@ def _markup(given: str) -> Iterator[re.Match[str]]:
 
 def to_plain(given: str) -> Plain:
     """Unwrap links, entities and `*bold*`/`_italic_`/`~strike~` markers; keep everything else."""
+    if not any(trigger in given for trigger in _TRIGGERS):
+        return Plain(given)  # most pasted text: `in` finds no trigger faster than any scan
     matches = list(_markup(given))
     if not matches:
         return Plain(given)
