@@ -5,16 +5,38 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from functools import lru_cache
-from itertools import compress, repeat
 
-from bot.extract.tokens import feature_tokens
+from bot.extract.tokens import sentence_tokens
 
 _NUMERAL = re.compile(r"\d[\d.,]*")
 _CLOSERS = " \t\n\"”’')"
-_YEAR = re.compile(r"\b(?:1[6-9]\d\d|20\d\d|\d{2,4}['’]?s)\b")
+# `\b(?:1[6-9]\d\d|20\d\d|\d{2,4}['’]?s)\b`, written to open with `\d` (the boundary before it
+# checked behind): a pattern that opens with `\b` is tried at every position, one that opens
+# with a character class is first scanned for in C, a third of the cost.
+_YEAR = re.compile(r"\d(?<!\w\d)(?:(?<=1)[6-9]\d\d|(?<=2)0\d\d|\d{1,3}['’]?s)\b")
 # A capitalised word or an acronym after a space: a name, place or body mid-sentence.
 _CAPITAL_INSIDE = re.compile(r" [A-Z](?:[a-z]+|[A-Z]+)\b")
+
+
+def _shape_byte(byte: int) -> int:
+    """The class of one ASCII byte in a sentence's shape (below); other bytes never occur."""
+    char = chr(byte)
+    if not char.isascii() or not (char.isalnum() or char in " _.,"):
+        return ord("-")  # neither a word character nor a space: punctuation, tab, newline
+    if char.isalpha():
+        return ord("A" if char.isupper() else "a")
+    if char.isdigit():
+        return ord("0")
+    return ord("," if char in ".," else char)
+
+
+# An ASCII sentence's shape: letters as `A` or `a`, digits as `0`, `.` and `,` as `,`, spaces
+# and `_` kept, anything else `-`. The numerals and capitalised words are counted on it with patterns
+# that open with a literal, which sre finds with a fast scan, where `\d` or a space then a class
+# is tried byte by byte; each counts exactly what the pattern named beside it finds.
+_SHAPE = bytes(map(_shape_byte, range(256)))
+_SHAPE_NUMERAL = re.compile(rb"0[0,]*")  # _NUMERAL
+_SHAPE_CAPITAL_INSIDE = re.compile(rb" A(?:a+|A+)\b")  # _CAPITAL_INSIDE
 
 # Hand-written word lists: general knowledge of what a fact-checker points at (figures, dates,
 # records, laws, comparisons) and of what marks opinion, plans, hedges and talk about the talk.
@@ -170,7 +192,10 @@ _LEXICON_KEYS = frozenset(_LEXICON)
 _IRREGULAR = frozenset(_WORD_LISTS["irregular_past"].split())
 _NUMBER_WORDS = frozenset(_WORD_LISTS["number"].split())
 _ED = re.compile(r"ed\b")
-_ED_SUFFIX = repeat("ed")
+# The words of five letters or more in -ed, read backwards: `de` that starts a word, then the
+# rest of it. A literal opening is found by a fast scan; a word's end is not.
+_ED_WORD_BACKWARDS = re.compile(r"de(?<![a-z0-9']de)[a-z0-9']{3,}")
+_NOT_PARTICIPLE_BACKWARDS = frozenset(word[::-1] for word in _NOT_PARTICIPLE)
 _PAIR_STARTS = _FIRST | _THIRD | _PERFECT | _PERFECT_CONTRACTED | _AUX_PAST | _NEED
 _SPEECH = frozenset(_WORD_LISTS["reported_speech"].split())
 
@@ -304,7 +329,7 @@ def _is_past(token: str) -> bool:
     )
 
 
-def _opening_word(tokens: list[str]) -> str:
+def _opening_word(tokens: Sequence[str]) -> str:
     """The first of the first four words that is not `and`, `but`, `well` ...; a plain loop, as a
     generator per sentence costs more than the search."""
     for token in tokens[:4]:
@@ -313,14 +338,27 @@ def _opening_word(tokens: list[str]) -> str:
     return ""
 
 
-@lru_cache(maxsize=16384)
-def _regular_past(word: str) -> bool:
-    """A word of five letters or more in -ed that is a past form (not `indeed`); cached, as the
-    test runs on every word of a sentence and the same words recur from sentence to sentence."""
-    return len(word) > 4 and word.endswith("ed") and word not in _NOT_PARTICIPLE
+def _counts(sentence: str) -> tuple[int, int]:
+    """How many numerals and capitalised words mid-sentence (`_NUMERAL`, `_CAPITAL_INSIDE`)."""
+    if sentence.isascii():
+        shape = sentence.encode("ascii").translate(_SHAPE)
+        return len(_SHAPE_NUMERAL.findall(shape)), len(_SHAPE_CAPITAL_INSIDE.findall(shape))
+    return len(_NUMERAL.findall(sentence)), len(_CAPITAL_INSIDE.findall(sentence))
 
 
-def _pairs(tokens: list[str], anchors: set[str], step: int) -> list[tuple[str, str]]:
+def _regular_past(lower: str) -> int:
+    """How many distinct words of five letters or more in -ed are past forms (not `indeed`).
+
+    Only when `ed\\b` is found in the text, as a word followed by `_` or a non-ASCII letter
+    is a word of the features but has no `\\b` after it.
+    """
+    found = _ED_WORD_BACKWARDS.findall(lower[::-1])
+    if not found or not ((lower.isascii() and "_" not in lower) or _ED.search(lower)):
+        return 0
+    return len(set(found) - _NOT_PARTICIPLE_BACKWARDS)
+
+
+def _pairs(tokens: Sequence[str], anchors: set[str], step: int) -> list[tuple[str, str]]:
     """(anchor, neighbour) for each occurrence of an anchor word: the next word (step 1) or the
     previous one (step -1). Found with list.index, which beats a loop over every token."""
     found: list[tuple[str, str]] = []
@@ -341,13 +379,13 @@ def _pairs(tokens: list[str], anchors: set[str], step: int) -> list[tuple[str, s
 def features(sentence: str) -> dict[str, float]:
     """The named features of one sentence; counts are capped so no single cue dominates."""
     lower = sentence.lower()
-    tokens = feature_tokens(lower)
+    tokens = sentence_tokens(sentence)
     words = set(tokens)
     found: dict[str, float] = {}
     for word in words & _LEXICON_KEYS:
         for name in _LEXICON[word]:
             found[name] = 1.0
-    numerals = _NUMERAL.findall(sentence)
+    numerals, entities = _counts(sentence)
     if numerals:
         found["number"] = found["numeral"] = 1.0
         if _YEAR.search(sentence):
@@ -358,10 +396,9 @@ def features(sentence: str) -> dict[str, float]:
         found["money"] = 1.0
     if not words.isdisjoint(_ACCORDING_WORDS) and _ACCORDING.search(lower):
         found["attribution"] = 1.0
-    amount = len(numerals) + len(words & _NUMBER_WORDS)
+    amount = numerals + len(words & _NUMBER_WORDS)
     if amount > 1:
         found["many_numbers"] = float(min(3, amount - 1))
-    entities = len(_CAPITAL_INSIDE.findall(sentence))
     if entities:
         found["entities"] = float(min(3, entities))
     end = sentence.rstrip(_CLOSERS)
@@ -370,12 +407,10 @@ def features(sentence: str) -> dict[str, float]:
     elif end.endswith("!"):
         found["exclamation"] = 1.0
 
-    past = len(words & _IRREGULAR)
-    if _ED.search(lower):
-        # The words in -ed picked out in C (`str.endswith` mapped over the set), then tested.
-        past += sum(map(_regular_past, compress(words, map(str.endswith, words, _ED_SUFFIX))))
+    past = len(words & _IRREGULAR) + _regular_past(lower)
     # Only word pairs that start with a pronoun, an auxiliary or "got"/"need" matter.
-    for previous, token in _pairs(tokens, words & _PAIR_STARTS, 1):
+    starts = words & _PAIR_STARTS
+    for previous, token in _pairs(tokens, starts, 1) if starts else ():
         if token in _TO:  # no other pair feature fires on "to"
             if previous in _OBLIGATION:
                 found["obligation"] = 1.0
@@ -400,7 +435,8 @@ def features(sentence: str) -> dict[str, float]:
                 found["past_passive"] = 1.0
         elif is_past or token in _BEEN:
             found["present_perfect"] = 1.0
-    for _, previous in _pairs(tokens, words & _SPEECH, -1):
+    speech = words & _SPEECH
+    for _, previous in _pairs(tokens, speech, -1) if speech else ():
         if (
             previous not in _FIRST
             and previous not in _THIRD

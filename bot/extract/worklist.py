@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from itertools import chain
 from typing import Final, NamedTuple
 
-from bot.extract.tokens import split_words
+from bot.extract.tokens import sentence_tokens, split_words, words_match_features
 from bot.extract.types import Claim, Quote
 
 # Most claim tickets an article gets unless FACTCHECK_MAX_CLAIMS says otherwise.
@@ -45,8 +45,14 @@ def claim_budget(chars: int, sentences: int, max_claims: int = DEFAULT_MAX_CLAIM
 
 
 def content_words(text: str) -> frozenset[str]:
-    """The words that carry a claim, lower-cased: all but the commonest function words."""
-    return frozenset(split_words(text.lower())) - _FUNCTION_WORDS
+    """The words that carry a claim, lower-cased: all but the commonest function words.
+
+    Most texts split into the same words under the claim features' rule, and a claim sentence
+    has just been split by them, so those words are taken from there.
+    """
+    if words_match_features(text):
+        return frozenset(sentence_tokens(text)) - _FUNCTION_WORDS
+    return frozenset(split_words(text)) - _FUNCTION_WORDS
 
 
 class Candidate(NamedTuple):
@@ -74,6 +80,7 @@ class _SeenClaims:
 
     def __init__(self, quoted: Sequence[frozenset[str]]) -> None:
         self._sets: list[frozenset[str]] = []
+        self._seen: set[str] = set()
         self._by_word: dict[str, list[int]] | None = None
         for words in quoted:
             self.add(words)
@@ -86,6 +93,8 @@ class _SeenClaims:
                 self._index(index, held)
         elif self._by_word is not None:
             self._index(len(self._sets) - 1, words)
+        else:
+            self._seen |= words
 
     def _index(self, index: int, words: frozenset[str]) -> None:
         assert self._by_word is not None
@@ -97,7 +106,11 @@ class _SeenClaims:
         if size < _MIN_SHARED_WORDS:
             return False
         if self._by_word is None:
-            shared = list(map(len, map(words.intersection, self._sets)))  # in C, no Python loop
+            # A kept claim shares with `words` just what it shares with `known`: fewer to look up.
+            known = words & self._seen
+            if len(known) < _MIN_SHARED_WORDS:
+                return False
+            shared = list(map(len, map(known.intersection, self._sets)))  # in C, no Python loop
             if not shared or max(shared) < _MIN_SHARED_WORDS:
                 return False
             return any(
