@@ -206,7 +206,7 @@ class ReminderSweeper:
             self._not_delivered(assignee, items, error, report)
             return
         for ts, found in earlier.items():
-            self._record(assignee, found, ts, delivered_at=self.services.clock(), report=report)
+            self._record(found, ts, delivered_at=self.services.clock(), report=report)
         already = {r.key for found in earlier.values() for r in found}
         items = [r for r in items if r.key not in already]
         if not items:
@@ -226,12 +226,12 @@ class ReminderSweeper:
         except Exception as error:  # a refusal, a dropped connection, a timeout: all handed back
             self._not_delivered(assignee, items, error, report)
             return
-        # Slack accepted it: from here until the commit below is the documented repeat window.
-        # The next reminder is due one interval after this one was delivered, not after the
-        # sweep began (a 429 wait inside the client can take a while).
+        # Slack accepted it. A crash before the commit below leaves the lease to run out with
+        # its holder named, and the next sweeper finds this DM by its metadata. The next
+        # reminder is due one interval after this one was delivered, not after the sweep began
+        # (a 429 wait inside the client can take a while).
         message_ts = response.get("ts")
         self._record(
-            assignee,
             items,
             message_ts if isinstance(message_ts, str) else None,
             delivered_at=self.services.clock(),
@@ -244,7 +244,6 @@ class ReminderSweeper:
 
     def _record(
         self,
-        assignee: str,
         items: list[DueReminder],
         message_ts: str | None,
         *,
@@ -267,9 +266,9 @@ class ReminderSweeper:
     ) -> None:
         """Hand the tickets back for the next sweep; when Slack may have taken the DM all the
         same (no answer, or a 5xx), they are marked so that sweep looks for it first."""
-        refused = isinstance(error, SlackApiError) and _status(error) < 500
+        refused = isinstance(error, SlackApiError) and error.response.status_code < 500
         reason = (
-            error.response.get("error") or _status(error)
+            error.response.get("error") or error.response.status_code
             if isinstance(error, SlackApiError)
             else type(error).__name__
         )
@@ -299,11 +298,10 @@ class ReminderSweeper:
         wanted = {r.key: r for r in unsure}
         since = min((r.due_since for r in unsure if r.due_since), default=None)
         oldest = since - self.lease - HISTORY_MARGIN if since is not None else None
-        client = self.services.delivery_client
+        call = partial(_web_api, self.services.delivery_client)
         found: dict[str, list[DueReminder]] = {}
         try:
-            channel = client.conversations_open(users=assignee)["channel"]["id"]
-            call = partial(_web_api, client)
+            channel = call("conversations_open", users=assignee)["channel"]["id"]
             for dm in history_since(call, channel, oldest):
                 payload = (dm.get("metadata") or {}).get("event_payload") or {}
                 for key in str(payload.get(REMINDER_KEYS, "")).split():
@@ -488,11 +486,6 @@ def _reminder_metadata(items: list[DueReminder]) -> dict[str, Any]:
 
 def _web_api(client: WebClient, method: str, **args: Any) -> Any:
     return getattr(client, method)(**args)
-
-
-def _status(error: SlackApiError) -> int:
-    status = getattr(error.response, "status_code", 200)
-    return status if isinstance(status, int) else 200
 
 
 def _reminder_item(reminder: DueReminder) -> ReminderItem:
