@@ -249,28 +249,36 @@ class NameRun(NamedTuple):
 _NEVER_ALONE = FUNCTION_WORDS | TIME_WORDS | TITLE_WORDS
 
 
+# A NameRun as a plain tuple, (start, end, text, title, name): what the engine passes around,
+# as building a tuple subclass per run costs a call more than concatenating two tuples.
+Run = tuple[int, int, str, str, str]
+
+
 @lru_cache(maxsize=8192)
-def _run_name(run: str) -> tuple[str, str] | None:
-    """(title, name) for a capitalised run that holds a name, else None; one cache lookup per
-    run, as an article repeats most of its runs ('The', 'But', its people)."""
+def _run_name(run: str) -> tuple[str, str, str] | None:
+    """(run, title, name) for a capitalised run that holds a name, else None; one cache lookup
+    per run, as an article repeats most of its runs ('The', 'But', its people), and the tail of
+    the run's tuple, so a found run is its match's span plus this."""
     if " " not in run and run.lower().rstrip(".") in _NEVER_ALONE:
         return None
     title, name = clean_name(run)
-    return (title, name) if name and is_name_like(name) else None
+    return (run, title, name) if name and is_name_like(name) else None
+
+
+def runs_in(text: str) -> list[Run]:
+    """Every run in `text` whose cleaned name is name-like, in order, as plain tuples: one pass
+    over the article that the name index and the people finder share, so neither cleans a run
+    twice."""
+    return [
+        match.span() + named
+        for match in NAME_RUN.finditer(text)
+        if (named := _run_name(match[0])) is not None
+    ]
 
 
 def name_runs(text: str) -> list[NameRun]:
-    """Every run in `text` whose cleaned name is name-like, in order: one pass over the article
-    that the name index and the people finder share, so neither cleans a run twice."""
-    found: list[NameRun] = []
-    append = found.append
-    new = tuple.__new__  # NameRun(...) goes through a Python-level __new__; this is the same tuple
-    for match in NAME_RUN.finditer(text):
-        run = match.group(0)
-        named = _run_name(run)
-        if named is not None:
-            append(new(NameRun, (*match.span(), run, *named)))
-    return found
+    """`runs_in` with each run's fields named."""
+    return [NameRun._make(run) for run in runs_in(text)]
 
 
 def full_names(text: str, *, limit: int = 50) -> list[str]:
@@ -293,7 +301,6 @@ _PLACE_BEFORE = re.compile(r"(?:\b(?:the|of|for|at|in|on|to|from)\s+|\A)$")
 _AUXILIARIES = frozenset("Does Did Has Is Was Should Would Could".split())
 
 
-@lru_cache(maxsize=8192)
 def _indexable(name: str) -> bool:
     """A name of two to four words, none an acronym ('NATO', 'CNN'): one the index keeps."""
     words = name.split()
@@ -302,7 +309,6 @@ def _indexable(name: str) -> bool:
     )
 
 
-@lru_cache(maxsize=8192)
 def _opens_with_a_verb(name: str) -> bool:
     """Whether a name's first word is an auxiliary ('Does') or a participle ('Praising': a
     capitalised word of seven letters or more ending in -ing)."""
@@ -312,11 +318,27 @@ def _opens_with_a_verb(name: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
+def _index_key(name: str) -> tuple[tuple[str, str], bool] | None:
+    """What the index needs of a name of two or more words, in one cache lookup per run:
+    (surname, first word) and whether it opens with a verb; None for a name it does not keep."""
+    if not _indexable(name):
+        return None
+    return (surname(name), name.split(" ", 1)[0]), _opens_with_a_verb(name)
+
+
 _SENTENCE_END_BEFORE = re.compile(r"(?:[.!?][\"”’)]?\s+|\n)$")
 
 
 def _starts_sentence(text: str, start: int) -> bool:
     return start == 0 or _SENTENCE_END_BEFORE.search(text, max(0, start - 4), start) is not None
+
+
+# The gender a leading title gives a surname ('Mrs. Clinton').
+_LEAD_GENDER = {
+    **dict.fromkeys(("mr", "sir", "lord", "king", "prince", "father"), "m"),
+    **dict.fromkeys(("mrs", "ms", "miss", "dame", "lady", "queen", "princess"), "f"),
+}
 
 
 @dataclass
@@ -332,29 +354,33 @@ class NameIndex:
     _ends: dict[str, str] = field(default_factory=dict, repr=False)  # `expand`'s answers
 
     @classmethod
-    def build(cls, text: str, runs: list[NameRun] | None = None) -> NameIndex:
-        """Index the names in `text` (or in `runs`, its `name_runs` already found)."""
+    def build(cls, text: str, runs: list[Run] | None = None) -> NameIndex:
+        """Index the names in `text` (or in `runs`, its `runs_in` already found)."""
         index = cls()
-        for start, _, _, title, name in name_runs(text) if runs is None else runs:
+        by_surname, positions, longest = index.by_surname, index._positions, index._longest
+        for start, _, _, title, name in runs_in(text) if runs is None else runs:
             if " " not in name:
                 continue
-            if not _indexable(name):
+            facts = _index_key(name)
+            if facts is None:
                 continue  # more than four words, or an acronym: NATO, CNN, GOP
-            if not title and _opens_with_a_verb(name) and _starts_sentence(text, start):
+            pair, verb = facts
+            if verb and not title and _starts_sentence(text, start):
                 continue  # 'Praising Quill's work ...': a participle glued to a surname
-            key = surname(name)
-            index.by_surname.setdefault(key, []).append((start, name))
-            lead = _key(title.split()[0]) if title else ""
-            if lead in {"mr", "sir", "lord", "king", "prince", "father"}:
-                index.genders.setdefault(key, "m")
-            elif lead in {"mrs", "ms", "miss", "dame", "lady", "queen", "princess"}:
-                index.genders.setdefault(key, "f")
-        for key, entries in index.by_surname.items():
-            index._positions[key] = [p for p, _ in entries]
-            for _, name in entries:
-                first = (key, name.split()[0])
-                if len(name) > len(index._longest.get(first, "")):
-                    index._longest[first] = name  # the first of the longest, as max() picks
+            key = pair[0]
+            entries = by_surname.get(key)
+            if entries is None:
+                by_surname[key] = [(start, name)]
+                positions[key] = [start]
+            else:
+                entries.append((start, name))
+                positions[key].append(start)
+            if len(name) > len(longest.get(pair, "")):
+                longest[pair] = name  # the first of the longest, as max() picks
+            if title:
+                gender = _LEAD_GENDER.get(_key(title.split()[0]))
+                if gender is not None:
+                    index.genders.setdefault(key, gender)
         return index
 
     def expand(self, name: str, position: int) -> str:

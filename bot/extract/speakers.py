@@ -17,11 +17,11 @@ from typing import NamedTuple
 from bot.extract.names import (
     ORG_HEAD,
     NameIndex,
-    NameRun,
+    Run,
     clean_name,
     is_name_like,
     is_organisation,
-    name_runs,
+    runs_in,
     surname,
 )
 from bot.extract.quote_cues import (
@@ -224,9 +224,9 @@ class Resolver:
 
     def __init__(self, text: str, spans: list[Span]) -> None:
         self.text = text
-        runs = name_runs(text)
+        runs = runs_in(text)
         self.index = NameIndex.build(text, runs)
-        self._runs: list[NameRun] = runs
+        self._runs: list[Run] = runs
         self._spans = spans
         self._people: list[_Person] | None = None
         self.positions: list[int] = []
@@ -250,12 +250,12 @@ class Resolver:
             return at >= 0 and inside[at][0] <= position < inside[at][1]
 
         # The runs outside quotations, in one walk along both sorted lists.
-        runs: list[NameRun] = []
+        runs: list[Run] = []
         at, count = -1, len(inside)
         for found in self._runs:
-            while at + 1 < count and starts[at + 1] <= found.start:
+            while at + 1 < count and starts[at + 1] <= found[0]:
                 at += 1
-            if at < 0 or not inside[at][0] <= found.start < inside[at][1]:
+            if at < 0 or not inside[at][0] <= found[0] < inside[at][1]:
                 runs.append(found)
         people: list[_Person] = []
         ends: list[int] = []
