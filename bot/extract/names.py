@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -249,6 +250,7 @@ class NameRun(NamedTuple):
 _NEVER_ALONE = FUNCTION_WORDS | TIME_WORDS | TITLE_WORDS
 
 
+_WHOLE_MATCH = operator.itemgetter(0)
 # A NameRun as a plain tuple, (start, end, text, title, name): what the engine passes around,
 # as building a tuple subclass per run costs a call more than concatenating two tuples.
 Run = tuple[int, int, str, str, str]
@@ -269,10 +271,13 @@ def runs_in(text: str) -> list[Run]:
     """Every run in `text` whose cleaned name is name-like, in order, as plain tuples: one pass
     over the article that the name index and the people finder share, so neither cleans a run
     twice."""
+    matches = list(NAME_RUN.finditer(text))
+    # Each run's text and its cache lookup are mapped in C, without a bytecode step per run.
+    named = map(_run_name, map(_WHOLE_MATCH, matches))
     return [
-        match.span() + named
-        for match in NAME_RUN.finditer(text)
-        if (named := _run_name(match[0])) is not None
+        match.span() + found
+        for match, found in zip(matches, named, strict=True)
+        if found is not None
     ]
 
 

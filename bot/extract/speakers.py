@@ -275,10 +275,14 @@ class Resolver:
         by_surname = self.index.by_surname
         breaks = _Breaks(text)
         new = tuple.__new__
+        # Where the run after each one starts (past the last run: too far for `_premodifier`).
+        following = [found[0] for found in runs[1:]]
+        if runs:
+            following.append(len(text) + 41)
         # The checks below are pure, so the cheap ones (cached per name) come first and each
         # regex runs only for the runs that got that far. (A regex's `pos` below 0 counts as 0,
         # so the windows before a run need no max().)
-        for number, (start, end, run, title, name) in enumerate(runs):
+        for (start, end, run, title, name), next_start in zip(runs, following, strict=True):
             size, org_headed, key = _name_facts(name)
             if size > 4 or org_headed:
                 continue
@@ -295,7 +299,7 @@ class Resolver:
                 continue  # a lone capitalised word is a person only as a sentence's subject
             if not title and _after_the(text, start):
                 continue  # 'the Tea Party', 'the Supreme Court': people are not 'the X'
-            if number + 1 < len(runs) and _premodifier(text, end, runs[number + 1][0]):
+            if next_start - end <= 40 and _premodifier(text, end, next_start):
                 continue  # 'Obama consultant Cornell Belcher': Obama is not the person here
             full = self.index.expand(name, start)
             if size == 1 and not indexed:
