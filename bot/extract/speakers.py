@@ -59,13 +59,13 @@ def _pronouns(text: str) -> list[tuple[int, str]]:
 
 
 class _Person(NamedTuple):
-    """A person named outside quotations, as the pronoun resolver sees them."""
+    """A person named outside quotations, as the pronoun resolver sees them; whether they are
+    a sentence's subject is worked out from these when a pronoun asks (`Resolver._roles`)."""
 
     position: int
     name: str
-    subject: bool
-    first: bool = False  # the first person named in its sentence
-    end: int = 0  # where the name ends, for `_speaks`
+    end: int  # where the name ends
+    previous_end: int  # where the person named before ends, -1 for the first
 
 
 _SENTENCE_START = re.compile(r"(?:^|\n|[.!?…][\"”’)]?\s+)$")
@@ -237,6 +237,8 @@ class Resolver:
         self._people: list[_Person] | None = None
         self.positions: list[int] = []
         self.gender: dict[str, str] = {}
+        self._breaks: _Breaks | None = None
+        self._role_cache: dict[int, tuple[bool, bool]] = {}  # `_roles` by position
 
     @property
     def people(self) -> list[_Person]:
@@ -273,7 +275,6 @@ class Resolver:
         # 'Kasich said': a speech verb is looked for only beside the names seen after 'in')
         previous_end = -1
         by_surname = self.index.by_surname
-        breaks = _Breaks(text)
         new = tuple.__new__
         # Where the run after each one starts (past the last run: too far for `_premodifier`).
         following = [found[0] for found in runs[1:]]
@@ -304,18 +305,11 @@ class Resolver:
             full = self.index.expand(name, start)
             if size == 1 and not indexed:
                 lone.add(full)
-            first_in_sentence = previous_end < 0 or breaks.within(previous_end, start)
-            if first_in_sentence and _in_opening_phrase(text, breaks, start, max(previous_end, 0)):
-                first_in_sentence = False  # 'On the last day of the Convention, Ivanka Trump'
-            possessive = run.endswith(_POSSESSIVE_ENDINGS)
-            subject = not possessive and (
-                first_in_sentence or _SUBJECT_BEFORE.search(text, start - 12, start) is not None
-            )
-            if not possessive and text[max(0, start - 3) : start] == "in ":
+            if text[max(0, start - 3) : start] == "in " and not run.endswith(_POSSESSIVE_ENDINGS):
                 placed.add(full)
             if title:
                 titled_names.add(full)
-            person = (start, full, subject, subject and first_in_sentence, end)
+            person = (start, full, end, previous_end)
             people.append(new(_Person, person))  # _Person(...) without its Python-level __new__
             ends.append(end)
             previous_end = end
@@ -359,9 +353,7 @@ class Resolver:
                 before = [p for p in namesakes if p.position < person.position]
                 if namesakes:
                     chosen = before[-1] if before else namesakes[0]
-                    person = _Person(
-                        person.position, chosen.name, person.subject, person.first, person.end
-                    )
+                    person = person._replace(name=chosen.name)
                     people[number] = person
             tally = votes.setdefault(person.name, {})
             tally[want] = tally.get(want, 0) + 3
@@ -372,6 +364,27 @@ class Resolver:
             for p in people
             if (p.name not in lone or p.name in self.gender) and p.name not in places
         ]
+
+    def _roles(self, person: _Person) -> tuple[bool, bool]:
+        """Whether a person is the subject of their sentence, and whether the subject it opens
+        with: worked out on first ask, as a pronoun looks back at only some of the people."""
+        found = self._role_cache.get(person.position)
+        if found is None:
+            found = self._role_cache[person.position] = self._find_roles(person)
+        return found
+
+    def _find_roles(self, person: _Person) -> tuple[bool, bool]:
+        text, start, previous_end = self.text, person.position, person.previous_end
+        if text.endswith(_POSSESSIVE_ENDINGS, start, person.end):
+            return False, False  # 'Cruz's campaign'
+        if self._breaks is None:
+            self._breaks = _Breaks(text)
+        breaks = self._breaks
+        first_in_sentence = previous_end < 0 or breaks.within(previous_end, start)
+        if first_in_sentence and _in_opening_phrase(text, breaks, start, max(previous_end, 0)):
+            first_in_sentence = False  # 'On the last day of the Convention, Ivanka Trump'
+        subject = first_in_sentence or _SUBJECT_BEFORE.search(text, start - 12, start) is not None
+        return subject, subject and first_in_sentence
 
     def name(self, mention: Mention) -> str:
         full = self.index.expand(mention.text, mention.position)
@@ -400,7 +413,8 @@ class Resolver:
         recent = people[max(0, at - 15) : at]
         floor = last_speaker[0] if last_speaker is not None else -1
         since = [p for p in reversed(recent) if p.position >= floor]
-        fits = [p for p in since if p.subject and self.gender.get(p.name, want) == want]
+        roles = self._roles
+        fits = [p for p in since if self.gender.get(p.name, want) == want and roles(p)[0]]
         if fits:
             # The subject a sentence opens with outranks one in a clause after a comma in the
             # same sentence ('Amano said that, if true, North Korea is violating ..., which he
@@ -409,14 +423,14 @@ class Resolver:
             if _speaks(self.text, fits[0]):
                 return fits[0].name
             for person in since[since.index(fits[0]) :]:
-                if person.first:
+                if roles(person)[1]:
                     return person.name if person in fits else fits[0].name
             return fits[0].name
         if last_speaker is not None and self.gender.get(last_speaker[1], want) == want:
             return last_speaker[1]
         for person in reversed(recent):
             gender = self.gender.get(person.name)
-            if person.subject and (gender is None or gender == want):
+            if (gender is None or gender == want) and roles(person)[0]:
                 return person.name
         for person in reversed(recent):
             if self.gender.get(person.name) == want:
