@@ -355,6 +355,7 @@ class NameIndex:
     # Filled by `build` so that `expand` looks up instead of scanning every namesake per mention:
     # the starts of each surname's names in order, and the longest name per (surname, first word).
     _positions: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _pairs: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)  # by start
     _longest: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _ends: dict[str, str] = field(default_factory=dict, repr=False)  # `expand`'s answers
 
@@ -363,6 +364,7 @@ class NameIndex:
         """Index the names in `text` (or in `runs`, its `runs_in` already found)."""
         index = cls()
         by_surname, positions, longest = index.by_surname, index._positions, index._longest
+        pairs = index._pairs
         for start, _, _, title, name in runs_in(text) if runs is None else runs:
             if " " not in name:
                 continue
@@ -377,9 +379,11 @@ class NameIndex:
             if entries is None:
                 by_surname[key] = [(start, name)]
                 positions[key] = [start]
+                pairs[key] = [pair]
             else:
                 entries.append((start, name))
                 positions[key].append(start)
+                pairs[key].append(pair)
             if len(name) > len(longest.get(pair, "")):
                 longest[pair] = name  # the first of the longest, as max() picks
             if title:
@@ -396,12 +400,11 @@ class NameIndex:
                 found = self._ends[name] = self._longer_form(name)
             return found
         key = surname(name)
-        candidates = self.by_surname.get(key)
-        if not candidates:
+        positions = self._positions.get(key)
+        if positions is None:
             return name
-        at = bisect.bisect_left(self._positions[key], position)
-        chosen = candidates[at - 1][1] if at > 0 else candidates[at][1]
-        return self._longest[(key, chosen.split()[0])]
+        at = bisect.bisect_left(positions, position)
+        return self._longest[self._pairs[key][at - 1 if at > 0 else 0]]
 
     def _longer_form(self, name: str) -> str:
         """The longest indexed name with the same first word and surname, else the longest
