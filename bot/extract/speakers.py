@@ -317,7 +317,11 @@ class Resolver:
             full = self.index.expand(name, start)
             if size == 1 and not indexed:
                 lone.add(full)
-            if text[max(0, start - 3) : start] == "in " and not run.endswith(_POSSESSIVE_ENDINGS):
+            if (
+                start >= 3
+                and text.startswith("in ", start - 3)
+                and not run.endswith(_POSSESSIVE_ENDINGS)
+            ):
                 placed.add(full)
             if title:
                 titled_names.add(full)
@@ -343,25 +347,22 @@ class Resolver:
                 continue
             tally = votes.setdefault(people[at].name, {})
             tally[vote] = tally.get(vote, 0) + 1
-        pronoun_gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in votes.items()}
+        pronoun_gender = {name: max(tally, key=tally.__getitem__) for name, tally in votes.items()}
+        by_surname_at: dict[str, list[int]] = {}  # people's places by surname, once needed
         for number, want, bare in titled:
             person = people[number]
             if bare and pronoun_gender.get(person.name, want) != want:
                 # 'Mrs. Clinton' after 'Bill Clinton': the Clinton of her gender, nearest first.
-                key = surname(person.name)
-                namesakes = [
-                    p
-                    for p in people
-                    if surname(p.name) == key and pronoun_gender.get(p.name) == want
-                ]
+                if not by_surname_at:
+                    for at, p in enumerate(people):
+                        by_surname_at.setdefault(surname(p.name), []).append(at)
+                # (A namesake put in below keeps the surname its place is filed under.)
+                same = [people[at] for at in by_surname_at[surname(person.name)]]
+                namesakes = [p for p in same if pronoun_gender.get(p.name) == want]
                 if not namesakes:
                     # 'Ms. Ash' after 'Lena Ash ... her son, Tomas Ash. He ...': the
                     # namesake no pronoun contradicts.
-                    namesakes = [
-                        p
-                        for p in people
-                        if surname(p.name) == key and " " in p.name and p.name not in pronoun_gender
-                    ]
+                    namesakes = [p for p in same if " " in p.name and p.name not in pronoun_gender]
                 before = [p for p in namesakes if p.position < person.position]
                 if namesakes:
                     chosen = before[-1] if before else namesakes[0]
@@ -369,7 +370,7 @@ class Resolver:
                     people[number] = person
             tally = votes.setdefault(person.name, {})
             tally[want] = tally.get(want, 0) + 3
-        self.gender = {name: max(tally, key=lambda g: tally[g]) for name, tally in votes.items()}
+        self.gender = {name: max(tally, key=tally.__getitem__) for name, tally in votes.items()}
         # A lone word with no he/she after it is more likely a place or a group than a person.
         if not lone and not places:
             return people
