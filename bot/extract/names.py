@@ -41,11 +41,28 @@ _ABBREVIATIONS = (
 ).split()
 _ABBREV = rf"{trie_pattern(set(_ABBREVIATIONS))}\."
 _WORD = rf"(?:{_ABBREV}|(?:[{_U}]\.)+|[{_U}][{_U}{_L}]*(?:['’-][{_U}{_L}]+)*)"
+
+
+def _rests_after_capital(words: list[str]) -> str:
+    """An alternation of the words with their first capital already read, one branch per letter
+    the rest opens with (the matcher skips a branch whose letter differs without entering it),
+    a lookbehind then putting back the capital: ['Mr', 'Mrs', 'Dr'] ->
+    'r(?:(?<=Mr)|s(?<=Mrs)|(?<=Dr))'. At most one branch can match: the lookbehind fixes the
+    word, so the order of the branches does not matter."""
+    by_letter: dict[str, list[str]] = {}
+    for word in words:
+        by_letter.setdefault(word[1], []).append(word)
+    return "|".join(
+        f"{letter}(?:{'|'.join(f'{word[2:]}(?<={word})' for word in group)})"
+        for letter, group in by_letter.items()
+    )
+
+
 # _WORD with its first capital already read, so that NAME_RUN can open with a plain character
-# class: each abbreviation's rest opens its branch with a letter (the matcher skips a branch
-# whose letter differs without entering it) and a lookbehind then puts back its capital.
+# class. The abbreviations are tried only where one to three lowercase letters and a period
+# follow (their rests' shape), which one lookahead tells for the words that are none.
 _WORD_AFTER_CAPITAL = (
-    rf"(?:(?:{'|'.join(f'{a[1:]}(?<={a})' for a in _ABBREVIATIONS)})\."
+    rf"(?:(?=[a-z]{{1,3}}\.)(?:{_rests_after_capital(_ABBREVIATIONS)})\."
     rf"|\.(?:[{_U}]\.)*|[{_U}{_L}]*(?:['’-][{_U}{_L}]+)*)"
 )
 _PARTICLES = "de da del della di du van von der den la le bin ibn al el dos das ter".split()
@@ -67,11 +84,16 @@ _DATE_AHEAD = (
 # lookaround is tried at every position (a fifth fewer instructions for the scan; the same
 # runs as `(?=[A-Z])(?<![\w'’-]){_WORD}...`). The whitespace before a next word is read once for
 # all the branches that need it (a word, a particle and a word, a suffix, `al-`): no branch can
-# start on a space, so giving back spaces never lets one match.
+# start on a space, so giving back spaces never lets one match. The branches that open with a
+# capital (a word, Jr., II, ...) sit behind one lookahead for it, so the lowercase word that
+# ends most runs is tried against the particles and `al-` only; a particle, and with it `al-`,
+# never opens a word, so the branches that can match are tried in the same order as
+# `\s+(?:(?:{particle}\s+)?{_DATE_AHEAD}{_WORD}|Jr\.|Sr\.|II|III|IV|al-{_WORD})`.
 NAME_RUN = re.compile(
     rf"[{_U}](?<![\w'’-].){_WORD_AFTER_CAPITAL}"
-    rf"(?:\s+(?:(?:{trie_pattern(set(_PARTICLES))}\s+)?{_DATE_AHEAD}{_WORD}"
-    rf"|Jr\.|Sr\.|II|III|IV|al-{_WORD})|-{_DATE_AHEAD}{_WORD})*(?![\w])"
+    rf"(?:\s+(?:(?=[{_U}])(?:{_DATE_AHEAD}{_WORD}|Jr\.|Sr\.|II|III|IV)"
+    rf"|{trie_pattern(set(_PARTICLES))}\s+{_DATE_AHEAD}{_WORD}|al-{_WORD})"
+    rf"|-{_DATE_AHEAD}{_WORD})*(?![\w])"
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
 
