@@ -441,7 +441,11 @@ class NameIndex:
         if longest != name:
             return longest
         tail = " " + " ".join(words)
-        return max((n for _, n in candidates if n.endswith(tail)), key=len, default=name)
+        found, size = name, -1  # the first of the longest, as max() picks
+        for _, longer in candidates:
+            if len(longer) > size and longer.endswith(tail):
+                found, size = longer, len(longer)
+        return found
 
     def people_before(self, position: int) -> list[tuple[int, str]]:
         """Every indexed name that starts before `position`, nearest first."""

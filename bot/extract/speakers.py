@@ -47,10 +47,11 @@ _PRONOUN_CAPITAL_H = re.compile(r"H(?<!\wH)(?:e|is)\b")
 _PRONOUN_REACH = 150
 
 
-def _pronouns(text: str) -> list[tuple[int, str]]:
-    """Every he/his/she in `text` as (start, gender), in order ('m' for he and his)."""
-    found = [(m.start(), "m") for m in _PRONOUN_CAPITAL_H.finditer(text)]
-    for match in _PRONOUN_H.finditer(text):
+def _pronouns(text: str, lo: int, hi: int) -> list[tuple[int, str]]:
+    """Every he/his/she from `lo` in `text[:hi]` as (start, gender), in order ('m' for he and
+    his). A word cut at `hi` may be taken for one: the caller drops those by their distance."""
+    found = [(m.start(), "m") for m in _PRONOUN_CAPITAL_H.finditer(text, lo, hi)]
+    for match in _PRONOUN_H.finditer(text, lo, hi):
         at = match.start()
         # The h of 'he' follows no letter, so one after S or s is the h of 'she'.
         found.append((at - 1, "f") if at and text[at - 1] in "Ss" else (at, "m"))
@@ -310,7 +311,8 @@ class Resolver:
                 )
             ):
                 continue  # a lone capitalised word is a person only as a sentence's subject
-            if not title and _after_the(text, start):
+            # ('he' two characters back is what _after_the needs first, asked without a call.)
+            if not title and text[start - 3 : start - 1] == "he" and _after_the(text, start):
                 continue  # 'the Tea Party', 'the Supreme Court': people are not 'the X'
             if next_start - end <= 40 and _premodifier(text, end, next_start):
                 continue  # 'Obama consultant Cornell Belcher': Obama is not the person here
@@ -341,7 +343,9 @@ class Resolver:
                     places.discard(person.name)
         # Each he/his/she outside quotes votes for the nearest person before it; him and her are
         # left out, as objects they mostly point at someone other than the last person named.
-        for position, vote in _pronouns(text):
+        # (None stands before the first person's end or past the last one's reach.)
+        reach = (ends[0], ends[-1] + _PRONOUN_REACH + 4) if ends else (0, 0)
+        for position, vote in _pronouns(text, *reach):
             at = bisect.bisect_right(ends, position) - 1
             if at < 0 or position - ends[at] > _PRONOUN_REACH or quoted(position):
                 continue
