@@ -207,6 +207,15 @@ def _name_facts(name: str) -> tuple[int, bool, str]:
     return len(name.split()), ORG_HEAD.search(name) is not None, surname(name)
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether `_SENTENCE_START` finds a sentence break just before `start`. A letter or digit
+    two characters back with no newline after it leaves no room for one ('in Iowa'), which is
+    told without a regex call."""
+    if start >= 2 and text[start - 2].isalnum() and text[start - 1] != "\n":
+        return False
+    return _SENTENCE_START.search(text, start - 4, start) is not None
+
+
 def _speaks(text: str, person: _Person) -> bool:
     """Whether a speech verb stands next to a person's name ('Stovall said', 'said Stovall'):
     asked only of the few people whose answer matters, not of every name."""
@@ -283,9 +292,8 @@ class Resolver:
         votes: dict[str, dict[str, int]] = {}
         lone: set[str] = set()
         titled: list[tuple[int, str, bool]] = []  # (person, gender of the title, bare surname)
-        placed: set[str] = set()  # names seen after 'in': places, unless a title or a verb of
-        titled_names: set[str] = set()  # as does a title, or speech beside them ('in Ohio',
-        # 'Kasich said': a speech verb is looked for only beside the names seen after 'in')
+        placed: set[str] = set()  # names seen after 'in': places ('in Ohio'), unless a title
+        titled_names: set[str] = set()  # or a speech verb beside them shows a person
         previous_end = -1
         by_surname = self.index.by_surname
         new = tuple.__new__
@@ -306,7 +314,7 @@ class Resolver:
                 and not indexed
                 and not (
                     " " not in run
-                    and _SENTENCE_START.search(text, start - 4, start) is not None
+                    and _opens_sentence(text, start)
                     and _LOWER_NEXT.match(text, end) is not None
                 )
             ):
@@ -343,7 +351,8 @@ class Resolver:
                     places.discard(person.name)
         # Each he/his/she outside quotes votes for the nearest person before it; him and her are
         # left out, as objects they mostly point at someone other than the last person named.
-        # (None stands before the first person's end or past the last one's reach.)
+        # (One before the first person's end or past the last one's reach has no one to vote
+        # for, so it is not looked for.)
         reach = (ends[0], ends[-1] + _PRONOUN_REACH + 4) if ends else (0, 0)
         for position, vote in _pronouns(text, *reach):
             at = bisect.bisect_right(ends, position) - 1
