@@ -10,11 +10,13 @@ into a full name.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.extract.layout import sentences
 from bot.extract.names import (
     NAME_RUN,
+    ORG_HEAD,
     NameIndex,
     clean_name,
     is_name_like,
@@ -69,6 +71,14 @@ VERB_FIRST = re.compile(rf"[\s,;:]*(?:{VERB_ALT}|Said|Says)\b")
 # `\b[Aa]ccording to\b`, opening with its letter so a search jumps between a and A in C (a
 # leading `\b` is tried at every position); the lookbehind then asks for the word start.
 _ACCORDING = re.compile(r"[Aa](?<!\w.)ccording to\b")
+
+
+def _according(sentence: str) -> re.Match[str] | None:
+    """`_ACCORDING.search(sentence)`, run only when the words are there: the search stops at
+    every `a`, a substring test skips the sentence in C."""
+    return _ACCORDING.search(sentence) if "ccording to" in sentence else None
+
+
 DASH_START = re.compile(r"\s*,?\s*(?:[-–—]{1,2}|―)\s*(?=\S)")
 POSSESSIVE_END = re.compile(r"['’]s?$")
 # `More from Jones:`, `A statement by Smith:`: the source of a colon line.
@@ -177,6 +187,8 @@ def _bare_name(segment: str) -> bool:
 
 def _segments(region: str) -> list[tuple[int, str]]:
     cleaned = _PARENS.sub(lambda m: " " * len(m.group(0)), region) if "(" in region else region
+    if "," not in cleaned:
+        return [(0, cleaned)]
     result = []
     pos = 0
     for part in cleaned.split(","):
@@ -199,6 +211,12 @@ _THE_RUN_AT_END = re.compile(rf"(?:\b[Tt]he\s+)?({NAME_RUN.pattern})\s*$")
 _THE_RUN_AT_START = re.compile(rf"\s*(?:[Tt]he\s+)?({NAME_RUN.pattern})")
 
 
+def _has_the(region: str) -> bool:
+    """Whether `region` holds `the ` in any case, as a run after `the` must (4 substring tests
+    in C cost less than one case-blind search)."""
+    return "he " in region or "HE " in region or "He " in region or "hE " in region
+
+
 def _organisation_in(region: str, *, at_end: bool) -> tuple[str, int] | None:
     """An organisation named right beside the verb, as written, and where it starts: `the
     Harbour Department` (`the` and no title before a name), `CNN`, `the Labour Party`."""
@@ -207,6 +225,11 @@ def _organisation_in(region: str, *, at_end: bool) -> tuple[str, int] | None:
         # and need no search for a run at every position.
         last = region.rsplit(None, 1)[-1:]
         if not last or not (last[0][:1].isupper() or last[0].startswith("al-")):
+            return None
+        word = last[0]
+        if not (word[-1].isupper() or ORG_HEAD.search(word) or _has_the(region)):
+            # What passes below is an organisation's head noun or an acronym, and they end
+            # the region's last word, or else a run after `the`: most regions end on a person.
             return None
     else:
         first = region.lstrip()
@@ -248,18 +271,31 @@ def _mention_in(
     stripped = region.strip(" ,:;—–-\n")
     if not stripped:
         return None
-    if len(stripped.split()) > _MAX_REGION_WORDS:
+    if len(stripped.split(None, _MAX_REGION_WORDS)) > _MAX_REGION_WORDS:
         if before_verb:
             return None
         # `said Mr. Berg, who spent the morning criticising ... after ...`: the speaker and
         # the appositive come first, however long the description runs on after them.
         region = ",".join(region.split(",")[:2])
         stripped = region.strip(" ,:;—–-\n")
-        if not stripped or len(stripped.split()) > _MAX_REGION_WORDS:
+        if not stripped or len(stripped.split(None, _MAX_REGION_WORDS)) > _MAX_REGION_WORDS:
             return None
     pron = _pronoun_at_end(region.rstrip(" ,"))
+    if pron is not None and pron.end() >= len(region.rstrip(" ,")) - 1:
+        return Mention(
+            SpeakerKind.PRONOUN, pron.group(1).lower(), None, offset + pron.start(1), strength
+        )
     segments = _segments(region)
-    order = list(enumerate(segments))
+    organisation = _organisation_in(region, at_end=before_verb)
+    if organisation is not None and (before_verb or not _head_name(segments[0][1])):
+        # `the Harbour Department wrote to the paper`, `said the shipping alliance`: an organisation
+        # right beside the verb is the source, whoever else the sentence names.
+        text, at = organisation
+        return Mention(SpeakerKind.PHRASE, text, None, offset + at, strength)
+    order: Iterable[tuple[int, tuple[int, str]]] = enumerate(segments)
+    opening = 0
+    if len(segments) > 1:
+        opening = _opening_parts([segment for _, segment in segments])
     if len(segments) > 1 and before_verb:
         # A name right before the verb ("Asked about it, Ryan said") beats one earlier on.
         _, tail = segments[-1] if segments[-1][1].strip() else segments[-2]
@@ -273,17 +309,6 @@ def _mention_in(
         ):
             last = len(segments) - 1 if segments[-1][1].strip() else len(segments) - 2
             order = [(last, segments[last]), *order]
-    if pron is not None and pron.end() >= len(region.rstrip(" ,")) - 1:
-        return Mention(
-            SpeakerKind.PRONOUN, pron.group(1).lower(), None, offset + pron.start(1), strength
-        )
-    organisation = _organisation_in(region, at_end=before_verb)
-    if organisation is not None and (before_verb or not _head_name(segments[0][1])):
-        # `the Harbour Department wrote to the paper`, `said the shipping alliance`: an organisation
-        # right beside the verb is the source, whoever else the sentence names.
-        text, at = organisation
-        return Mention(SpeakerKind.PHRASE, text, None, offset + at, strength)
-    opening = _opening_parts([segment for _, segment in segments])
     for number, (pos, segment) in order:
         if number < opening and number + 1 < len(segments):
             continue  # `Reached by phone, Brandt denied it`: the name in the phrase is no subject
@@ -401,7 +426,7 @@ def cue_after(text: str, start: int, end: int) -> Mention | None:
         return _mention_in(
             sentence[first.end() :].rstrip(" ."), s + first.end(), strength=0.9, before_verb=False
         )
-    according = _ACCORDING.search(sentence)
+    according = _according(sentence)
     verbs = _verbs(sentence)
     if according and (not verbs or according.start() < verbs[0].start()):
         return _mention_in(
@@ -514,7 +539,7 @@ def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | No
     s, e = _last_sentence(text, start, end)
     sentence = text[s:e]
     verbs = _verbs(sentence)
-    according = _ACCORDING.search(sentence)
+    according = _according(sentence)
     if according and (not verbs or according.start() > verbs[-1].start()):
         after = sentence[according.end() :]
         return _mention_in(
