@@ -32,10 +32,10 @@ class SpeakerKind(Enum):
     NONE = "none"
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """One quoted stretch of a paragraph: `open`/`close` are its marks, `start`/`end` its words;
-    the speaker fields are filled in by the later passes."""
+    the speaker fields are filled in by the later passes. Slots: every pass reads its fields."""
 
     open: int
     start: int
@@ -87,25 +87,39 @@ def _double_marks(text: str) -> list[tuple[int, str]]:
 def _double_spans(
     text: str, para: Paragraph, index: int, marks: list[tuple[int, str]]
 ) -> list[Span]:
-    """The quotes that the double marks of a paragraph (`marks`, all inside it) open and close."""
+    """The quotes that the double marks of a paragraph (`marks`, all inside it) open and close.
+
+    Whether a mark can open or close is read only where the mark's kind leaves it in question:
+    a straight mark or a closing one after an open quote always closes it."""
     spans: list[Span] = []
     inside: int | None = None
     inner = 0
     pstart, pend = para.start, para.end
     for pos, mark in marks:
         after_pos = pos + len(mark)
+        if inside is not None and mark not in _OPENERS:
+            start, end = _trim(text, inner, pos)
+            if end > start:
+                spans.append(Span(inside, start, end, after_pos, index, True))
+            inside = None
+            continue
         before = text[pos - 1] if pos > pstart else "\n"
         after = text[after_pos] if after_pos < pend else "\n"
         opening = before in _SPACE_BEFORE_OPEN and not after.isspace()
-        closing = not before.isspace() and (after.isspace() or not after.isalnum())
         if inside is None:
-            if mark in _CLOSERS and not opening:
-                continue  # a stray closing mark
-            if mark not in _OPENERS and closing and not opening and mark != "``":
-                continue
+            if not opening:
+                if mark in _CLOSERS:
+                    continue  # a stray closing mark
+                if (
+                    mark not in _OPENERS
+                    and mark != "``"
+                    and not before.isspace()
+                    and (after.isspace() or not after.isalnum())
+                ):
+                    continue  # a mark that only closes, with no quote open
             inside, inner = pos, after_pos
             continue
-        if mark in _OPENERS and opening and not closing:
+        if opening and not (not before.isspace() and (after.isspace() or not after.isalnum())):
             inside, inner = pos, after_pos  # an opening mark before the last one closed
             continue
         start, end = _trim(text, inner, pos)
@@ -159,17 +173,34 @@ def find_spans(text: str, paras: list[Paragraph]) -> list[Span]:
     group = 0
     open_group: int | None = None
     marks = _double_marks(text)
+    places = [pos for pos, _ in marks]  # bisected as plain numbers, not as tuples
+    count = len(places)
+    # Single marks are read in a paragraph with an opening curly mark, a straight one after a
+    # space, or a straight one first; an article without the first two has only the last to test.
+    singles = "‘" in text or " '" in text
     last = 0  # the first mark after the paragraphs read so far
     for index, para in enumerate(paras):
         if para.skip:
             continue
-        first = bisect.bisect_left(marks, (para.start,), last)
-        last = bisect.bisect_left(marks, (para.end,), first)
+        pstart, pend = para.start, para.end
+        if last < count and places[last] < pstart:
+            last = bisect.bisect_left(places, pstart, last + 1)
+        first = last
+        if last < count and places[last] < pend:
+            last = bisect.bisect_left(places, pend, last + 1)
         found = _double_spans(text, para, index, marks[first:last]) if first < last else []
-        if not found:
-            line = text[para.start : para.end]
-            if '"' not in line and ("‘" in line or " '" in line or line.startswith("'")):
-                found = _single_spans(text, para, index)
+        if (
+            not found
+            and (
+                text.startswith("'", pstart, pend)
+                or (
+                    singles
+                    and (text.find("‘", pstart, pend) >= 0 or text.find(" '", pstart, pend) >= 0)
+                )
+            )
+            and text.find('"', pstart, pend) < 0
+        ):
+            found = _single_spans(text, para, index)
         for number, span in enumerate(found):
             if number == 0 and open_group is not None and span.open == para.start:
                 span.continued = True
