@@ -130,7 +130,7 @@ _PASSIVE_VERBS = frozenset(
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """Who a cue names: a name, a pronoun or a phrase as written, where, and how strong the cue."""
 

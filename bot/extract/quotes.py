@@ -28,7 +28,7 @@ How a quote and its speaker are found, in passes over one article's paragraphs:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.extract.layout import Paragraph, sentences
 from bot.extract.quote_cues import (
@@ -54,9 +54,11 @@ _STATEMENT_NOUN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class FoundQuote:
-    """A quotation in the plain text, before offsets are mapped back to the given text."""
+class FoundQuote(NamedTuple):
+    """A quotation in the plain text, before offsets are mapped back to the given text.
+
+    A named tuple rather than a frozen dataclass: one is made per quote, and a frozen dataclass
+    sets each field through `object.__setattr__`."""
 
     start: int
     end: int
