@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.extract.layout import sentences
+from bot.extract.layout import _BOUNDARY, _last_word, _no_break_after, sentences
 from bot.extract.names import (
     NAME_RUN,
     ORG_HEAD,
@@ -360,16 +360,50 @@ def _mention_in(
 
 
 def _first_sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    for span in sentences(text, start, end):
-        return start, span[1]
-    return start, start
+    """`start` and the end of the first of `sentences(text, start, end)`, or `(start, start)`.
+
+    Stops at the first boundary that ends a sentence, without the generator's scan of the
+    whole stretch for `!`, `?` and `…` (a cue is read from a stretch that may run to the end of
+    its paragraph)."""
+    begin = start
+    while begin < end and text[begin].isspace():
+        begin += 1
+    for boundary in _BOUNDARY.finditer(text, begin, end):
+        mark = boundary.start()
+        if text[mark] != "." or not _no_break_after(_last_word(text, begin, mark + 1)):
+            return start, boundary.end()
+    return (start, end) if begin < end else (start, start)
+
+
+# Everything up to the last character that may end a sentence.
+_UP_TO_LAST_MARK = re.compile(r"(?s:.*)[.!?…]")
+_SENTENCE_MARKS = ".!?…"
 
 
 def _last_sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    last = (end, end)
-    for span in sentences(text, start, end):
-        last = span
-    return last
+    """The last of `sentences(text, start, end)`, or `(end, end)`, read from the end backwards.
+
+    The boundaries `sentences` finds each start a run of marks, and whether one ends a sentence
+    (not `Mr.`) depends on the word before it only: a sentence start is preceded by a space, so
+    the last word before a mark is the same read from any earlier start. The last boundary that
+    ends a sentence is thus the first one found from the end, mostly without reading the rest."""
+    while start < end and text[start].isspace():
+        start += 1
+    at = end
+    while (last_mark := _UP_TO_LAST_MARK.match(text, start, at)) is not None:
+        mark = last_mark.end() - 1
+        while mark > start and text[mark - 1] in _SENTENCE_MARKS:
+            mark -= 1  # the start of the run, where a scan from the left finds the boundary
+        boundary = _BOUNDARY.match(text, mark, end)
+        if boundary is not None and (
+            text[mark] != "." or not _no_break_after(_last_word(text, start, mark + 1))
+        ):
+            begin = boundary.end() + 1
+            while text[begin].isspace():
+                begin += 1
+            return begin, end
+        at = mark
+    return (start, end) if start < end else (end, end)
 
 
 def _verbs(sentence: str) -> list[re.Match[str]]:
