@@ -179,16 +179,19 @@ def find_spans(text: str, paras: list[Paragraph]) -> list[Span]:
     # space, or a straight one first; an article without the first two has only the last to test.
     singles = "‘" in text or " '" in text
     last = 0  # the first mark after the paragraphs read so far
-    for index, para in enumerate(paras):
-        if para.skip:
+    ahead = places[0] if count else len(text)  # where that mark is
+    for index, (pstart, pend, skip) in enumerate(paras):
+        if skip:
             continue
-        pstart, pend = para.start, para.end
-        if last < count and places[last] < pstart:
+        if ahead < pstart:  # marks in skipped paragraphs
             last = bisect.bisect_left(places, pstart, last + 1)
-        first = last
-        if last < count and places[last] < pend:
+            ahead = places[last] if last < count else len(text)
+        found: list[Span] = []
+        if ahead < pend:
+            first = last
             last = bisect.bisect_left(places, pend, last + 1)
-        found = _double_spans(text, para, index, marks[first:last]) if first < last else []
+            ahead = places[last] if last < count else len(text)
+            found = _double_spans(text, paras[index], index, marks[first:last])
         if (
             not found
             and (
@@ -200,14 +203,17 @@ def find_spans(text: str, paras: list[Paragraph]) -> list[Span]:
             )
             and text.find('"', pstart, pend) < 0
         ):
-            found = _single_spans(text, para, index)
+            found = _single_spans(text, paras[index], index)
+        if not found:
+            open_group = None
+            continue
         for number, span in enumerate(found):
-            if number == 0 and open_group is not None and span.open == para.start:
+            if number == 0 and open_group is not None and span.open == pstart:
                 span.continued = True
                 span.group = open_group
             else:
                 span.group = group
                 group += 1
-        open_group = found[-1].group if found and not found[-1].closed else None
+        open_group = found[-1].group if not found[-1].closed else None
         spans.extend(found)
     return spans
