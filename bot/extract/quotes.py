@@ -82,10 +82,17 @@ _SMALL_WORDS = frozenset("a an the of and or in on at to for with from by".split
 
 
 def _looks_like_title(text: str) -> bool:
-    words = _TITLE_WORD.findall(text)
-    if not words or len(words) > 12:
-        return False
-    return all(w[0].isupper() or w in _SMALL_WORDS for w in words) and words[0][0].isupper()
+    """At most 12 words, the first capitalised and the rest too or small words (`of`, `the`).
+
+    Read word by word, so a quote of plain speech is given up at its first lower-case word
+    rather than split whole."""
+    count = 0
+    for match in _TITLE_WORD.finditer(text):
+        word = match.group()
+        count += 1
+        if count > 12 or not (word[0].isupper() or (count > 1 and word in _SMALL_WORDS)):
+            return False
+    return count > 0
 
 
 def extract_quotes(text: str, paras: list[Paragraph]) -> list[FoundQuote]:
@@ -216,8 +223,16 @@ def _best_of_repeats(spans: list[Span], keys: dict[int, str]) -> list[Span]:
 _ASCII_SPACED = bytes(code if chr(code).isalnum() and code < 128 else 32 for code in range(256))
 
 
+# The non-ASCII characters quotes hold most: none a word character, so each may stand as a
+# space for `_NOT_WORD`, which replaces any run of them with one.
+_COMMON_NON_ASCII = ("’", "‘", "—", "–", "…", "\xa0", "“", "”")
+
+
 def _quote_key(text: str, span: Span) -> str:
     content = text[span.start : span.end]
+    if not content.isascii():
+        for mark in _COMMON_NON_ASCII:
+            content = content.replace(mark, " ")  # leaves most quotes ASCII
     if content.isascii():
         # The same words, the bytes mapped by a table in C: the regex tests a character class
         # at every position of the quote, at several times the cost.
