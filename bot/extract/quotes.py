@@ -246,8 +246,8 @@ def _drop_headline_copies(spans: list[Span], headline: int, keys: dict[int, str]
     A headline often shortens a quote the body gives in full and attributes (`Reid: 'Never
     underestimate Trump.'`); that copy is no ticket of its own. A headline quote the body does
     not repeat word for word is the only place the quote is found, so it stays."""
-    if headline < 0:
-        return spans
+    if headline < 0 or not spans or spans[0].para != headline:
+        return spans  # spans are in text order, and the headline is the first paragraph
     body = [
         f" {keys[id(sp)]} " for sp in spans if sp.para != headline and sp.kind != SpeakerKind.NONE
     ]
@@ -260,13 +260,14 @@ def _drop_headline_copies(spans: list[Span], headline: int, keys: dict[int, str]
 
 def _headline(text: str, paras: list[Paragraph]) -> int:
     """The index of a headline: a short first paragraph with more text after it, else -1."""
-    body = [index for index, para in enumerate(paras) if not para.skip]
-    if len(body) < 2:
+    body = (index for index, para in enumerate(paras) if not para.skip)  # only two are read
+    at, after = next(body, -1), next(body, -1)
+    if after < 0:
         return -1
-    first, second = paras[body[0]], paras[body[1]]
+    first, second = paras[at], paras[after]
     if DASH_START.match(text[second.start : second.end]):
         return -1  # “...”\n– Name, title: a quote with its attribution line, not a headline
-    return body[0] if _at_most_words(text[first.start : first.end], _HEADLINE_WORDS) else -1
+    return at if _at_most_words(text[first.start : first.end], _HEADLINE_WORDS) else -1
 
 
 _HEADLINE_WORDS = 20
