@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.extract.layout import _BOUNDARY, _last_word, _no_break_after, sentences
+from bot.extract.layout import _BOUNDARY, _last_word, _no_break_after
 from bot.extract.names import (
     NAME_RUN,
     ORG_HEAD,
@@ -271,7 +271,10 @@ def _mention_in(
     stripped = region.strip(" ,:;—–-\n")
     if not stripped:
         return None
-    if len(stripped.split(None, _MAX_REGION_WORDS)) > _MAX_REGION_WORDS:
+    if (
+        len(stripped) > 2 * _MAX_REGION_WORDS  # shorter, it cannot hold more words
+        and len(stripped.split(None, _MAX_REGION_WORDS)) > _MAX_REGION_WORDS
+    ):
         if before_verb:
             return None
         # `said Mr. Berg, who spent the morning criticising ... after ...`: the speaker and
@@ -478,9 +481,7 @@ def cue_after(text: str, start: int, end: int) -> Mention | None:
 
 def _clause_subject(text: str, para_start: int, at: int) -> Mention | None:
     """The subject of the sentence a participle (`, saying “...”`) hangs from."""
-    s = para_start
-    for begin, _ in sentences(text, para_start, at):
-        s = begin
+    s, _ = _last_sentence(text, para_start, at)
     region = text[s:at]
     parts = region.split(",")
     skip = _opening_parts(parts)
@@ -526,9 +527,7 @@ def sentence_subject(text: str, start: int, at: int, index: NameIndex) -> Mentio
 
     `start` is where the text outside quotes begins (the paragraph or the previous quote's end).
     """
-    s = start
-    for begin, _ in sentences(text, start, at):
-        s = begin
+    s, _ = _last_sentence(text, start, at)  # (at, at) for blank text, which names no one
     region = text[s:at]
     match = NAME_RUN.match(region)
     if match is None or POSSESSIVE_END.search(match.group(0)):
