@@ -380,9 +380,11 @@ _WORK_CUE = re.compile(
 )
 
 
-def _names_a_work(text: str, span: Span) -> bool:
-    """A short Title Case quote after a possessive or "on": `told ABC's “Good Morning America.”`."""
-    content = text[span.start : span.end].rstrip(",.!?;:")
+def _names_a_work(text: str, span: Span, quoted: str) -> bool:
+    """A short Title Case quote after a possessive or "on": `told ABC's “Good Morning America.”`.
+
+    `quoted` is the span's text, as the caller has it."""
+    content = quoted.rstrip(",.!?;:")
     return (
         _at_most_words(content, 6)
         and _looks_like_title(content)
@@ -425,14 +427,14 @@ def _without_linked_reads(text: str, paras: list[Paragraph], spans: list[Span]) 
 
 def _keep(text: str, span: Span) -> bool:
     content = text[span.start : span.end]
-    if _names_a_work(text, span):
+    if _names_a_work(text, span, content):
         return False
     if span.kind == SpeakerKind.NONE or span.weak:
         if not span.cued and (_at_most_words(content, 3) or _looks_like_title(content)):
             return False
         if span.kind == SpeakerKind.NONE:
             span.score = 0.3
-    elif _at_most_words(content, 6) and content[-1:] not in ",.!?" and _looks_like_title(content):
+    elif content[-1:] not in ",.!?" and _at_most_words(content, 6) and _looks_like_title(content):
         # "told Good Morning America", "his book “Destiny and Power”": a title, not speech.
         return False
     return True
