@@ -84,6 +84,12 @@ def _double_marks(text: str) -> list[tuple[int, str]]:
     return found
 
 
+def _can_close(before: str, after: str) -> bool:
+    """Whether a mark between these characters can close a quote: after a word, before a space
+    or punctuation."""
+    return not before.isspace() and (after.isspace() or not after.isalnum())
+
+
 def _double_spans(
     text: str, para: Paragraph, index: int, marks: list[tuple[int, str]]
 ) -> list[Span]:
@@ -110,16 +116,11 @@ def _double_spans(
             if not opening:
                 if mark in _CLOSERS:
                     continue  # a stray closing mark
-                if (
-                    mark not in _OPENERS
-                    and mark != "``"
-                    and not before.isspace()
-                    and (after.isspace() or not after.isalnum())
-                ):
+                if mark not in _OPENERS and mark != "``" and _can_close(before, after):
                     continue  # a mark that only closes, with no quote open
             inside, inner = pos, after_pos
             continue
-        if opening and not (not before.isspace() and (after.isspace() or not after.isalnum())):
+        if opening and not _can_close(before, after):
             inside, inner = pos, after_pos  # an opening mark before the last one closed
             continue
         start, end = _trim(text, inner, pos)
