@@ -409,20 +409,29 @@ def _last_sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return (start, end) if start < end else (end, end)
 
 
+def _used_passively(sentence: str, verb: re.Match[str]) -> bool:
+    """Whether a naming verb (`described`, `called`) is passive here: 'was described as'."""
+    return _PASSIVE.search(sentence, 0, verb.start()) is not None or (
+        _MAYBE_PASSIVE.search(sentence, 0, verb.start()) is not None
+        and _QUOTE_NEXT.match(sentence, verb.end()) is not None
+    )
+
+
 def _verbs(sentence: str) -> list[re.Match[str]]:
     """Speech verbs in a sentence, without passives like 'was described as'."""
     found = []
     for match in VERB.finditer(sentence):
-        if match.group(0) in _PASSIVE_VERBS and (
-            _PASSIVE.search(sentence, 0, match.start())
-            or (
-                _MAYBE_PASSIVE.search(sentence, 0, match.start())
-                and _QUOTE_NEXT.match(sentence, match.end())
-            )
-        ):
-            continue
-        found.append(match)
+        if match.group(0) not in _PASSIVE_VERBS or not _used_passively(sentence, match):
+            found.append(match)
     return found
+
+
+def _first_verb(sentence: str) -> re.Match[str] | None:
+    """The first of `_verbs(sentence)`: the scan stops there."""
+    for match in VERB.finditer(sentence):
+        if match.group(0) not in _PASSIVE_VERBS or not _used_passively(sentence, match):
+            return match
+    return None
 
 
 def _subject_or_object(
@@ -464,17 +473,16 @@ def cue_after(text: str, start: int, end: int) -> Mention | None:
             sentence[first.end() :].rstrip(" ."), s + first.end(), strength=0.9, before_verb=False
         )
     according = _according(sentence)
-    verbs = _verbs(sentence)
-    if according and (not verbs or according.start() < verbs[0].start()):
+    verb = _first_verb(sentence)
+    if according and (verb is None or according.start() < verb.start()):
         return _mention_in(
             sentence[according.end() :].rstrip(" ."),
             s + according.end(),
             strength=0.85,
             before_verb=False,
         )
-    if not verbs:
+    if verb is None:
         return None
-    verb = verbs[0]
     strength = 0.9 if len(sentence[: verb.start()].split()) <= 12 else 0.7
     return _subject_or_object(sentence, verb, s, strength)
 
