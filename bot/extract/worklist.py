@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
+from itertools import chain, filterfalse
+from operator import itemgetter
 from typing import Final, NamedTuple
 
-from bot.extract.tokens import sentence_tokens, split_words, words_match_features
+from bot.extract.tokens import feature_tokens, sentence_tokens, split_words, words_match_features
 from bot.extract.types import Claim, Quote
 
 # Most claim tickets an article gets unless FACTCHECK_MAX_CLAIMS says otherwise.
@@ -32,6 +33,7 @@ _FUNCTION_WORDS: Final = frozenset(
     this that these those he she they we i you his her their our s t has have had not no
     said says will would also than""".split()
 )
+_IS_FUNCTION_WORD = _FUNCTION_WORDS.__contains__
 # Claims past the tickets and this many offered ones are listed as they come, unchecked for
 # repeats: the desk shows no more, and a pasted book must not cost a quadratic pass.
 CHECKED_OFFERS: Final = 12
@@ -50,9 +52,16 @@ def content_words(text: str) -> frozenset[str]:
     Most texts split into the same words under the claim features' rule, and a claim sentence
     has just been split by them, so those words are taken from there.
     """
-    if words_match_features(text):
-        return frozenset(sentence_tokens(text)) - _FUNCTION_WORDS
-    return frozenset(split_words(text)) - _FUNCTION_WORDS
+    words = sentence_tokens(text) if words_match_features(text) else split_words(text)
+    # Filtered on the way in: one set built, where a set less a set builds two.
+    return frozenset(filterfalse(_IS_FUNCTION_WORD, words))
+
+
+def _quote_words(text: str) -> frozenset[str]:
+    """`content_words` of a quotation, split afresh: no scorer has read it, and keeping its
+    words in the sentence cache would only push out the article's sentences."""
+    words = feature_tokens(text) if words_match_features(text) else split_words(text)
+    return frozenset(filterfalse(_IS_FUNCTION_WORD, words))
 
 
 class Candidate(NamedTuple):
@@ -61,6 +70,10 @@ class Candidate(NamedTuple):
     order: int
     score: float
     text: str
+
+
+_ORDER = itemgetter(0)
+_SCORE = itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -75,12 +88,14 @@ class _SeenClaims:
     """Word sets of the claims kept so far, for the same-claim test.
 
     An article keeps a few dozen claims, compared one by one; past `_INDEX_FROM` (a pasted
-    book) they are indexed by word so the test stays linear.
+    book) they are indexed by word so the test stays linear. Until then they are also grouped
+    by size: a claim with few words in common with all of them can only repeat a small one.
     """
 
     def __init__(self, quoted: Sequence[frozenset[str]]) -> None:
         self._sets: list[frozenset[str]] = []
         self._seen: set[str] = set()
+        self._by_size: dict[int, list[frozenset[str]]] = {}
         self._by_word: dict[str, list[int]] | None = None
         for words in quoted:
             self.add(words)
@@ -95,6 +110,8 @@ class _SeenClaims:
             self._index(len(self._sets) - 1, words)
         else:
             self._seen |= words
+            if len(words) >= _MIN_SHARED_WORDS:  # a smaller set never shares enough words
+                self._by_size.setdefault(len(words), []).append(words)
 
     def _index(self, index: int, words: frozenset[str]) -> None:
         assert self._by_word is not None
@@ -108,7 +125,17 @@ class _SeenClaims:
         if self._by_word is None:
             # A kept claim shares with `words` just what it shares with `known`: fewer to look up.
             known = words & self._seen
-            if len(known) < _MIN_SHARED_WORDS:
+            most = len(known)
+            if most < _MIN_SHARED_WORDS:
+                return False
+            if most < SAME_CLAIM_SHARE * size:
+                # No kept claim as long as this one shares enough, nor one that `most` words
+                # cannot cover: only the few small ones in between are compared.
+                for length in range(_MIN_SHARED_WORDS, int(most / SAME_CLAIM_SHARE) + 2):
+                    for held in self._by_size.get(length, ()):
+                        count = len(known & held)
+                        if count >= _MIN_SHARED_WORDS and count >= SAME_CLAIM_SHARE * length:
+                            return True
                 return False
             shared = list(map(len, map(known.intersection, self._sets)))  # in C, no Python loop
             if not shared or max(shared) < _MIN_SHARED_WORDS:
@@ -141,11 +168,15 @@ def pick_claims(
     the budget is spent; the rest stay as offered claims. Past the tickets and
     `CHECKED_OFFERS` offered claims, the weakest are kept without the repeat check.
     """
-    seen = _SeenClaims([content_words(text) for text in quoted])
+    seen = _SeenClaims([_quote_words(text) for text in quoted])
     kept: list[int] = []
     tickets: set[int] = set()
     checked = None if budget is None else budget + CHECKED_OFFERS
-    for candidate in sorted(candidates, key=lambda c: (-c.score, c.order)):
+    # Strongest first, ties in article order: two sorts on one field each (the second is
+    # stable), where a key tuple per candidate costs more.
+    ranked = sorted(candidates, key=_ORDER)
+    ranked.sort(key=_SCORE, reverse=True)
+    for candidate in ranked:
         if checked is None or len(kept) < checked:
             words = content_words(candidate.text)
             if seen.repeats(words):
