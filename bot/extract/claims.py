@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from itertools import chain
 
-from bot.extract.tokens import sentence_tokens
+from bot.extract.tokens import plain, sentence_tokens
 
 _NUMERAL = re.compile(r"\d[\d.,]*")
 _CLOSERS = " \t\n\"”’')"
@@ -347,8 +347,8 @@ def _opening_word(tokens: Sequence[str]) -> str:
 
 def _counts(sentence: str) -> tuple[int, int]:
     """How many numerals and capitalised words mid-sentence (`_NUMERAL`, `_CAPITAL_INSIDE`)."""
-    if sentence.isascii():
-        shape = sentence.encode("ascii").translate(_SHAPE)
+    if plain(sentence):  # a quotation mark or dash is no digit, space or word character
+        shape = sentence.encode("ascii", "replace").translate(_SHAPE)
         return len(_SHAPE_NUMERAL.findall(shape)), len(_SHAPE_CAPITAL_INSIDE.findall(shape))
     return len(_NUMERAL.findall(sentence)), len(_CAPITAL_INSIDE.findall(sentence))
 
