@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from itertools import chain
+from itertools import chain, repeat
+from operator import mul
 
 from bot.extract.tokens import plain, sentence_tokens
 
@@ -484,11 +485,20 @@ def features(sentence: str) -> dict[str, float]:
     return found
 
 
+def _weighted_sum(found: dict[str, float], table: dict[str, float]) -> float:
+    """The features' weighted sum, exactly rounded by `math.fsum`, so it is the same in any order.
+
+    A feature dict's order follows set iteration, which the string hash seed decides; a plain
+    running sum then differs in its last bits from one process to the next, and two claims of
+    equal features could swap places in the ranking (and the ticket) between two replicas.
+    """
+    return math.fsum(map(mul, map(table.get, found, repeat(0.0)), found.values()))
+
+
 def score_features(found: dict[str, float], weights: dict[str, float] | None = None) -> float:
     """Logistic score of a feature dict under `weights` (the tuned table by default)."""
     table = WEIGHTS if weights is None else weights
-    total = table["bias"] + sum(table.get(name, 0.0) * value for name, value in found.items())
-    return 1.0 / (1.0 + math.exp(-total))
+    return 1.0 / (1.0 + math.exp(-(table["bias"] + _weighted_sum(found, table))))
 
 
 def score_sentence(sentence: str) -> float:
@@ -510,17 +520,13 @@ class RulesScorer:
         self.offer_threshold = min(offer, self.ticket_threshold)
 
     def score(self, sentences: Sequence[str]) -> list[float]:
-        """`score_sentence` of each, the same numbers, with the weighted sum as a plain loop
-        (a generator per sentence was a tenth of the scoring time)."""
-        weight = WEIGHTS.get
+        """`score_sentence` of each."""
         bias = WEIGHTS["bias"]
-        scores: list[float] = []
-        for sentence in sentences:
-            total = 0.0
-            for name, value in features(sentence).items():
-                total += weight(name, 0.0) * value
-            scores.append(1.0 / (1.0 + math.exp(-(bias + total))))
-        return scores
+        exp = math.exp
+        return [
+            1.0 / (1.0 + exp(-(bias + _weighted_sum(features(sentence), WEIGHTS))))
+            for sentence in sentences
+        ]
 
 
 # What a checker reads on a claim card: the strongest features that pushed the score up, in

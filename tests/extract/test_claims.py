@@ -14,6 +14,7 @@ from bot.extract.claims import (
     FEATURE_NAMES,
     HAND_SET,
     WEIGHTS,
+    RulesScorer,
     features,
     score_features,
     score_sentence,
@@ -111,6 +112,22 @@ def test_score_is_a_probability_and_weights_can_be_swapped() -> None:
     assert 0.0 < score_features(found) < 1.0
     flat = dict.fromkeys(WEIGHTS, 0.0)
     assert score_features(found, flat) == 0.5
+
+
+def test_a_score_does_not_depend_on_the_order_its_features_were_found_in() -> None:
+    """Features are found in set order, which each process's hash seed decides: two replicas
+    must score (and so rank, and give the ticket to) the same sentence the same, to the last bit.
+    A running sum of these weights in two orders differs in its last bit."""
+    found = dict.fromkeys(
+        """number percent statistic hedge change economy title first_person future numeral
+        many_numbers entities first_person_opinion subject_named number_and_topic
+        number_and_plan""".split(),
+        1.0,
+    )
+    found["log_words"] = 0.44443897916644026
+    assert score_features(found) == score_features(dict(reversed(found.items())))
+    sentence = "Mayor Ines Duarte will present a 4 percent rise in bus fares to the council."
+    assert RulesScorer().score([sentence]) == [score_sentence(sentence)]
 
 
 def test_empty_and_odd_input_do_not_raise() -> None:
