@@ -24,6 +24,7 @@ _MIN_CLAIM_WORDS = 5
 # count as mere attribution (`said`, `he told reporters`, a dash).
 _MAX_ATTRIBUTION_WORDS = 4
 _WORD = re.compile(r"[^\W_]+")
+_WORD_SPLIT = re.compile(r"([^\W_]+)")
 # A stretch before a quotation that ends on one of these runs on into the quotation.
 _LEAD_IN_ENDS = frozenset(
     """a an the that as to of is was were are be been being has have had his her their its
@@ -40,19 +41,30 @@ _PRONOUNS = frozenset("he she they it we i".split())  # `"...," she told support
 _STRETCH_EDGES = " \t\n,;:–—-\"“”‘’'("
 
 
-def _beyond_quotes(sentence: str, quoted: list[tuple[int, int, str | None, str | None]]) -> str:
-    """What a sentence says besides its quotations and who said them.
+def _beyond_quotes(
+    sentence: str, quoted: list[tuple[int, int, str | None, str | None]]
+) -> tuple[str, int]:
+    """What a sentence says besides its quotations and who said them, and how many words that is.
 
     A quotation is its own ticket, so the sentence is judged as a claim on the rest alone:
     `"We waited eight years," said Maria Lopez, chair of the committee.` leaves `said` (no
     claim); `The plan, which Reyes called "a debt trap", costs $48 million.` keeps its figure.
+    The rest is split into words and what lies between them once (a `sub` with a callback
+    builds a match and calls Python for every word); a word is a maximal run, so the pieces
+    between words are never empty and dropping a word joins no two others.
     """
     rest = sentence
     attribution: set[str] = set()
     for start, end, speaker, title in sorted(quoted, reverse=True):
         rest = rest[:start] + " " + rest[end:]
         attribution.update(_WORD.findall(f"{speaker or ''} {title or ''}"))
-    return _WORD.sub(lambda word: "" if word.group(0) in attribution else word.group(0), rest)
+    pieces = _WORD_SPLIT.split(rest)  # gap, word, gap, word, ..., gap
+    words = pieces[1::2]
+    if attribution.isdisjoint(words):
+        return rest, len(words)
+    kept = ["" if word in attribution else word for word in words]
+    pieces[1::2] = kept
+    return "".join(pieces), len(kept) - kept.count("")
 
 
 def _unquoted_stretch(
@@ -175,8 +187,8 @@ def extract(
             if len(sentence.split(None, _MIN_CLAIM_WORDS - 1)) < _MIN_CLAIM_WORDS:
                 continue
             if quoted:
-                rest = _beyond_quotes(sentence, quoted)
-                if len(_WORD.findall(rest)) <= _MAX_ATTRIBUTION_WORDS:
+                rest, rest_words = _beyond_quotes(sentence, quoted)
+                if rest_words <= _MAX_ATTRIBUTION_WORDS:
                     continue
                 a, b = _unquoted_stretch(
                     body, start, end, [(start + q[0], start + q[1]) for q in quoted]

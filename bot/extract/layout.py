@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
-_LINE = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? or … (with closing quotes or brackets) before space and a capital,
 # a digit or an opening mark. Abbreviations are checked in code, not in this pattern.
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[*_]*[A-Z0-9À-Þ])")
@@ -93,23 +92,29 @@ def is_debris(line: str) -> bool:
 
 def paragraphs(text: str) -> list[Paragraph]:
     """Lines of text; debris, a repeated paragraph and a teaser that a later paragraph completes are skipped."""
-    lines: list[tuple[int, str]] = []  # each line without the spaces around it, and its start
-    for match in _LINE.finditer(text):
-        raw = match.group(0)
-        line = raw.strip()
-        lines.append((match.start() + len(raw) - len(raw.lstrip()) if line else match.end(), line))
+    # Each non-empty line without the spaces around it, and its start (a blank line: its end).
+    # `split` gives the lines `[^\n]+` would match, and the empty ones between newlines, which
+    # only move the offset on; it builds no match object per line.
+    lines: list[tuple[int, str]] = []
+    at = 0
+    for raw in text.split("\n"):
+        if raw:
+            line = raw.strip()
+            lines.append((at + len(raw) - len(raw.lstrip()) if line else at + len(raw), line))
+        at += len(raw) + 1
     result: list[Paragraph] = []
     repeats = _Repeats()
+    new = tuple.__new__  # Paragraph(...) goes through a Python-level __new__; the same tuple
     for index, (start, line) in enumerate(lines):
         if not line:
-            result.append(Paragraph(start, start, True))
+            result.append(new(Paragraph, (start, start, True)))
             continue
         skip = is_debris(line) | repeats.repeats(line)  # every line is remembered
         if not skip and line.endswith(("…", "...")) and len(norm := _norm(line)) > 40:
             # A teaser cut off with an ellipsis and repeated in full further down.
             later = (_norm(other) for _, other in lines[index + 1 :])
             skip = any(other.startswith(norm) for other in later if other != norm)
-        result.append(Paragraph(start, start + len(line), skip))
+        result.append(new(Paragraph, (start, start + len(line), skip)))
     return result
 
 
