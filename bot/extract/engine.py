@@ -9,7 +9,7 @@ from bot.extract.claims import RulesScorer
 from bot.extract.layout import paragraphs, sentences
 from bot.extract.markup import to_plain
 from bot.extract.quotes import extract_quotes
-from bot.extract.types import Claim, ClaimScorer, Extraction, Quote
+from bot.extract.types import Claim, ClaimScorer, Extraction, Quote, make_claim, make_quote
 from bot.extract.worklist import (
     DEFAULT_MAX_CLAIMS,
     Candidate,
@@ -145,7 +145,7 @@ def extract(
         seen_quotes.add(key)
         start, end = plain.span(found.start, found.end)
         quotes.append(
-            Quote(
+            make_quote(
                 body[found.start : found.end],
                 start,
                 end,
@@ -210,9 +210,10 @@ def extract(
         for (start, end), score in zip(spans, scores, strict=True)
         if score >= floor
     ]
+    new = tuple.__new__  # Candidate(...) goes through a Python-level __new__; the same tuple
     picked = pick_claims(
         [
-            Candidate(order, score, body[start:end])
+            new(Candidate, (order, score, body[start:end]))
             for order, (start, end, score) in enumerate(found_claims)
         ],
         quoted=[q.text for q in quotes],
@@ -222,11 +223,12 @@ def extract(
         ),
     )
     claims: list[Claim] = []
+    tickets = picked.tickets
+    mapped = plain.starts is not None  # else plain offsets are the given text's: no `span` call
     for order in picked.kept:
         start, end, score = found_claims[order]
-        sentence = body[start:end]
-        a, b = plain.span(start, end)
-        claims.append(Claim(sentence, a, b, round(score, 3), ticket=order in picked.tickets))
+        a, b = plain.span(start, end) if mapped else (start, end)
+        claims.append(make_claim(body[start:end], a, b, round(score, 3), order in tickets))
     return Extraction(claims=claims, quotes=quotes)
 
 

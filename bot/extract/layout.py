@@ -21,6 +21,9 @@ ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n d.c a.m p.m e.g i.e ft mt "
     "pres supt dept univ est approx fig al".split()
 )
+# How the abbreviations of three letters or more end: a period after three letters that end none
+# of them closes a word no abbreviation can be.
+_ABBREVIATION_TAILS = frozenset(word[-3:] for word in ABBREVIATIONS if len(word) >= 3)
 _BYLINE = re.compile(
     r"^(?:by|and|avatar|share|tweet|email|print|advertisement|listen|follow)\b", re.I
 )
@@ -57,23 +60,21 @@ class _Repeats:
     """Tells the lines that repeat an earlier line once normalised (`_norm`).
 
     Normalising a line (a lowercase copy, every word split off) costs more than all else the
-    paragraph pass does, so a line is first keyed by its last words, which equal lines share,
-    and normalised only when an earlier line ends the same: a few lines an article."""
+    paragraph pass does, so a line is first keyed by its last words (`_last_words`), which
+    equal lines share, and normalised only when an earlier line ends the same: a few lines an
+    article. `paragraphs` looks the key up in `unread` itself (a call per line costs more) and
+    calls `repeats` only for a line whose key is there already."""
 
     def __init__(self) -> None:
-        self._unread: dict[str, str | None] = {}  # last words: the one line with them, if one
+        self.unread: dict[str, str | None] = {}  # last words: the one line with them, if one
         self._seen: set[str] = set()  # normalised lines whose last words another line shares
 
-    def repeats(self, line: str) -> bool:
-        """Whether an earlier line normalises as `line` does; `line` is then remembered."""
-        tail = _last_words(line)
-        if tail not in self._unread:
-            self._unread[tail] = line
-            return False
-        first = self._unread[tail]
+    def repeats(self, line: str, tail: str) -> bool:
+        """Whether an earlier line with the last words `tail` normalises as `line` does."""
+        first = self.unread[tail]
         if first is not None:
             self._seen.add(_norm(first))
-            self._unread[tail] = None
+            self.unread[tail] = None
         norm = _norm(line)
         repeated = norm in self._seen
         self._seen.add(norm)
@@ -92,42 +93,38 @@ def is_debris(line: str) -> bool:
 
 def paragraphs(text: str) -> list[Paragraph]:
     """Lines of text; debris, a repeated paragraph and a teaser that a later paragraph completes are skipped."""
-    # Each non-empty line without the spaces around it, and its start (a blank line: its end).
     # `split` gives the lines `[^\n]+` would match, and the empty ones between newlines, which
     # only move the offset on; it builds no match object per line.
-    lines: list[tuple[int, str]] = []
-    at = 0
-    for raw in text.split("\n"):
-        if raw:
-            line = raw.strip()
-            lines.append((at + len(raw) - len(raw.lstrip()) if line else at + len(raw), line))
-        at += len(raw) + 1
+    raws = text.split("\n")
     result: list[Paragraph] = []
     repeats = _Repeats()
+    unread = repeats.unread
     new = tuple.__new__  # Paragraph(...) goes through a Python-level __new__; the same tuple
-    for index, (start, line) in enumerate(lines):
-        if not line:
-            result.append(new(Paragraph, (start, start, True)))
+    at = 0  # where `raw` starts
+    for index, raw in enumerate(raws):
+        if not raw:
+            at += 1
             continue
-        skip = is_debris(line) | repeats.repeats(line)  # every line is remembered
+        line = raw.strip()  # the paragraph: its line without the spaces around it
+        if not line:
+            result.append(new(Paragraph, (at + len(raw), at + len(raw), True)))
+            at += len(raw) + 1
+            continue
+        start = at if len(line) == len(raw) else at + len(raw) - len(raw.lstrip())
+        at += len(raw) + 1
+        # `is_debris` says no to a line of more than eight words, as most are: tested here first.
+        skip = len(line.split(None, 8)) <= 8 and is_debris(line)
+        tail = _last_words(line)
+        if tail not in unread:
+            unread[tail] = line  # every line is remembered
+        else:
+            skip = repeats.repeats(line, tail) | skip
         if not skip and line.endswith(("…", "...")) and len(norm := _norm(line)) > 40:
             # A teaser cut off with an ellipsis and repeated in full further down.
-            later = (_norm(other) for _, other in lines[index + 1 :])
+            later = (_norm(other.strip()) for other in raws[index + 1 :])
             skip = any(other.startswith(norm) for other in later if other != norm)
         result.append(new(Paragraph, (start, start + len(line), skip)))
     return result
-
-
-def _last_word(text: str, start: int, end: int) -> str:
-    """The last whitespace-free word of text[start:end]; only its tail is read, since an
-    abbreviation is short (a regex anchored at the end would scan the whole sentence)."""
-    lo = max(start, end - 24)
-    words = text[lo:end].split()
-    if not words:
-        return ""
-    if lo > start and not text[lo - 1].isspace() and len(words) == 1 and not text[lo].isspace():
-        return ""  # a word longer than the window: not an abbreviation
-    return words[-1]
 
 
 @lru_cache(maxsize=4096)
@@ -156,8 +153,25 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     begin = start  # where the next sentence starts, spaces already skipped
     for match in _boundaries(text, start, end):
         mark = match.start()
-        if text[mark] == "." and _no_break_after(_last_word(text, begin, mark + 1)):
-            continue
+        if text[mark] == ".":
+            # A cheap test settles most periods: three ASCII letters before one end no
+            # abbreviation, and initials have a dot after every letter. Else the last word before
+            # it is looked up, read from a window of 24 characters (an abbreviation is short; a
+            # regex anchored at the end would scan the whole sentence), split from the right
+            # only; a word longer than the window is none. Inlined: a call per period costs more.
+            tail = text[mark - 3 : mark]
+            if not (
+                mark - 3 >= begin
+                and tail.isalpha()
+                and tail.isascii()
+                and tail.lower() not in _ABBREVIATION_TAILS
+            ):
+                lo = mark - 23 if mark - 23 > begin else begin
+                parts = text[lo : mark + 1].rsplit(None, 1)
+                if (
+                    len(parts) == 2 or lo == begin or text[lo - 1].isspace() or text[lo].isspace()
+                ) and _no_break_after(parts[-1]):
+                    continue
         stop = match.end()
         yield begin, stop
         # The boundary's lookahead saw spaces and then a capital before `end`: no bound needed.

@@ -49,6 +49,40 @@ class Claim:
     ticket: bool = True
 
 
+def make_quote(
+    text: str,
+    start: int,
+    end: int,
+    speaker: str | None,
+    speaker_title: str | None,
+    score: float,
+    speaker_kind: str | None,
+) -> Quote:
+    """`Quote(text, start, end, speaker, speaker_title, score, speaker_kind)`, built faster.
+
+    A frozen dataclass's `__init__` sets each field through `object.__setattr__`; filling the
+    new instance's `__dict__` at once, all that `__init__` does here, takes half the time, which
+    counts in the engine's loop over an article's quotes."""
+    quote: Quote = object.__new__(Quote)
+    quote.__dict__.update(
+        text=text,
+        start=start,
+        end=end,
+        speaker=speaker,
+        speaker_title=speaker_title,
+        score=score,
+        speaker_kind=speaker_kind,
+    )
+    return quote
+
+
+def make_claim(text: str, start: int, end: int, score: float, ticket: bool) -> Claim:
+    """`Claim(text, start, end, score, ticket)`, built as `make_quote` builds a quote."""
+    claim: Claim = object.__new__(Claim)
+    claim.__dict__.update(text=text, start=start, end=end, score=score, ticket=ticket)
+    return claim
+
+
 @dataclass(frozen=True)
 class Extraction:
     """Everything one article yields, each list in text order (claims: ticketed and offered)."""
