@@ -24,6 +24,8 @@ _MIN_CLAIM_WORDS = 5
 # count as mere attribution (`said`, `he told reporters`, a dash).
 _MAX_ATTRIBUTION_WORDS = 4
 _WORD = re.compile(r"[^\W_]+")
+# The first two words of a stretch (`_WORD` runs), whole.
+_FIRST_TWO_WORDS = re.compile(r"[\W_]*([^\W_]+)[\W_]+([^\W_]+)")
 # More words than attribution leaves (`_MAX_ATTRIBUTION_WORDS` + 1), and what lies between them.
 _MORE_THAN_ATTRIBUTION = re.compile(rf"[^\W_]+(?:[\W_]+[^\W_]+){{{_MAX_ATTRIBUTION_WORDS}}}")
 # A stretch before a quotation that ends on one of these runs on into the quotation.
@@ -40,6 +42,28 @@ _SAYS = frozenset("said says told argued added claimed insisted noted wrote warn
 _PRONOUNS = frozenset("he she they it we i".split())  # `"...," she told supporters`
 # What is trimmed off the ends of a claim cut out between quotations.
 _STRETCH_EDGES = " \t\n,;:–—-\"“”‘’'("
+
+
+def _whole_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end], a run of `_WORD` characters, is a whole word: a maximal run.
+
+    `[^\\W_]` matches what `str.isalnum` says yes to, so the run's neighbours tell. An
+    occurrence that starts inside another is never whole (a letter of the word precedes it),
+    so a search for the next occurrence goes on after the end of the last."""
+    return not (start and text[start - 1].isalnum()) and not (
+        end < len(text) and text[end].isalnum()
+    )
+
+
+def _says_verb(low: str) -> bool:
+    """Whether a lowercase stretch holds one of the `_SAYS` verbs as a whole word."""
+    for verb in _SAYS:
+        at = low.find(verb)
+        while at >= 0:
+            if _whole_word(low, at, at + len(verb)):
+                return True
+            at = low.find(verb, at + len(verb))
+    return False
 
 
 def _beyond_quotes(
@@ -61,16 +85,13 @@ def _beyond_quotes(
         rest = rest[:start] + " " + rest[end:]
         attribution.update(_WORD.findall(f"{speaker or ''} {title or ''}"))
     cuts: list[tuple[int, int]] = []  # where an attribution word stands as a whole word
-    size = len(rest)
     for word in attribution:
         at = rest.find(word)
         while at >= 0:
             after = at + len(word)
-            # A word's letters are all `isalnum` (what `[^\W_]` matches): no other occurrence
-            # starts inside this one as a whole word, so the search goes on after it.
-            if not (at and rest[at - 1].isalnum()) and not (after < size and rest[after].isalnum()):
+            if _whole_word(rest, at, after):
                 cuts.append((at, after))
-            at = rest.find(word, after)
+            at = rest.find(word, after)  # no whole word starts inside this occurrence
     if cuts:
         cuts.sort()
         pieces = []
@@ -113,15 +134,23 @@ def _cut_mid_clause(stretch: str, *, lead_in: bool, tail: bool) -> bool:
     (a lead-in ending on `has`), `"...," said Tom Reyes` leaves a tail starting on `said`:
     neither is a claim a checker can check apart from the quotation.
     """
-    words = _WORD.findall(stretch.lower())
-    if not words:
-        return True
-    if lead_in and (words[-1] in _LEAD_IN_ENDS or not _SAYS.isdisjoint(words)):
+    low = stretch.lower()
+    # The words the tests read: the first two and the last, and whether a `_SAYS` verb is one.
+    # A regex tests every character it reads (some 20 ns each), so it reads the ends of the
+    # stretch only, unless that finds too few words; the verbs are looked for with `str.find`.
+    head = _FIRST_TWO_WORDS.match(low)
+    ends = _WORD.findall(low[-24:]) if lead_in else ["", ""]
+    if head is not None and len(ends) > 1:
+        first, second = head.groups()
+        last = ends[-1]  # a whole word: another one ends before it in the window
+    else:
+        words = _WORD.findall(low)
+        if not words:
+            return True
+        first, second, last = words[0], words[1] if len(words) > 1 else "", words[-1]
+    if lead_in and (last in _LEAD_IN_ENDS or _says_verb(low)):
         return True  # runs on into the quotation, or only frames it ("X said she was ...")
-    return tail and (
-        words[0] in _TAIL_STARTS
-        or (words[0] in _PRONOUNS and len(words) > 1 and words[1] in _TAIL_STARTS)
-    )
+    return tail and (first in _TAIL_STARTS or (first in _PRONOUNS and second in _TAIL_STARTS))
 
 
 def extract(
