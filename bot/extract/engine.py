@@ -232,9 +232,9 @@ def extract(
             if len(sentence.split(None, _MIN_CLAIM_WORDS - 1)) < _MIN_CLAIM_WORDS:
                 continue
             if quoted:
-                rest, beyond = _beyond_quotes(sentence, quoted)
-                if not beyond:
-                    continue
+                # The claim is the longest stretch outside quotations, judged on the sentence's
+                # rest beyond quotations and attribution; the stretch is tested first, as it
+                # costs less and rules out more than half of these sentences.
                 a, b = _unquoted_stretch(
                     body, start, end, [(start + q[0], start + q[1]) for q in quoted]
                 )
@@ -243,6 +243,9 @@ def extract(
                     lead_in=b < end and body[b:end].strip(_STRETCH_EDGES) != "",
                     tail=a > start,
                 ):
+                    continue
+                rest, beyond = _beyond_quotes(sentence, quoted)
+                if not beyond:
                     continue
                 start, end = a, b
                 judged.append(rest)
