@@ -178,26 +178,22 @@ def extract(
     floor = min(scorer.offer_threshold, threshold)
     plain = to_plain(text)
     body = plain.text
+    mapped = plain.starts is not None  # else plain offsets are the given text's: no `span` call
     paras = paragraphs(body)
     quotes: list[Quote] = []
     seen_quotes: set[str] = set()
     covered: list[tuple[int, int, str | None, str | None]] = []
     for found in extract_quotes(body, paras):
         key = found.key
-        covered.append((found.start, found.end, found.speaker, found.title))
+        start, end = found.start, found.end
+        covered.append((start, end, found.speaker, found.title))
         if not key or key in seen_quotes:
             continue
         seen_quotes.add(key)
-        start, end = plain.span(found.start, found.end)
+        a, b = plain.span(start, end) if mapped else (start, end)
         quotes.append(
             make_quote(
-                body[found.start : found.end],
-                start,
-                end,
-                found.speaker,
-                found.title,
-                found.score,
-                found.speaker_kind,
+                body[start:end], a, b, found.speaker, found.title, found.score, found.speaker_kind
             )
         )
     spans: list[tuple[int, int]] = []
@@ -272,7 +268,6 @@ def extract(
     )
     claims: list[Claim] = []
     tickets = picked.tickets
-    mapped = plain.starts is not None  # else plain offsets are the given text's: no `span` call
     for order in picked.kept:
         start, end, score = found_claims[order]
         a, b = plain.span(start, end) if mapped else (start, end)
