@@ -6,7 +6,7 @@ import re
 from itertools import islice
 
 from bot.extract.claims import RulesScorer
-from bot.extract.layout import paragraphs, sentences
+from bot.extract.layout import paragraphs, sentences_in
 from bot.extract.markup import to_plain
 from bot.extract.quotes import extract_quotes
 from bot.extract.types import Claim, ClaimScorer, Extraction, Quote, make_claim, make_quote
@@ -201,53 +201,55 @@ def extract(
     sentence_count = 0
     cover_index = 0
     covered_count = len(covered)
+    claimable: list[tuple[int, int]] = []  # paragraphs that may hold claims
     for para in paras:
         if para.skip:
             continue
-        if not body.endswith(_SENTENCE_ENDS, para.start, para.end):
+        if body.endswith(_SENTENCE_ENDS, para.start, para.end):
+            claimable.append((para.start, para.end))
+        else:
             sentence_count += 1  # a headline: a sentence of the text, but gives no claim
-            continue
-        for start, end in sentences(body, para.start, para.end):
-            sentence_count += 1
-            while cover_index < covered_count and covered[cover_index][1] <= start:
-                cover_index += 1
-            quoted: list[tuple[int, int, str | None, str | None]] = []
-            if cover_index < covered_count and covered[cover_index][0] < end:
-                inside = 0
-                for q_start, q_end, speaker, title in islice(covered, cover_index, None):
-                    if q_start >= end:
-                        break
-                    inside += min(end, q_end) - max(start, q_start)
-                    quoted.append(
-                        (max(q_start, start) - start, min(q_end, end) - start, speaker, title)
-                    )
-                if inside * 2 > end - start:
-                    continue
-            sentence = body[start:end]
-            # At most five words are split off: enough to count up to the minimum.
-            if len(sentence.split(None, _MIN_CLAIM_WORDS - 1)) < _MIN_CLAIM_WORDS:
-                continue
-            if quoted:
-                # The claim is the longest stretch outside quotations, judged on the sentence's
-                # rest beyond quotations and attribution; the stretch is tested first, as it
-                # costs less and rules out more than half of these sentences.
-                a, b = _unquoted_stretch(
-                    body, start, end, [(start + q[0], start + q[1]) for q in quoted]
+    for start, end in sentences_in(body, claimable):
+        sentence_count += 1
+        while cover_index < covered_count and covered[cover_index][1] <= start:
+            cover_index += 1
+        quoted: list[tuple[int, int, str | None, str | None]] = []
+        if cover_index < covered_count and covered[cover_index][0] < end:
+            inside = 0
+            for q_start, q_end, speaker, title in islice(covered, cover_index, None):
+                if q_start >= end:
+                    break
+                inside += min(end, q_end) - max(start, q_start)
+                quoted.append(
+                    (max(q_start, start) - start, min(q_end, end) - start, speaker, title)
                 )
-                if len(body[a:b].split()) < _MIN_CLAIM_WORDS or _cut_mid_clause(
-                    body[a:b],
-                    lead_in=b < end and body[b:end].strip(_STRETCH_EDGES) != "",
-                    tail=a > start,
-                ):
-                    continue
-                rest, beyond = _beyond_quotes(sentence, quoted)
-                if not beyond:
-                    continue
-                start, end = a, b
-                judged.append(rest)
-            else:
-                judged.append(sentence)
-            spans.append((start, end))
+            if inside * 2 > end - start:
+                continue
+        sentence = body[start:end]
+        # At most five words are split off: enough to count up to the minimum.
+        if len(sentence.split(None, _MIN_CLAIM_WORDS - 1)) < _MIN_CLAIM_WORDS:
+            continue
+        if quoted:
+            # The claim is the longest stretch outside quotations, judged on the sentence's
+            # rest beyond quotations and attribution; the stretch is tested first, as it
+            # costs less and rules out more than half of these sentences.
+            a, b = _unquoted_stretch(
+                body, start, end, [(start + q[0], start + q[1]) for q in quoted]
+            )
+            if len(body[a:b].split()) < _MIN_CLAIM_WORDS or _cut_mid_clause(
+                body[a:b],
+                lead_in=b < end and body[b:end].strip(_STRETCH_EDGES) != "",
+                tail=a > start,
+            ):
+                continue
+            rest, beyond = _beyond_quotes(sentence, quoted)
+            if not beyond:
+                continue
+            start, end = a, b
+            judged.append(rest)
+        else:
+            judged.append(sentence)
+        spans.append((start, end))
     scores = scorer.score(judged) if judged else []
     found_claims = [
         (start, end, score)

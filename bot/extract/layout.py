@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -150,7 +150,26 @@ def _boundaries(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
 
 
 def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """Sentence spans inside text[start:end], not split after abbreviations or initials."""
+    """Sentence spans inside text[start:end], not split after abbreviations or initials.
+
+    All are found at once: most callers read them all, and a list costs less than a generator
+    resumed once a sentence."""
+    found: list[tuple[int, int]] = []
+    _split(text, start, end, found)
+    return iter(found)
+
+
+def sentences_in(text: str, ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`sentences` of each (start, end) range of text in turn, in one list: the engine splits
+    every paragraph of an article, most of them one or two sentences long."""
+    found: list[tuple[int, int]] = []
+    for start, end in ranges:
+        _split(text, start, end, found)
+    return found
+
+
+def _split(text: str, start: int, end: int, found: list[tuple[int, int]]) -> None:
+    """Adds the sentence spans of text[start:end] to `found`."""
     while start < end and text[start].isspace():
         start += 1
     begin = start  # where the next sentence starts, spaces already skipped
@@ -158,10 +177,11 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         mark = match.start()
         if text[mark] == ".":
             # A cheap test settles most periods: three ASCII letters before one end no
-            # abbreviation, and initials have a dot after every letter. Else the last word before
-            # it is looked up, read from a window of 24 characters (an abbreviation is short; a
-            # regex anchored at the end would scan the whole sentence), split from the right
-            # only; a word longer than the window is none. Inlined: a call per period costs more.
+            # abbreviation, and initials have a dot after every letter. Else the last word
+            # before it is looked up, read from a window of 24 characters (an abbreviation
+            # is short; a regex anchored at the end would scan the whole sentence), split
+            # from the right only; a word longer than the window is none. Inlined: a call
+            # per period costs more.
             tail = text[mark - 3 : mark]
             if not (
                 mark - 3 >= begin
@@ -176,10 +196,10 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
                 ) and _no_break_after(parts[-1]):
                     continue
         stop = match.end()
-        yield begin, stop
-        # The boundary's lookahead saw spaces and then a capital before `end`: no bound needed.
+        found.append((begin, stop))
+        # The boundary's lookahead saw spaces and a capital before `end`: no bound needed.
         begin = stop + 1
         while text[begin].isspace():
             begin += 1
     if begin < end:
-        yield begin, end
+        found.append((begin, end))
