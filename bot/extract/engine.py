@@ -17,8 +17,9 @@ from bot.extract.worklist import (
     pick_claims,
 )
 
-# What a paragraph that ends a sentence ends with (paragraphs come with no spaces around them).
-_SENTENCE_ENDS = tuple(".!?…\"”’')]")
+# The last character of a paragraph that ends a sentence (paragraphs come with no spaces around
+# them, and only a skipped one is empty).
+_SENTENCE_ENDS = frozenset(".!?…\"”’')]")
 _MIN_CLAIM_WORDS = 5
 # What may be left of a sentence once its quotation, speaker and title are taken out for it to
 # count as mere attribution (`said`, `he told reporters`, a dash).
@@ -202,11 +203,11 @@ def extract(
     cover_index = 0
     covered_count = len(covered)
     claimable: list[tuple[int, int]] = []  # paragraphs that may hold claims
-    for para in paras:
-        if para.skip:
+    for start, end, skip in paras:
+        if skip:
             continue
-        if body.endswith(_SENTENCE_ENDS, para.start, para.end):
-            claimable.append((para.start, para.end))
+        if body[end - 1] in _SENTENCE_ENDS:
+            claimable.append((start, end))
         else:
             sentence_count += 1  # a headline: a sentence of the text, but gives no claim
     for start, end in sentences_in(body, claimable):
@@ -257,11 +258,12 @@ def extract(
         if score >= floor
     ]
     new = tuple.__new__  # Candidate(...) goes through a Python-level __new__; the same tuple
+    candidates = [
+        new(Candidate, (order, score, body[start:end]))
+        for order, (start, end, score) in enumerate(found_claims)
+    ]
     picked = pick_claims(
-        [
-            new(Candidate, (order, score, body[start:end]))
-            for order, (start, end, score) in enumerate(found_claims)
-        ],
+        candidates,
         quoted=[q.text for q in quotes],
         ticket_threshold=threshold,
         budget=claim_budget(
@@ -273,7 +275,8 @@ def extract(
     for order in picked.kept:
         start, end, score = found_claims[order]
         a, b = plain.span(start, end) if mapped else (start, end)
-        claims.append(make_claim(body[start:end], a, b, round(score, 3), order in tickets))
+        sentence = candidates[order].text  # body[start:end], already cut
+        claims.append(make_claim(sentence, a, b, round(score, 3), order in tickets))
     return Extraction(claims=claims, quotes=quotes)
 
 
