@@ -210,12 +210,15 @@ def extract(
             claimable.append((start, end))
         else:
             sentence_count += 1  # a headline: a sentence of the text, but gives no claim
-    for start, end in sentences_in(body, claimable):
-        sentence_count += 1
+    found_sentences = sentences_in(body, claimable)
+    sentence_count += len(found_sentences)
+    no_quotes: list[tuple[int, int, str | None, str | None]] = []  # never added to
+    for start, end in found_sentences:
         while cover_index < covered_count and covered[cover_index][1] <= start:
             cover_index += 1
-        quoted: list[tuple[int, int, str | None, str | None]] = []
+        quoted = no_quotes  # most sentences: no quotation reaches them, no list built
         if cover_index < covered_count and covered[cover_index][0] < end:
+            quoted = []
             inside = 0
             for q_start, q_end, speaker, title in islice(covered, cover_index, None):
                 if q_start >= end:
