@@ -138,6 +138,30 @@ def _no_break_after(word: str) -> bool:
     return token in ABBREVIATIONS or _INITIALS.fullmatch(token) is not None
 
 
+def _abbreviation_at(text: str, begin: int, mark: int) -> bool:
+    """Whether the period at `mark`, in a sentence from `begin`, ends an abbreviation or
+    initials (`Mr.`, `J.M.`), after which no sentence ends.
+
+    A cheap test settles most periods: three ASCII letters before one end no abbreviation, and
+    initials have a dot after every letter. Else the last word before it is looked up, read
+    from a window of 24 characters (an abbreviation is short; a regex anchored at the end would
+    scan the whole sentence), split from the right only; a word longer than the window is none.
+    """
+    tail = text[mark - 3 : mark]
+    if (
+        mark - 3 >= begin
+        and tail.isalpha()
+        and tail.isascii()
+        and tail.lower() not in _ABBREVIATION_TAILS
+    ):
+        return False
+    lo = mark - 23 if mark - 23 > begin else begin
+    parts = text[lo : mark + 1].rsplit(None, 1)
+    return (
+        len(parts) == 2 or lo == begin or text[lo - 1].isspace() or text[lo].isspace()
+    ) and _no_break_after(parts[-1])
+
+
 def _periods_only(text: str, start: int = 0, end: int | None = None) -> bool:
     """Whether text[start:end] has no `!`, `?` or `…`: then `_PERIOD_BOUNDARY` finds its
     sentence boundaries."""
@@ -187,26 +211,8 @@ def _split(
         boundary = _PERIOD_BOUNDARY if _periods_only(text, start, end) else _BOUNDARY
     for match in boundary.finditer(text, start, end):
         mark = match.start()
-        if text[mark] == ".":
-            # A cheap test settles most periods: three ASCII letters before one end no
-            # abbreviation, and initials have a dot after every letter. Else the last word
-            # before it is looked up, read from a window of 24 characters (an abbreviation
-            # is short; a regex anchored at the end would scan the whole sentence), split
-            # from the right only; a word longer than the window is none. Inlined: a call
-            # per period costs more.
-            tail = text[mark - 3 : mark]
-            if not (
-                mark - 3 >= begin
-                and tail.isalpha()
-                and tail.isascii()
-                and tail.lower() not in _ABBREVIATION_TAILS
-            ):
-                lo = mark - 23 if mark - 23 > begin else begin
-                parts = text[lo : mark + 1].rsplit(None, 1)
-                if (
-                    len(parts) == 2 or lo == begin or text[lo - 1].isspace() or text[lo].isspace()
-                ) and _no_break_after(parts[-1]):
-                    continue
+        if text[mark] == "." and _abbreviation_at(text, begin, mark):
+            continue
         stop = match.end()
         found.append((begin, stop))
         # The boundary's lookahead saw spaces and a capital before `end`: no bound needed.
@@ -215,3 +221,48 @@ def _split(
             begin += 1
     if begin < end:
         found.append((begin, end))
+
+
+def first_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start` and the end of the first of `sentences(text, start, end)`, or `(start, start)`.
+
+    Stops at the first boundary that ends a sentence, without the generator's scan of the
+    whole stretch for `!`, `?` and `…` (a cue is read from a stretch that may run to the end of
+    its paragraph)."""
+    begin = start
+    while begin < end and text[begin].isspace():
+        begin += 1
+    for boundary in _BOUNDARY.finditer(text, begin, end):
+        mark = boundary.start()
+        if text[mark] != "." or not _abbreviation_at(text, begin, mark):
+            return start, boundary.end()
+    return (start, end) if begin < end else (start, start)
+
+
+# Everything up to the last character that may end a sentence.
+_UP_TO_LAST_MARK = re.compile(r"(?s:.*)[.!?…]")
+_SENTENCE_MARKS = ".!?…"
+
+
+def last_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The last of `sentences(text, start, end)`, or `(end, end)`, read from the end backwards.
+
+    The boundaries `sentences` finds each start a run of marks, and whether one ends a sentence
+    (not `Mr.`) depends on the word before it only: a sentence start is preceded by a space, so
+    the last word before a mark is the same read from any earlier start. The last boundary that
+    ends a sentence is thus the first one found from the end, mostly without reading the rest."""
+    while start < end and text[start].isspace():
+        start += 1
+    at = end
+    while (last_mark := _UP_TO_LAST_MARK.match(text, start, at)) is not None:
+        mark = last_mark.end() - 1
+        while mark > start and text[mark - 1] in _SENTENCE_MARKS:
+            mark -= 1  # the start of the run, where a scan from the left finds the boundary
+        boundary = _BOUNDARY.match(text, mark, end)
+        if boundary is not None and (text[mark] != "." or not _abbreviation_at(text, start, mark)):
+            begin = boundary.end() + 1
+            while text[begin].isspace():
+                begin += 1
+            return begin, end
+        at = mark
+    return (start, end) if start < end else (end, end)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.extract.layout import _BOUNDARY, _last_word, _no_break_after
+from bot.extract.layout import first_sentence, last_sentence
 from bot.extract.names import (
     NAME_RUN,
     ORG_HEAD,
@@ -362,53 +362,6 @@ def _mention_in(
     return None
 
 
-def _first_sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """`start` and the end of the first of `sentences(text, start, end)`, or `(start, start)`.
-
-    Stops at the first boundary that ends a sentence, without the generator's scan of the
-    whole stretch for `!`, `?` and `…` (a cue is read from a stretch that may run to the end of
-    its paragraph)."""
-    begin = start
-    while begin < end and text[begin].isspace():
-        begin += 1
-    for boundary in _BOUNDARY.finditer(text, begin, end):
-        mark = boundary.start()
-        if text[mark] != "." or not _no_break_after(_last_word(text, begin, mark + 1)):
-            return start, boundary.end()
-    return (start, end) if begin < end else (start, start)
-
-
-# Everything up to the last character that may end a sentence.
-_UP_TO_LAST_MARK = re.compile(r"(?s:.*)[.!?…]")
-_SENTENCE_MARKS = ".!?…"
-
-
-def _last_sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The last of `sentences(text, start, end)`, or `(end, end)`, read from the end backwards.
-
-    The boundaries `sentences` finds each start a run of marks, and whether one ends a sentence
-    (not `Mr.`) depends on the word before it only: a sentence start is preceded by a space, so
-    the last word before a mark is the same read from any earlier start. The last boundary that
-    ends a sentence is thus the first one found from the end, mostly without reading the rest."""
-    while start < end and text[start].isspace():
-        start += 1
-    at = end
-    while (last_mark := _UP_TO_LAST_MARK.match(text, start, at)) is not None:
-        mark = last_mark.end() - 1
-        while mark > start and text[mark - 1] in _SENTENCE_MARKS:
-            mark -= 1  # the start of the run, where a scan from the left finds the boundary
-        boundary = _BOUNDARY.match(text, mark, end)
-        if boundary is not None and (
-            text[mark] != "." or not _no_break_after(_last_word(text, start, mark + 1))
-        ):
-            begin = boundary.end() + 1
-            while text[begin].isspace():
-                begin += 1
-            return begin, end
-        at = mark
-    return (start, end) if start < end else (end, end)
-
-
 def _used_passively(sentence: str, verb: re.Match[str]) -> bool:
     """Whether a naming verb (`described`, `called`) is passive here: 'was described as'."""
     return _PASSIVE.search(sentence, 0, verb.start()) is not None or (
@@ -454,7 +407,7 @@ def _subject_or_object(
 
 def cue_after(text: str, start: int, end: int) -> Mention | None:
     """`,” X said` / `,” said X, title` / `” – Name, title.` right after a closing mark."""
-    s, e = _first_sentence(text, start, end)
+    s, e = first_sentence(text, start, end)
     sentence = text[s:e]
     dash = DASH_START.match(sentence)
     if dash:
@@ -489,7 +442,7 @@ def cue_after(text: str, start: int, end: int) -> Mention | None:
 
 def _clause_subject(text: str, para_start: int, at: int) -> Mention | None:
     """The subject of the sentence a participle (`, saying “...”`) hangs from."""
-    s, _ = _last_sentence(text, para_start, at)
+    s, _ = last_sentence(text, para_start, at)
     region = text[s:at]
     parts = region.split(",")
     skip = _opening_parts(parts)
@@ -535,7 +488,7 @@ def sentence_subject(text: str, start: int, at: int, index: NameIndex) -> Mentio
 
     `start` is where the text outside quotes begins (the paragraph or the previous quote's end).
     """
-    s, _ = _last_sentence(text, start, at)  # (at, at) for blank text, which names no one
+    s, _ = last_sentence(text, start, at)  # (at, at) for blank text, which names no one
     region = text[s:at]
     match = NAME_RUN.match(region)
     if match is None or POSSESSIVE_END.search(match.group(0)):
@@ -577,7 +530,7 @@ _PRONOUN_FIRST = re.compile(r"\s*(He|She|he|she)\b")
 
 def cue_before(text: str, start: int, end: int, para_start: int) -> Mention | None:
     """`X said: “` / `According to X, “` / `X called the offer “` in the sentence before a quote."""
-    s, e = _last_sentence(text, start, end)
+    s, e = last_sentence(text, start, end)
     sentence = text[s:e]
     verbs = _verbs(sentence)
     according = _according(sentence)
