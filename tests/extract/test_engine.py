@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
 from bot.extract import Claim, Extraction, Quote, RulesScorer, build_extractor, extract
 from bot.extract.claims import score_sentence
 from bot.extract.markup import to_plain
+from bot.extract.types import make_claim, make_quote
 
 ARTICLE = """Harbour City Approves Flood Barrier
 
@@ -158,3 +160,15 @@ def test_rules_scorer_offers_below_its_ticket_threshold() -> None:
     assert scorer.name == "rules"
     assert scorer.offer_threshold < scorer.ticket_threshold == 0.28
     assert RulesScorer(0.1).offer_threshold == 0.1
+
+
+def test_the_engine_s_quick_constructors_build_the_same_values_as_the_classes() -> None:
+    """`make_claim`/`make_quote` fill a frozen dataclass's fields directly: a field added to
+    `Claim` or `Quote` must be added to them too, or cards would miss it."""
+    claim = make_claim("The port handled 3 million containers.", 4, 41, 0.612, False)
+    assert claim == Claim("The port handled 3 million containers.", 4, 41, 0.612, ticket=False)
+    assert vars(claim) == vars(Claim("The port handled 3 million containers.", 4, 41, 0.612, False))
+    quote = make_quote("We waited.", 1, 11, "Maria Lopez", "chair", 0.9, "person")
+    assert quote == Quote("We waited.", 1, 11, "Maria Lopez", "chair", 0.9, "person")
+    assert vars(quote) == vars(Quote("We waited.", 1, 11, "Maria Lopez", "chair", 0.9, "person"))
+    assert hash(claim) == hash(replace(claim))
