@@ -20,6 +20,7 @@ import httpx
 from bot.app import create_app
 from bot.clock import next_local_time
 from bot.config import Settings, load_settings
+from bot.digest import digest_channels, digest_date_due
 from bot.localslack import payloads
 from bot.localslack.driver import Delivery, SlackDriver
 from bot.localslack.signing import EventSender
@@ -30,6 +31,10 @@ from bot.render.ids import MESSAGE_SHORTCUT_CALLBACK, SLASH_COMMAND
 from bot.runtime import BackgroundJobs, build_services, start_background_jobs
 from bot.services import Services
 from bot.web import EVENTS_PATH, close_server, create_http_server
+from bot.weekly import report_week_due
+from storage.db import session_scope
+from storage.reminders import claim_digest_run, mark_digest_posted
+from storage.weekly_reports import claim_weekly_report
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +112,7 @@ class Playground:
         serving.start()
         self._stoppers.append(lambda: _close_in_its_loop(server, serving))
         self.bot_url = f"http://{LOOPBACK}:{server.effective_port}"
+        _nothing_missed(services)
         self.background = start_background_jobs(services)
         self._stoppers.append(self.background.stop)
         sender = EventSender(self.bot_url + EVENTS_PATH, self.slack.signing_secret)
@@ -298,6 +304,28 @@ class Playground:
         if self.settings is None:
             raise RuntimeError("the playground is not running; call start()")
         return self.settings
+
+
+def _nothing_missed(services: Services) -> None:
+    """Count today's digest and this week's report as sent: the desk opened empty just now, so
+    it missed neither. Without this, a playground started after the digest time (or on the
+    report's day) opened with an all-zero digest (or report) that no one had waited for; the
+    first now comes at its time, or when the clock is jumped to it."""
+    now = services.clock()
+    settings = services.settings
+    owner = "playground"
+    day = digest_date_due(settings, now)
+    week = report_week_due(settings, now)
+    with session_scope(services.engine) as session:
+        for channel in digest_channels(session, settings=settings, now=now):
+            if day is not None:
+                run = claim_digest_run(
+                    session, channel=channel, local_date=day, owner=owner, now=now
+                )
+                if run is not None and run.id is not None:
+                    mark_digest_posted(session, run_id=run.id, owner=owner, now=now)
+            if week is not None:
+                claim_weekly_report(session, channel=channel, week_start=week, owner=owner, now=now)
 
 
 def _close_in_its_loop(server: Any, serving: threading.Thread) -> None:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from bot.cli.playground import READY
 from bot.command_grammar import HELP_TITLE
 from bot.localslack.blockkit import visible_text
 from bot.localslack.web_api import ALICE, BOB, CAROL, DESK, NEWSROOM
+from bot.playground.desk import Playground
 from bot.playground.mrkdwn_html import Reader, mrkdwn_html
 from bot.playground.panes import ONLY_YOU
 from bot.playground.workspace import DAN
@@ -193,6 +195,28 @@ def test_reminders_then_an_escalation_to_the_editor(running: Running) -> None:
         )
     )
     assert 'Claimed</b> by <span class="mention">@Dan Checker</span>' in state(running, DAN)["pane"]
+
+
+def test_a_desk_opened_after_the_digest_time_owes_no_catch_up(tmp_path: Path) -> None:
+    """The desk opens empty, so it missed no digest or weekly report: opened on a Monday after
+    both were due, it posts neither, and the first digest comes when the clock reaches it."""
+    playground = Playground(tmp_path / "desk.db", overrides={"timezone": "UTC"})
+    now = playground.time()
+    monday = (now + timedelta(days=7 - now.weekday())).replace(hour=10, minute=0)
+    playground.time.advance(monday - now)  # Monday 10:00: the digest (9:00) and report are due
+    playground.start()
+    try:
+        clock = playground.background.desk_clock
+        assert clock is not None
+        clock.tick()  # the scheduler's look for due digests and reports, done by the time it returns
+        assert playground.slack.messages_in(DESK) == []
+        playground.time.advance(timedelta(days=1))  # Tuesday 10:00: the next digest is due
+        clock.tick()
+        posted = [visible_text(message) for message in playground.slack.messages_in(DESK)]
+        assert len(posted) == 1
+        assert "Fact-check desk, Tuesday" in posted[0]
+    finally:
+        playground.stop()
 
 
 def test_an_offered_claim_is_filed_from_the_page(running: Running) -> None:
