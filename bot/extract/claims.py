@@ -6,9 +6,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
-from operator import mul
+from operator import itemgetter, mul
 
-from bot.extract.tokens import plain, sentence_tokens
+from bot.extract.tokens import plain, remember_tokens, sentence_tokens, token_texts
 
 _NUMERAL = re.compile(r"\d[\d.,]*")
 _CLOSERS = " \t\n\"”’')"
@@ -37,6 +37,8 @@ def _shape_byte(byte: int) -> int:
 # that open with a literal, which sre finds with a fast scan, where `\d` or a space then a class
 # is tried byte by byte; each counts exactly what the pattern named beside it finds.
 _SHAPE = bytes(map(_shape_byte, range(256)))
+# The same with NUL kept: the mark between the sentences of a batch shaped at once.
+_SHAPE_NUL = b"\x00" + _SHAPE[1:]
 _SHAPE_NUMERAL = re.compile(rb"0[0,]*")  # _NUMERAL
 _SHAPE_CAPITAL_INSIDE = re.compile(rb" A(?:a+|A+)\b")  # _CAPITAL_INSIDE
 
@@ -198,6 +200,7 @@ _ED = re.compile(r"ed\b")
 # rest of it. A literal opening is found by a fast scan; a word's end is not.
 _ED_WORD_BACKWARDS = re.compile(r"de(?<![a-z0-9']de)[a-z0-9']{3,}")
 _NOT_PARTICIPLE_BACKWARDS = frozenset(word[::-1] for word in _NOT_PARTICIPLE)
+_BACKWARDS = itemgetter(slice(None, None, -1))
 _PAIR_STARTS = _FIRST | _THIRD | _PERFECT | _PERFECT_CONTRACTED | _AUX_PAST | _NEED
 _SPEECH = frozenset(_WORD_LISTS["reported_speech"].split())
 # Every word a feature looks up by name. A sentence's words are narrowed to these once, in C,
@@ -354,16 +357,44 @@ def _counts(sentence: str) -> tuple[int, int]:
     return len(_NUMERAL.findall(sentence)), len(_CAPITAL_INSIDE.findall(sentence))
 
 
-def _regular_past(lower: str) -> int:
+def _regular_past(sentence: str, ed_words: Sequence[str]) -> int:
     """How many distinct words of five letters or more in -ed are past forms (not `indeed`).
 
-    Only when `ed\\b` is found in the text, as a word followed by `_` or a non-ASCII letter
-    is a word of the features but has no `\\b` after it.
+    `ed_words` are the sentence's words `_ED_WORD_BACKWARDS` finds. They count only when `ed\\b`
+    is found in the text, as a word followed by `_` or a non-ASCII letter is a word of the
+    features but has no `\\b` after it.
     """
-    found = _ED_WORD_BACKWARDS.findall(lower[::-1])
-    if not found or not ((lower.isascii() and "_" not in lower) or _ED.search(lower)):
+    if not ed_words or not (
+        (sentence.isascii() and "_" not in sentence) or _ED.search(sentence.lower())
+    ):
         return 0
-    return len(set(found) - _NOT_PARTICIPLE_BACKWARDS)
+    return len(set(ed_words) - _NOT_PARTICIPLE_BACKWARDS)
+
+
+def _measures(
+    sentences: Sequence[str],
+) -> tuple[list[tuple[str, ...]], Iterable[tuple[int, int]], Iterable[list[str]]]:
+    """Each sentence's words, `_counts` and -ed words (backwards), for `_features`.
+
+    Found for a whole batch with one join, encode and translate, then sliced at the NULs between
+    the sentences, instead of those C calls (and a Python call around them) per sentence; the
+    words are kept for the worklist as `sentence_tokens` keeps them.
+    """
+    texts = token_texts(sentences)
+    if texts is None:  # a sentence holds a NUL: one at a time
+        tokens = list(map(sentence_tokens, sentences))
+        ed_words = map(_ED_WORD_BACKWARDS.findall, map(_BACKWARDS, map(str.lower, sentences)))
+        return tokens, list(map(_counts, sentences)), ed_words
+    tokens = list(map(tuple, map(str.split, texts)))
+    remember_tokens(sentences, tokens)
+    ed_words = map(_ED_WORD_BACKWARDS.findall, map(_BACKWARDS, texts))
+    joined = "\x00".join(sentences)
+    if not plain(joined):
+        return tokens, list(map(_counts, sentences)), ed_words
+    shapes = joined.encode("ascii", "replace").translate(_SHAPE_NUL).split(b"\x00")
+    numerals = map(len, map(_SHAPE_NUMERAL.findall, shapes))
+    entities = map(len, map(_SHAPE_CAPITAL_INSIDE.findall, shapes))
+    return tokens, zip(numerals, entities, strict=True), ed_words
 
 
 def _pairs(tokens: Sequence[str], anchors: Iterable[str], step: int) -> list[tuple[str, str]]:
@@ -386,11 +417,17 @@ def _pairs(tokens: Sequence[str], anchors: Iterable[str], step: int) -> list[tup
 
 def features(sentence: str) -> dict[str, float]:
     """The named features of one sentence; counts are capped so no single cue dominates."""
-    lower = sentence.lower()
-    tokens = sentence_tokens(sentence)
+    ed_words = _ED_WORD_BACKWARDS.findall(sentence.lower()[::-1])
+    return _features(sentence, sentence_tokens(sentence), _counts(sentence), ed_words)
+
+
+def _features(
+    sentence: str, tokens: Sequence[str], counts: tuple[int, int], ed_words: Sequence[str]
+) -> dict[str, float]:
+    """`features` from the sentence's words, `_counts` and -ed words (see `_measures`)."""
     words = _KNOWN.intersection(tokens)  # every word-list test below asks only about these
     found = dict.fromkeys(chain.from_iterable(map(_NAMES_OF.__getitem__, words)), 1.0)
-    numerals, entities = _counts(sentence)
+    numerals, entities = counts
     if numerals:
         found["number"] = found["numeral"] = 1.0
         if _YEAR.search(sentence):
@@ -399,7 +436,7 @@ def features(sentence: str) -> dict[str, float]:
         found["money"] = found["percent"] = 1.0
     elif "$" in sentence or "£" in sentence or "€" in sentence or "¥" in sentence:
         found["money"] = 1.0
-    if not words.isdisjoint(_ACCORDING_WORDS) and _ACCORDING.search(lower):
+    if not words.isdisjoint(_ACCORDING_WORDS) and _ACCORDING.search(sentence.lower()):
         found["attribution"] = 1.0
     amount = numerals + len(words & _NUMBER_WORDS)
     if amount > 1:
@@ -412,7 +449,7 @@ def features(sentence: str) -> dict[str, float]:
     elif end.endswith("!"):
         found["exclamation"] = 1.0
 
-    past = len(words & _IRREGULAR) + _regular_past(lower)
+    past = len(words & _IRREGULAR) + _regular_past(sentence, ed_words)
     # Only word pairs that start with a pronoun, an auxiliary or "got"/"need" matter.
     starts = words & _PAIR_STARTS
     for previous, token in _pairs(tokens, starts, 1) if starts else ():
@@ -469,7 +506,7 @@ def features(sentence: str) -> dict[str, float]:
         found["record_since"] = 1.0
     if "legal_effect" in found and not words.isdisjoint(_LEGAL_NOUNS):
         found["law_does"] = 1.0
-    if not words.isdisjoint(_ANALYSIS_WORDS) and _ANALYSIS.search(lower):
+    if not words.isdisjoint(_ANALYSIS_WORDS) and _ANALYSIS.search(sentence.lower()):
         found["analysis"] = 1.0
     if "number" in found:
         if not _TOPICS.isdisjoint(found) or "statistic" in found or "money" in found:
@@ -524,8 +561,8 @@ class RulesScorer:
         bias = WEIGHTS["bias"]
         exp = math.exp
         return [
-            1.0 / (1.0 + exp(-(bias + _weighted_sum(features(sentence), WEIGHTS))))
-            for sentence in sentences
+            1.0 / (1.0 + exp(-(bias + _weighted_sum(found, WEIGHTS))))
+            for found in map(_features, sentences, *_measures(sentences))
         ]
 
 

@@ -8,13 +8,15 @@ ASCII text is lower-cased by the same translation.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable, Sequence
 
 # `[a-z0-9']+`: every other byte, and every non-ASCII character (encoded as `?`), splits.
 _FEATURE_BYTES = bytes(
     ord(chr(c).lower()) if chr(c).lower() in "abcdefghijklmnopqrstuvwxyz0123456789'" else 32
     for c in range(256)
 )
+# The same with NUL kept: the mark between texts translated together (see `token_texts`).
+_FEATURE_BYTES_NUL = b"\x00" + _FEATURE_BYTES[1:]
 # `\w+` on ASCII text: letters, digits and `_`.
 _WORD_BYTES = bytes(
     ord(chr(c).lower()) if c < 128 and (chr(c).isalnum() or chr(c) == "_") else 32
@@ -46,12 +48,42 @@ def split_words(text: str) -> list[str]:
     return text.encode("ascii").translate(_WORD_BYTES).decode("ascii").split()
 
 
-@lru_cache(maxsize=_CACHED_SENTENCES)
-def sentence_tokens(text: str) -> tuple[str, ...]:
-    """`feature_tokens(text)`, kept per sentence: the claim worklist splits the sentences the
-    claim scorer has just split. A tuple of strings, which the garbage collector stops
-    visiting; cached sets or lists it would visit on every full collection."""
-    return tuple(feature_tokens(text))
+def token_texts(texts: Sequence[str]) -> list[str] | None:
+    """Each text lower-cased with every character outside `[a-z0-9']` a space, so that `split()`
+    gives its `feature_tokens`; or None when a text holds the NUL that separates them.
+
+    The texts are joined and translated at once: one encode and translate per batch of sentences
+    instead of one per sentence. Lower-casing the joined text lower-cases each text alike.
+    """
+    joined = "\x00".join(texts)
+    data = joined.encode("ascii") if joined.isascii() else joined.lower().encode("ascii", "replace")
+    pieces = data.translate(_FEATURE_BYTES_NUL).decode("ascii").split("\x00")
+    return pieces if len(pieces) == len(texts) else None
+
+
+class _SentenceTokens(dict[str, tuple[str, ...]]):
+    """`feature_tokens` of recent sentences: the claim worklist splits the sentences the claim
+    scorer has just split. Tuples of strings, which the garbage collector stops visiting; cached
+    sets or lists it would visit on every full collection. A dict looked up in C (a miss calls
+    `__missing__`), which the scorer fills a batch at a time."""
+
+    def __missing__(self, text: str) -> tuple[str, ...]:
+        if len(self) >= _CACHED_SENTENCES:
+            self.clear()
+        words = self[text] = tuple(feature_tokens(text))
+        return words
+
+    def remember(self, texts: Sequence[str], words: Sequence[tuple[str, ...]]) -> None:
+        """Keep these; forget the older ones once an article's worth, and more, is kept."""
+        if len(self) + len(texts) > _CACHED_SENTENCES:
+            self.clear()
+        self.update(zip(texts, words, strict=True))
+
+
+_SENTENCE_TOKENS = _SentenceTokens()
+# `tuple(feature_tokens(text))`, kept per sentence.
+sentence_tokens: Callable[[str], tuple[str, ...]] = _SENTENCE_TOKENS.__getitem__
+remember_tokens = _SENTENCE_TOKENS.remember
 
 
 def plain(text: str) -> bool:
