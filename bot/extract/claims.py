@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
 from operator import itemgetter, mul
@@ -207,8 +208,12 @@ _SPEECH = frozenset(_WORD_LISTS["reported_speech"].split())
 # and each word list is then met with the few that are left (a third of a sentence's words).
 _KNOWN = _LEXICON_KEYS | _ACCORDING_WORDS | _ANALYSIS_WORDS | _PAIR_STARTS | _SINCE | _LEGAL_NOUNS
 _NAMES_OF: dict[str, tuple[str, ...]] = {word: _LEXICON.get(word, ()) for word in _KNOWN}
+# A count capped at 3, as a float: `float(min(3, count))` for every count a sentence can have.
+# (A higher count is added on first use, as 3.0.)
+_CAPPED: defaultdict[int, float] = defaultdict(lambda: 3.0, {0: 0.0, 1: 1.0, 2: 2.0})
 # `log_words` of the usual sentence lengths, computed once.
-_LOG_WORDS = tuple(math.log1p(count) - 2.5 for count in range(128))
+_LOG_WORDS_KEPT = 128
+_LOG_WORDS = tuple(math.log1p(count) - 2.5 for count in range(_LOG_WORDS_KEPT))
 
 FEATURE_NAMES = (
     *_WORD_LISTS,
@@ -440,16 +445,18 @@ def _features(
         found["attribution"] = 1.0
     amount = numerals + len(words & _NUMBER_WORDS)
     if amount > 1:
-        found["many_numbers"] = float(min(3, amount - 1))
+        found["many_numbers"] = _CAPPED[amount - 1]
     if entities:
-        found["entities"] = float(min(3, entities))
+        found["entities"] = _CAPPED[entities]
     end = sentence.rstrip(_CLOSERS)
     if end.endswith("?"):
         found["question"] = 1.0
     elif end.endswith("!"):
         found["exclamation"] = 1.0
 
-    past = len(words & _IRREGULAR) + _regular_past(sentence, ed_words)
+    past = len(words & _IRREGULAR)
+    if ed_words:  # in half the sentences
+        past += _regular_past(sentence, ed_words)
     # Only word pairs that start with a pronoun, an auxiliary or "got"/"need" matter.
     starts = words & _PAIR_STARTS
     for previous, token in _pairs(tokens, starts, 1) if starts else ():
@@ -486,17 +493,18 @@ def _features(
         ):
             found["someone_said"] = 1.0  # "Dr. Fauci said", "the senator told"
     if past:
-        found["past_tense"] = float(min(3, past))
+        found["past_tense"] = _CAPPED[past]
         if entities:
             found["named_past"] = 1.0
         if "negation" in found:
             found["negated_fact"] = 1.0
     if tokens:
-        if tokens[0] in _CONVERSATIONAL_START:
+        first = tokens[0]
+        if first in _CONVERSATIONAL_START:
             found["conversational"] = 1.0
-        if tokens[0] in _EXISTENTIAL:
+            first = _opening_word(tokens)  # the sentence's own first word, after "and", "so"
+        elif first in _EXISTENTIAL:
             found["existential"] = 1.0
-        first = _opening_word(tokens)
         subject = _SUBJECTS.get(first)
         if subject:
             found[subject] = 1.0
@@ -514,7 +522,7 @@ def _features(
         if "future" in found or "prescription" in found or "conditional" in found:
             found["number_and_plan"] = 1.0
     count = len(tokens)
-    found["log_words"] = _LOG_WORDS[count] if count < len(_LOG_WORDS) else math.log1p(count) - 2.5
+    found["log_words"] = _LOG_WORDS[count] if count < _LOG_WORDS_KEPT else math.log1p(count) - 2.5
     if count < 6:
         found["short"] = 1.0
     elif count > 35:
@@ -560,8 +568,10 @@ class RulesScorer:
         """`score_sentence` of each."""
         bias = WEIGHTS["bias"]
         exp = math.exp
-        return [
-            1.0 / (1.0 + exp(-(bias + _weighted_sum(found, WEIGHTS))))
+        fsum = math.fsum
+        weight = WEIGHTS.__getitem__  # every feature has a tuned weight (no default needed)
+        return [  # `_weighted_sum`, inlined: the hot loop of the engine
+            1.0 / (1.0 + exp(-(bias + fsum(map(mul, map(weight, found), found.values())))))
             for found in map(_features, sentences, *_measures(sentences))
         ]
 
