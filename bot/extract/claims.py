@@ -41,7 +41,8 @@ _SHAPE = bytes(map(_shape_byte, range(256)))
 # The same with NUL kept: the mark between the sentences of a batch shaped at once.
 _SHAPE_NUL = b"\x00" + _SHAPE[1:]
 _SHAPE_NUMERAL = re.compile(rb"0[0,]*")  # _NUMERAL
-_SHAPE_CAPITAL_INSIDE = re.compile(rb" A(?:a+|A+)\b")  # _CAPITAL_INSIDE
+# The capital opens the pattern, its space checked behind: `A` is a rarer byte than a space.
+_SHAPE_CAPITAL_INSIDE = re.compile(rb"A(?<= A)(?:a+|A+)\b")  # _CAPITAL_INSIDE
 
 # Hand-written word lists: general knowledge of what a fact-checker points at (figures, dates,
 # records, laws, comparisons) and of what marks opinion, plans, hedges and talk about the talk.
@@ -432,6 +433,10 @@ def _features(
     """`features` from the sentence's words, `_counts` and -ed words (see `_measures`)."""
     words = _KNOWN.intersection(tokens)  # every word-list test below asks only about these
     found = dict.fromkeys(chain.from_iterable(map(_NAMES_OF.__getitem__, words)), 1.0)
+    # Each of these lists is a feature of its own, found above: most sentences skip the count.
+    number_words = len(words & _NUMBER_WORDS) if "number" in found else 0
+    past = len(words & _IRREGULAR) if "irregular_past" in found else 0
+    speech = words & _SPEECH if "reported_speech" in found else None
     numerals, entities = counts
     if numerals:
         found["number"] = found["numeral"] = 1.0
@@ -443,7 +448,7 @@ def _features(
         found["money"] = 1.0
     if not words.isdisjoint(_ACCORDING_WORDS) and _ACCORDING.search(sentence.lower()):
         found["attribution"] = 1.0
-    amount = numerals + len(words & _NUMBER_WORDS)
+    amount = numerals + number_words
     if amount > 1:
         found["many_numbers"] = _CAPPED[amount - 1]
     if entities:
@@ -454,7 +459,6 @@ def _features(
     elif end.endswith("!"):
         found["exclamation"] = 1.0
 
-    past = len(words & _IRREGULAR)
     if ed_words:  # in half the sentences
         past += _regular_past(sentence, ed_words)
     # Only word pairs that start with a pronoun, an auxiliary or "got"/"need" matter.
@@ -484,7 +488,6 @@ def _features(
                 found["past_passive"] = 1.0
         elif is_past or token in _BEEN:
             found["present_perfect"] = 1.0
-    speech = words & _SPEECH
     for _, previous in _pairs(tokens, speech, -1) if speech else ():
         if (
             previous not in _FIRST
