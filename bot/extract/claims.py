@@ -386,18 +386,18 @@ def _measures(
     the sentences, instead of those C calls (and a Python call around them) per sentence; the
     words are kept for the worklist as `sentence_tokens` keeps them.
     """
-    texts = token_texts(sentences)
-    if texts is None:  # a sentence holds a NUL: one at a time
+    batch = token_texts(sentences)
+    if batch is None:  # a sentence holds a NUL: one at a time
         tokens = list(map(sentence_tokens, sentences))
         ed_words = map(_ED_WORD_BACKWARDS.findall, map(_BACKWARDS, map(str.lower, sentences)))
         return tokens, list(map(_counts, sentences)), ed_words
+    texts, ascii_text = batch
     tokens = list(map(tuple, map(str.split, texts)))
     remember_tokens(sentences, tokens)
     ed_words = map(_ED_WORD_BACKWARDS.findall, map(_BACKWARDS, texts))
-    joined = "\x00".join(sentences)
-    if not plain(joined):
+    if ascii_text is None:
         return tokens, list(map(_counts, sentences)), ed_words
-    shapes = joined.encode("ascii", "replace").translate(_SHAPE_NUL).split(b"\x00")
+    shapes = ascii_text.translate(_SHAPE_NUL).split(b"\x00")
     numerals = map(len, map(_SHAPE_NUMERAL.findall, shapes))
     entities = map(len, map(_SHAPE_CAPITAL_INSIDE.findall, shapes))
     return tokens, zip(numerals, entities, strict=True), ed_words

@@ -48,17 +48,20 @@ def split_words(text: str) -> list[str]:
     return text.encode("ascii").translate(_WORD_BYTES).decode("ascii").split()
 
 
-def token_texts(texts: Sequence[str]) -> list[str] | None:
+def token_texts(texts: Sequence[str]) -> tuple[list[str], bytes | None] | None:
     """Each text lower-cased with every character outside `[a-z0-9']` a space, so that `split()`
-    gives its `feature_tokens`; or None when a text holds the NUL that separates them.
+    gives its `feature_tokens`; or None when a text holds the NUL that separates them. With them,
+    when all of the texts are `plain`, the texts joined by NUL as ASCII (each mark a `?`).
 
     The texts are joined and translated at once: one encode and translate per batch of sentences
-    instead of one per sentence. Lower-casing the joined text lower-cases each text alike.
+    instead of one per sentence. Lower-casing the joined text lower-cases each text alike; plain
+    text needs none, as the translation lower-cases ASCII letters.
     """
     joined = "\x00".join(texts)
-    data = joined.encode("ascii") if joined.isascii() else joined.lower().encode("ascii", "replace")
+    ascii_text = joined.encode("ascii", "replace") if plain(joined) else None
+    data = joined.lower().encode("ascii", "replace") if ascii_text is None else ascii_text
     pieces = data.translate(_FEATURE_BYTES_NUL).decode("ascii").split("\x00")
-    return pieces if len(pieces) == len(texts) else None
+    return (pieces, ascii_text) if len(pieces) == len(texts) else None
 
 
 class _SentenceTokens(dict[str, tuple[str, ...]]):
