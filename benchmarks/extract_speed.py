@@ -4,7 +4,9 @@ Usage: python benchmarks/extract_speed.py [ARTICLES.jsonl|TEXT_FILE ...] [--repe
        [--baseline GIT_REF] [--whole N] [--jobs N] [--instructions]
 
 With no files it times a generated article so it runs anywhere; with the shared quotes JSONL it
-times real news text. The bar is 2 MB/s.
+times real news text. The targets: 1.5x the in-process speed of 6d6d5ee (the engine before the
+speed work), side by side (`--baseline 6d6d5ee`), and 2.5 MB/s for a whole `factcheck extract
+--jsonl` process.
 
 `--baseline REF` (e.g. `--baseline main`) extracts that commit's `bot/` with `git archive` into
 a temporary directory and times both engines side by side in one run: each in its own worker
