@@ -34,6 +34,7 @@ from tests.desk.helpers import (
     paste,
     tickets,
 )
+from tests.waiting import wait_until
 
 
 def test_an_editor_assigns_an_escalated_ticket_from_the_escalation_dm(
@@ -86,7 +87,16 @@ def test_an_editor_assigns_an_escalated_ticket_from_the_escalation_dm(
 
 
 def _digest(desk: Desk) -> dict[str, Any]:
-    """Post the day's digest through the outbox, as the scheduler does, and return it."""
+    """Post the day's digest through the outbox, as the scheduler does, and return it.
+
+    The bot is let finish first: a message still on its way to the channel (the card update
+    of a claim just made) is delivered before the digest, which waits behind it, and this desk
+    runs no clock to deliver the digest once it has gone."""
+    wait_until(
+        lambda: desk.services.work.waiting == 0 and desk.services.work.running == 0,
+        timeout=15,
+        description="the bot has finished",
+    )
     assert len(post_due_digests(desk.services, owner="test")) == 1
     digests = desk.slack.wait_for(
         lambda: [m for m in desk.slack.messages_in(DESK) if "Fact-check desk" in str(m)],
