@@ -142,13 +142,34 @@ def digest_figures(
             _count_tickets(channel, status == "claimed", col(Ticket.due_at) < now),
             article_count.scalar_subquery(),
             _count_tickets(channel, col(Ticket.created_at) >= since),
-            _count_tickets(channel, status == "verified", closed_at >= since),
-            _count_tickets(channel, status == "flagged", closed_at >= since),
-            _count_tickets(channel, status == "dismissed", closed_at >= since),
         )
     ).one()
-    (open_, claimed, overdue, new_articles, new_tickets, verified, flagged, dismissed) = (
-        int(value or 0) for value in counts
+    (open_, claimed, overdue, new_articles, new_tickets) = (int(value or 0) for value in counts)
+    # What was finished since `since`, counted once by status and verdict: the finished
+    # counts, what was found wrong and the verdicts all come from these few rows, where a query
+    # each read the day's closed tickets five times over (a busy desk closes thousands a day).
+    # Only a finished ticket has a closed_at; saying so lets the (status, closed_at) index find
+    # them instead of reading all of it.
+    finished_rows = session.execute(
+        _in_channel(
+            select(status, col(Ticket.verdict), func.count())
+            .where(status.in_(FINISHED_STATUSES), closed_at >= since)
+            .group_by(status, col(Ticket.verdict)),
+            channel,
+        )
+    )
+    finished: dict[str, int] = dict.fromkeys(FINISHED_STATUSES, 0)
+    verdicts: dict[str, int] = {}
+    found_wrong_since = 0
+    wrong = set(wrong_verdicts)
+    for state, verdict, count in finished_rows:
+        finished[state] = finished.get(state, 0) + count
+        if verdict:
+            verdicts[verdict] = verdicts.get(verdict, 0) + count
+        if state == "flagged" or (state == "verified" and verdict in wrong):
+            found_wrong_since += count
+    verified, flagged, dismissed = (
+        finished[state] for state in ("verified", "flagged", "dismissed")
     )
 
     # Found wrong: flagged (an editor should look), or verified with a wrong verdict.
@@ -158,12 +179,6 @@ def digest_figures(
             status == "flagged",
             and_(status == "verified", col(Ticket.verdict).in_(list(wrong_verdicts))),
         ),
-    )
-    found_wrong_since = int(
-        session.scalar(
-            _in_channel(select(func.count()).select_from(Ticket).where(found_wrong), channel)
-        )
-        or 0
     )
     flagged_rows = session.execute(
         _in_channel(
@@ -185,14 +200,6 @@ def digest_figures(
     )
     flagged_list = list(flagged_rows)
     article_rows = _articles(session, [row[5] for row in flagged_list])
-    verdict_rows = session.execute(
-        _in_channel(
-            select(col(Ticket.verdict), func.count())
-            .where(closed_at >= since, col(Ticket.verdict).is_not(None))
-            .group_by(col(Ticket.verdict)),
-            channel,
-        )
-    )
     oldest = session.execute(
         _in_channel(
             select(
@@ -297,7 +304,7 @@ def digest_figures(
             )
             if tid is not None
         ],
-        verdicts_since={str(label): int(count) for label, count in verdict_rows if label},
+        verdicts_since=dict(sorted(verdicts.items())),
         found_wrong_since=found_wrong_since,
         oldest_unclaimed=oldest_unclaimed,
         overdue_tickets=[
