@@ -203,7 +203,8 @@ class Ticket(SQLModel, table=True):
             sqlite_where=text("status = 'claimed'"),
             postgresql_where=text("status = 'claimed'"),
         ),
-        Index("ix_ticket_status_closed_at", "status", "closed_at"),
+        # What was finished since a time, for one channel's digest or the whole desk's.
+        Index("ix_ticket_status_closed_at_channel", "status", "closed_at", "channel"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
