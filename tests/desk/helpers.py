@@ -27,6 +27,7 @@ from bot.services import Services
 from bot.web import EVENTS_PATH, SERVER_LIMITS, build_wsgi_app, close_server
 from storage.db import session_scope
 from storage.models import Article, Ticket
+from tests.waiting import wait_until
 
 EDITOR = BOB
 
@@ -101,6 +102,16 @@ def catch_up_on_two_replicas(desk: Desk) -> int:
     for thread in threads:
         thread.join()
     return sum(started)
+
+
+def wait_idle(*desks: Desk) -> None:
+    """Wait until every desk has finished what its events asked for (polled: finishing may
+    call Slack no more, and the stand-in's wait_for looks again only on a call)."""
+    wait_until(
+        lambda: all(d.services.work.waiting == 0 and d.services.work.running == 0 for d in desks),
+        timeout=15,
+        description="the bot has finished",
+    )
 
 
 def tickets(desk: Desk) -> list[Ticket]:

@@ -33,8 +33,8 @@ from tests.desk.helpers import (
     assert_block_kit_clean,
     paste,
     tickets,
+    wait_idle,
 )
-from tests.waiting import wait_until
 
 
 def test_an_editor_assigns_an_escalated_ticket_from_the_escalation_dm(
@@ -92,11 +92,7 @@ def _digest(desk: Desk) -> dict[str, Any]:
     The bot is let finish first: a message still on its way to the channel (the card update
     of a claim just made) is delivered before the digest, which waits behind it, and this desk
     runs no clock to deliver the digest once it has gone."""
-    wait_until(
-        lambda: desk.services.work.waiting == 0 and desk.services.work.running == 0,
-        timeout=15,
-        description="the bot has finished",
-    )
+    wait_idle(desk)
     assert len(post_due_digests(desk.services, owner="test")) == 1
     digests = desk.slack.wait_for(
         lambda: [m for m in desk.slack.messages_in(DESK) if "Fact-check desk" in str(m)],

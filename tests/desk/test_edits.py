@@ -27,23 +27,13 @@ from tests.desk.helpers import (
     paste,
     thread_replies,
     tickets,
+    wait_idle,
 )
-from tests.waiting import wait_until
 
 COUNCIL = " The council has 45 members, and 31 voted in favour of the budget."
 DEBT = "The city's debt rose to $1.8 billion last year, up 40 percent in five years, the audit office said."
 # The council's vote is cut; a paragraph on the city's debt is added.
 REWRITTEN = ARTICLE.replace(COUNCIL, "") + f"\n{DEBT}\n"
-
-
-def _idle(*desks: Desk) -> None:
-    """Wait until every desk has finished what its events asked for (polled: finishing may
-    call Slack no more, and the stand-in's wait_for looks again only on a call)."""
-    wait_until(
-        lambda: all(d.services.work.waiting == 0 and d.services.work.running == 0 for d in desks),
-        timeout=15,
-        description="the bot has finished",
-    )
 
 
 def _bot_replies(desk: Desk, ts: str) -> list[str]:
@@ -153,7 +143,7 @@ def test_a_typo_fix_or_a_link_unfurl_says_nothing(desk: Desk) -> None:
             channel=DESK, user=CAROL, ts=message["ts"], old_text=ARTICLE, new_text=ARTICLE
         )
     )
-    _idle(desk)
+    wait_idle(desk)
 
     assert len(thread_replies(desk.slack, message["ts"])) == 1  # the cards, nothing more
     assert [(t.id, t.text) for t in tickets(desk)] == filed
@@ -187,7 +177,7 @@ def test_a_retried_edit_on_two_replicas_is_filed_once(make_desk: Callable[..., D
     for delivery in deliveries:
         delivery.join()
     _reply_saying(desk, message["ts"], "Article edited")
-    _idle(desk, other)
+    wait_idle(desk, other)
 
     summaries = [t for t in _bot_replies(desk, message["ts"]) if "Article edited" in t]
     assert len(summaries) == 1
@@ -204,7 +194,7 @@ def test_edits_of_messages_that_are_not_articles_do_nothing(desk: Desk) -> None:
 
     desk.driver.edit(CAROL, DESK, chat["ts"], REWRITTEN)  # long enough to be an article now
     desk.driver.edit(ALICE, DESK, reply["ts"], REWRITTEN)  # a reply in the thread
-    _idle(desk)
+    wait_idle(desk)
 
     assert len(articles(desk)) == 1
     assert len(tickets(desk)) == 6
@@ -236,7 +226,7 @@ def test_a_deleted_article_keeps_its_tickets_and_says_so(desk: Desk) -> None:
             channel=DESK, user=CAROL, ts=message["ts"], old_text=ARTICLE, new_text=REWRITTEN
         )
     )
-    _idle(desk)
+    wait_idle(desk)
     assert (
         len([t for t in _bot_replies(desk, message["ts"]) if "original article was deleted" in t])
         == 1
@@ -292,7 +282,7 @@ def test_two_replicas_finishing_the_same_stalled_edit_file_it_once(
         replica.start()
     for replica in replicas:
         replica.join()
-    _idle(desk, other)
+    wait_idle(desk, other)
 
     assert sum(applied) == 1
     assert [t.id for t in tickets(desk)] == list(range(1, 8))
