@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, filterfalse
 from operator import itemgetter
@@ -46,21 +46,18 @@ def claim_budget(chars: int, sentences: int, max_claims: int = DEFAULT_MAX_CLAIM
     return max(1, min(max_claims, BASE_CLAIMS + chars // CHARS_PER_CLAIM))
 
 
-def content_words(text: str) -> frozenset[str]:
+def content_words(
+    text: str, split_features: Callable[[str], Sequence[str]] = sentence_tokens
+) -> frozenset[str]:
     """The words that carry a claim, lower-cased: all but the commonest function words.
 
     Most texts split into the same words under the claim features' rule, and a claim sentence
-    has just been split by them, so those words are taken from there.
+    has just been split by them, so those words are taken from there (`sentence_tokens`). A
+    quotation no scorer has read is split afresh (`feature_tokens`): keeping its words would
+    only push the article's sentences out of that cache.
     """
-    words = sentence_tokens(text) if words_match_features(text) else split_words(text)
+    words = split_features(text) if words_match_features(text) else split_words(text)
     # Filtered on the way in: one set built, where a set less a set builds two.
-    return frozenset(filterfalse(_IS_FUNCTION_WORD, words))
-
-
-def _quote_words(text: str) -> frozenset[str]:
-    """`content_words` of a quotation, split afresh: no scorer has read it, and keeping its
-    words in the sentence cache would only push out the article's sentences."""
-    words = feature_tokens(text) if words_match_features(text) else split_words(text)
     return frozenset(filterfalse(_IS_FUNCTION_WORD, words))
 
 
@@ -168,7 +165,7 @@ def pick_claims(
     the budget is spent; the rest stay as offered claims. Past the tickets and
     `CHECKED_OFFERS` offered claims, the weakest are kept without the repeat check.
     """
-    seen = _SeenClaims([_quote_words(text) for text in quoted])
+    seen = _SeenClaims([content_words(text, feature_tokens) for text in quoted])
     kept: list[int] = []
     tickets: set[int] = set()
     checked = None if budget is None else budget + CHECKED_OFFERS
