@@ -7,7 +7,6 @@ import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
 
 _Trie = dict[str, "_Trie"]
 
@@ -258,23 +257,14 @@ def is_organisation(name: str) -> bool:
     )
 
 
-class NameRun(NamedTuple):
-    """A capitalised run that holds a name: 'Sen. Ted Cruz' at 10..24 -> title 'Sen.', 'Ted Cruz'."""
-
-    start: int
-    end: int
-    text: str
-    title: str
-    name: str
-
-
 # A run of one of these words alone ('The', 'But', 'Monday', 'President') is never a name.
 _NEVER_ALONE = FUNCTION_WORDS | TIME_WORDS | TITLE_WORDS
 
 
 _WHOLE_MATCH = operator.itemgetter(0)
-# A NameRun as a plain tuple, (start, end, text, title, name): what the engine passes around,
-# as building a tuple subclass per run costs a call more than concatenating two tuples.
+# A capitalised run that holds a name, as (start, end, text, title, name): 'Sen. Ted Cruz' at
+# 10..24 -> title 'Sen.', name 'Ted Cruz'. A plain tuple, as building a tuple subclass per run
+# costs a call more than concatenating two tuples.
 Run = tuple[int, int, str, str, str]
 
 
@@ -301,11 +291,6 @@ def runs_in(text: str) -> list[Run]:
         for match, found in zip(matches, named, strict=True)
         if found is not None
     ]
-
-
-def name_runs(text: str) -> list[NameRun]:
-    """`runs_in` with each run's fields named."""
-    return [NameRun._make(run) for run in runs_in(text)]
 
 
 def full_names(text: str, *, limit: int = 50) -> list[str]:
