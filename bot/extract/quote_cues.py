@@ -363,10 +363,14 @@ def _mention_in(
 
 
 def _used_passively(sentence: str, verb: re.Match[str]) -> bool:
-    """Whether a naming verb (`described`, `called`) is passive here: 'was described as'."""
-    return _PASSIVE.search(sentence, 0, verb.start()) is not None or (
-        _MAYBE_PASSIVE.search(sentence, 0, verb.start()) is not None
-        and _QUOTE_NEXT.match(sentence, verb.end()) is not None
+    """Whether a speech verb is a naming verb (`described`, `called`) used in the passive here:
+    'was described as'. Other speech verbs never are, which is asked first."""
+    return verb.group(0) in _PASSIVE_VERBS and (
+        _PASSIVE.search(sentence, 0, verb.start()) is not None
+        or (
+            _MAYBE_PASSIVE.search(sentence, 0, verb.start()) is not None
+            and _QUOTE_NEXT.match(sentence, verb.end()) is not None
+        )
     )
 
 
@@ -374,7 +378,7 @@ def _verbs(sentence: str) -> list[re.Match[str]]:
     """Speech verbs in a sentence, without passives like 'was described as'."""
     found = []
     for match in VERB.finditer(sentence):
-        if match.group(0) not in _PASSIVE_VERBS or not _used_passively(sentence, match):
+        if not _used_passively(sentence, match):
             found.append(match)
     return found
 
@@ -382,7 +386,7 @@ def _verbs(sentence: str) -> list[re.Match[str]]:
 def _first_verb(sentence: str) -> re.Match[str] | None:
     """The first of `_verbs(sentence)`: the scan stops there."""
     for match in VERB.finditer(sentence):
-        if match.group(0) not in _PASSIVE_VERBS or not _used_passively(sentence, match):
+        if not _used_passively(sentence, match):
             return match
     return None
 
