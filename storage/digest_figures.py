@@ -163,9 +163,10 @@ def digest_figures(
     found_wrong_since = 0
     wrong = set(wrong_verdicts)
     for state, verdict, count in finished_rows:
-        finished[state] = finished.get(state, 0) + count
+        finished[state] += count
         if verdict:
             verdicts[verdict] = verdicts.get(verdict, 0) + count
+        # `found_wrong` below, for the list, says the same in SQL.
         if state == "flagged" or (state == "verified" and verdict in wrong):
             found_wrong_since += count
     verified, flagged, dismissed = (
